@@ -1,0 +1,1 @@
+"""wasmforge.analysis layer (see DESIGN.md)."""

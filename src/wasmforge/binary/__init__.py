@@ -1,0 +1,1 @@
+"""wasmforge.binary layer (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""wasmforge.bindgen layer (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""wasmforge.cli layer (see DESIGN.md)."""

@@ -1,0 +1,74 @@
+"""Entry point of the ``wasmforge`` command.
+
+Each command group lives in its own module of this package and exposes
+``register(subparsers)``; the module names are listed in ``COMMAND_MODULES``.
+Handlers return an exit code (0 ok, 1 a finding or failed check) and raise
+:class:`wasmforge.errors.WasmforgeError` for bad input (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from wasmforge import __version__
+from wasmforge.errors import WasmforgeError
+
+#: command-group modules of ``wasmforge.cli``, in the order their commands are listed.
+COMMAND_MODULES: list[str] = []
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors follow the CLI's one-line convention (exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message}\nhint: run '{self.prog} --help' for usage\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every command group registered."""
+    parser = _Parser(
+        prog="wasmforge",
+        description="Build, bind, run, inspect and shrink WebAssembly modules from Python.",
+    )
+    parser.add_argument("--version", action="version", version=f"wasmforge {__version__}")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "never", "always"),
+        default="auto",
+        help="color output: auto (only on a terminal, not with NO_COLOR), never, always",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"wasmforge.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "func", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(handler(args) or 0)
+    except WasmforgeError as err:
+        sys.stderr.write(f"error: {err.message}\n")
+        if err.hint:
+            sys.stderr.write(f"hint: {err.hint}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `wasmforge ... | head` closed the pipe: not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

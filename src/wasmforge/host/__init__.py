@@ -1,0 +1,1 @@
+"""wasmforge.host layer (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""wasmforge.report layer (see DESIGN.md)."""

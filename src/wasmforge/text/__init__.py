@@ -1,0 +1,1 @@
+"""wasmforge.text layer (see DESIGN.md)."""

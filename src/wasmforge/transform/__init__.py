@@ -1,0 +1,1 @@
+"""wasmforge.transform layer (see DESIGN.md)."""
