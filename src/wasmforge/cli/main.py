@@ -17,7 +17,9 @@ from wasmforge import __version__
 from wasmforge.errors import WasmforgeError
 
 #: command-group modules of ``wasmforge.cli``, in the order their commands are listed.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "doctor",
+]
 
 
 class _Parser(argparse.ArgumentParser):
