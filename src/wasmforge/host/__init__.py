@@ -1,1 +1,102 @@
-"""wasmforge.host layer (see DESIGN.md)."""
+"""Running modules from Python on wasmtime (see ``docs/host-api.md``).
+
+``load(path | bytes | Module, imports=..., limits=...) -> Instance``; typed exports
+(``instance.exports.add(40, 2)``), memory access, host-supplied memory and allocator,
+limits (memory, fuel, deadline), traps as :class:`WasmTrap`. The heavy modules
+(wasmtime itself) are imported on first use of anything but the plain data types.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from wasmforge.host._config import PAGE_SIZE, HostMemory, Limits, WasiConfig
+from wasmforge.host._errors import (
+    HostError,
+    InstancePoisoned,
+    LinkError,
+    MemoryAccessError,
+    MemoryLimitError,
+    TraceFrame,
+    TrapKind,
+    WasmTrap,
+)
+from wasmforge.host._types import Signature
+
+if TYPE_CHECKING:
+    from wasmforge.host._allocator import Allocator, BumpAllocator, FreeListAllocator
+    from wasmforge.host._instance import (
+        ExportedFunction,
+        Exports,
+        Global,
+        HostFunction,
+        Instance,
+        host_function,
+        load,
+    )
+    from wasmforge.host._memory import Memory
+    from wasmforge.host._module import ExportInfo, ImportInfo, Module, engine_for
+
+__all__ = [
+    "PAGE_SIZE",
+    "Allocator",
+    "BumpAllocator",
+    "ExportInfo",
+    "ExportedFunction",
+    "Exports",
+    "FreeListAllocator",
+    "Global",
+    "HostError",
+    "HostFunction",
+    "HostMemory",
+    "ImportInfo",
+    "Instance",
+    "InstancePoisoned",
+    "Limits",
+    "LinkError",
+    "Memory",
+    "MemoryAccessError",
+    "MemoryLimitError",
+    "Module",
+    "Signature",
+    "TraceFrame",
+    "TrapKind",
+    "WasiConfig",
+    "WasmTrap",
+    "engine_for",
+    "host_function",
+    "load",
+]
+
+_LAZY = {
+    "Allocator": "_allocator",
+    "BumpAllocator": "_allocator",
+    "FreeListAllocator": "_allocator",
+    "ExportedFunction": "_instance",
+    "Exports": "_instance",
+    "Global": "_instance",
+    "HostFunction": "_instance",
+    "Instance": "_instance",
+    "host_function": "_instance",
+    "load": "_instance",
+    "Memory": "_memory",
+    "ExportInfo": "_module",
+    "ImportInfo": "_module",
+    "Module": "_module",
+    "engine_for": "_module",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'wasmforge.host' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"wasmforge.host.{module_name}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

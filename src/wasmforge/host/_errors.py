@@ -1,0 +1,122 @@
+"""Errors of the host layer: link failures, traps, poisoned instances."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from wasmforge.errors import WasmforgeError
+
+
+class HostError(WasmforgeError):
+    """Base of the errors raised by :mod:`wasmforge.host`."""
+
+
+class LinkError(HostError):
+    """The module's imports could not be satisfied (missing or mistyped imports).
+
+    ``imports`` lists every import the module declares, as ``module.name: signature``
+    lines; ``missing`` and ``mistyped`` name the ones that failed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        imports: tuple[str, ...] = (),
+        missing: tuple[str, ...] = (),
+        mistyped: tuple[str, ...] = (),
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.imports = imports
+        self.missing = missing
+        self.mistyped = mistyped
+
+
+class InstancePoisoned(HostError):
+    """A call was made on an instance whose earlier call trapped or was aborted."""
+
+
+class MemoryAccessError(HostError, IndexError):
+    """A host-side read or write outside the bounds of linear memory."""
+
+
+class MemoryLimitError(HostError):
+    """Linear memory could not grow (a limit or the memory's maximum refused it)."""
+
+
+class TrapKind(str, enum.Enum):
+    """Why wasm code trapped; the value is the text shown to users."""
+
+    UNREACHABLE = "unreachable"
+    OUT_OF_BOUNDS = "out of bounds"
+    INTEGER_DIVIDE_BY_ZERO = "integer divide by zero"
+    INTEGER_OVERFLOW = "integer overflow"
+    BAD_CONVERSION_TO_INTEGER = "invalid conversion to integer"
+    STACK_OVERFLOW = "stack overflow"
+    INTERRUPTED = "interrupted"
+    OUT_OF_FUEL = "out of fuel"
+    INDIRECT_CALL_TO_NULL = "indirect call to null"
+    BAD_SIGNATURE = "indirect call type mismatch"
+    TABLE_OUT_OF_BOUNDS = "table out of bounds"
+    HOST_EXCEPTION = "host exception"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class TraceFrame:
+    """One wasm frame of a trap's backtrace, innermost first."""
+
+    #: index of the function in the module's function index space (imports first).
+    func_index: int
+    #: the symbol from the name section as written (mangled), or None.
+    symbol: str | None
+    #: the demangled name (Rust legacy and v0 symbols), or the symbol, or None.
+    name: str | None
+    #: offset of the trapping instruction in the module file, when known.
+    module_offset: int | None
+    #: offset of the instruction from the start of its function body.
+    func_offset: int | None
+
+    def describe(self) -> str:
+        """``name (func 12 @ 0x1a2)`` — one line for a backtrace."""
+        label = self.name or f"<func {self.func_index}>"
+        where = f"func {self.func_index}"
+        if self.module_offset is not None:
+            where += f" @ {self.module_offset:#x}"
+        return f"{label} ({where})"
+
+
+class WasmTrap(HostError):
+    """Wasm execution trapped. ``kind`` says why, ``frames`` where (innermost first).
+
+    The instance that trapped is poisoned: later calls raise :class:`InstancePoisoned`.
+    """
+
+    #: a trap is a failed run, not bad input.
+    exit_code = 1
+
+    def __init__(
+        self,
+        kind: TrapKind,
+        message: str,
+        frames: tuple[TraceFrame, ...] = (),
+        *,
+        export: str | None = None,
+    ) -> None:
+        where = f" in {frames[0].name or f'<func {frames[0].func_index}>'}" if frames else ""
+        call = f"{export}() " if export else ""
+        super().__init__(
+            f"{call}trapped: {kind.value}{where}",
+            hint="the instance is poisoned now; load the module again to keep going",
+        )
+        self.kind = kind
+        self.wasm_message = message
+        self.frames = frames
+        self.export = export
+
+    @property
+    def backtrace(self) -> str:
+        """The wasm backtrace as text, one ``  N: name (func i @ 0xoff)`` line per frame."""
+        return "\n".join(f"  {i}: {frame.describe()}" for i, frame in enumerate(self.frames))

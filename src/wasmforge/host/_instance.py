@@ -1,0 +1,755 @@
+"""Instances: loading a module with Python imports, typed exports, traps and poisoning."""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import wasmtime
+from wasmtime import _ffi as ffi
+
+from wasmforge.host import _raw
+from wasmforge.host._allocator import Allocator, make_allocator
+from wasmforge.host._calls import (
+    HOST_CALLBACK,
+    RawBuffer,
+    describe_bad_argument,
+    export_factory,
+    fast_path_supported,
+    host_array_types,
+    host_factory,
+)
+from wasmforge.host._config import HostMemory, Limits, WasiConfig
+from wasmforge.host._errors import (
+    HostError,
+    InstancePoisoned,
+    LinkError,
+    TraceFrame,
+    TrapKind,
+    WasmTrap,
+)
+from wasmforge.host._memory import Memory
+from wasmforge.host._module import EPOCH_TICK, Module, describe_type, engine_for, signature_of
+from wasmforge.host._types import Signature, coerce_signature
+
+#: import modules provided by ``wasi=WasiConfig(...)``.
+WASI_MODULES = ("wasi_snapshot_preview1", "wasi_unstable")
+
+_func_new_unchecked = _raw._entry("wasmtime_func_new_unchecked", None, None)
+
+
+@ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+def _no_finalizer(env: int) -> None:  # the callbacks are kept alive by the store instead
+    return None
+
+
+_TRAP_KINDS = {
+    "UNREACHABLE": TrapKind.UNREACHABLE,
+    "MEMORY_OUT_OF_BOUNDS": TrapKind.OUT_OF_BOUNDS,
+    "HEAP_MISALIGNED": TrapKind.OUT_OF_BOUNDS,
+    "ARRAY_OUT_OF_BOUNDS": TrapKind.OUT_OF_BOUNDS,
+    "TABLE_OUT_OF_BOUNDS": TrapKind.TABLE_OUT_OF_BOUNDS,
+    "INTEGER_DIVISION_BY_ZERO": TrapKind.INTEGER_DIVIDE_BY_ZERO,
+    "INTEGER_OVERFLOW": TrapKind.INTEGER_OVERFLOW,
+    "BAD_CONVERSION_TO_INTEGER": TrapKind.BAD_CONVERSION_TO_INTEGER,
+    "STACK_OVERFLOW": TrapKind.STACK_OVERFLOW,
+    "INTERRUPT": TrapKind.INTERRUPTED,
+    "OUT_OF_FUEL": TrapKind.OUT_OF_FUEL,
+    "INDIRECT_CALL_TO_NULL": TrapKind.INDIRECT_CALL_TO_NULL,
+    "BAD_SIGNATURE": TrapKind.BAD_SIGNATURE,
+}
+
+
+def trap_from_wasmtime(trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None = None) -> WasmTrap:
+    """A :class:`WasmTrap` from wasmtime's trap (kind, message, demangled backtrace)."""
+    from wasmforge.analysis.demangle import demangle
+
+    message = str(trap).strip()
+    kind = TrapKind.OTHER
+    frames: tuple[TraceFrame, ...] = ()
+    if isinstance(trap, wasmtime.Trap):
+        code = trap.trap_code
+        if code is not None:
+            kind = _TRAP_KINDS.get(code.name, TrapKind.OTHER)
+        collected = []
+        for frame in trap.frames:
+            symbol = frame.func_name
+            collected.append(
+                TraceFrame(
+                    func_index=frame.func_index,
+                    symbol=symbol,
+                    name=demangle(symbol) if symbol else None,
+                    module_offset=frame.module_offset,
+                    func_offset=frame.func_offset,
+                )
+            )
+        frames = tuple(collected)
+    return WasmTrap(kind, message.splitlines()[0] if message else kind.value, frames, export=export)
+
+
+class _State:
+    """Per-instance call state shared by every specialised callable of the instance."""
+
+    __slots__ = ("poisoned", "reason", "pending", "label")
+
+    def __init__(self, label: str) -> None:
+        self.poisoned = False
+        self.reason = ""
+        #: an exception raised by a host function, waiting to reach the wasm caller.
+        self.pending: BaseException | None = None
+        self.label = label
+
+    def raise_poisoned(self) -> None:
+        raise InstancePoisoned(
+            f"instance of {self.label} is poisoned: {self.reason}",
+            hint="its state may be corrupt; load the module again",
+        )
+
+
+class HostFunction:
+    """A Python callable with an explicit wasm signature, to be given as an import.
+
+    ``signature`` is text like ``"(i32, i32) -> i32"`` (``u32``/``u64`` hint that the
+    callable wants those arguments unsigned). With ``with_instance=True`` the callable
+    gets the :class:`Instance` as its first argument (to reach its memory). Loading
+    fails with :class:`LinkError` when the signature differs from the import's type.
+    """
+
+    __slots__ = ("fn", "signature", "with_instance")
+
+    def __init__(self, fn: Callable[..., Any], signature: Signature | str, *, with_instance: bool = False):
+        if not callable(fn):
+            raise TypeError(f"HostFunction needs a callable, not {type(fn).__name__}")
+        self.fn = fn
+        self.signature = coerce_signature(signature)
+        self.with_instance = with_instance
+
+    def __call__(self, *args: Any) -> Any:
+        return self.fn(*args)
+
+    def __repr__(self) -> str:
+        return f"<host function {getattr(self.fn, '__name__', self.fn)!r} {self.signature}>"
+
+
+def host_function(
+    signature: Signature | str, *, with_instance: bool = False
+) -> Callable[[Callable[..., Any]], HostFunction]:
+    """Decorator form of :class:`HostFunction`: ``@host_function("(i32) -> ()")``."""
+
+    def wrap(fn: Callable[..., Any]) -> HostFunction:
+        return HostFunction(fn, signature, with_instance=with_instance)
+
+    return wrap
+
+
+class ExportedFunction:
+    """An exported wasm function, called like a Python function.
+
+    ``repr`` shows the signature. Arguments are checked: a wrong count or type raises
+    ``TypeError``, an int out of range ``OverflowError``. Results: ``None``, one value,
+    or a tuple (multi-value). ``i32``/``i64`` results are signed unless the signature
+    hints ``u32``/``u64`` (see :meth:`Instance.func`). :attr:`call` is the same call as
+    a plain function (a little faster to call again and again).
+    """
+
+    __slots__ = ("name", "signature", "wasm_signature", "call", "func")
+
+    name: str
+    signature: Signature
+    wasm_signature: Signature
+    #: the specialised plain function doing the call.
+    call: Callable[..., Any]
+    #: the ``wasmtime.Func`` (for use with :attr:`Instance.store`).
+    func: wasmtime.Func
+
+    def __repr__(self) -> str:
+        return f"<wasm function {self.name}{self.signature}>"
+
+    def __call__(self, *args: Any) -> Any:  # replaced per export by the specialised call
+        return self.call(*args)
+
+
+def _make_exported(
+    name: str, signature: Signature, wasm_signature: Signature, call: Callable[..., Any], func: wasmtime.Func
+) -> ExportedFunction:
+    # A subclass per export whose __call__ is the specialised function itself (a
+    # staticmethod), so calling the object costs no bound-method layer.
+    cls = type("ExportedFunction", (ExportedFunction,), {"__slots__": (), "__call__": staticmethod(call)})
+    cls.__qualname__ = ExportedFunction.__qualname__
+    obj = cls.__new__(cls)
+    obj.name = name
+    obj.signature = signature
+    obj.wasm_signature = wasm_signature
+    obj.call = call
+    obj.func = func
+    return obj
+
+
+class Global:
+    """An exported global; read and (if mutable) write ``.value``."""
+
+    __slots__ = ("_store", "_global", "name")
+
+    def __init__(self, store: wasmtime.Store, global_: wasmtime.Global, name: str) -> None:
+        self._store = store
+        self._global = global_
+        self.name = name
+
+    @property
+    def value(self) -> Any:
+        """The current value (signed for i32/i64)."""
+        return self._global.value(self._store)
+
+    @value.setter
+    def value(self, new: Any) -> None:
+        self._global.set_value(self._store, new)
+
+    @property
+    def type(self) -> str:
+        """``i32``, ``mut i64``, …"""
+        return describe_type(self._global.type(self._store)).removeprefix("global ")
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __index__(self) -> int:
+        return int(self.value)
+
+    def __repr__(self) -> str:
+        return f"<wasm global {self.name}: {self.type} = {self.value!r}>"
+
+
+class Exports:
+    """The exports of an instance, by attribute (``exports.add``) or item (``exports["add"]``).
+
+    Functions become :class:`ExportedFunction`, memories :class:`Memory`, globals
+    :class:`Global`; tables are the raw ``wasmtime.Table``. ``dir()``, ``len()``, ``in``
+    and iteration (names in declaration order) work.
+    """
+
+    def __init__(self, instance: Instance, names: tuple[str, ...]) -> None:
+        object.__setattr__(self, "_instance", instance)
+        object.__setattr__(self, "_names", names)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__") and name not in self._names:
+            raise AttributeError(name)
+        if name not in self._names:
+            raise AttributeError(f"module {self._instance.module.name} has no export {name!r}")
+        value = self._instance._wrap_export(name)
+        self.__dict__[name] = value
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("exports are read-only")
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __dir__(self) -> list[str]:
+        return list(self._names)
+
+    def __repr__(self) -> str:
+        return f"<exports of {self._instance.module.name}: {', '.join(self._names)}>"
+
+
+_MISSING = object()
+
+
+def _lookup(provider: Any, name: str) -> Any:
+    if provider is None:
+        return _MISSING
+    if isinstance(provider, Mapping):
+        return provider.get(name, _MISSING)
+    return getattr(provider, name, _MISSING)
+
+
+class Instance:
+    """A running module. Made by :func:`load`; close it (or use ``with``) to free it.
+
+    One instance is used from one thread at a time. After a trap, or a Python
+    exception raised by a host function aborting wasm code, the instance is
+    *poisoned*: calls raise :class:`InstancePoisoned`.
+    """
+
+    def __init__(self, module: Module, store: wasmtime.Store, limits: Limits | None, label: str) -> None:
+        self.module = module
+        #: the ``wasmtime.Store`` holding the instance (for advanced use).
+        self.store = store
+        self.limits = limits or Limits()
+        #: ``on_trap(trap: WasmTrap) -> BaseException | None``: return an exception to raise instead.
+        self.on_trap: Callable[[WasmTrap], BaseException | None] | None = None
+        #: the host allocator, when ``load(allocator=...)`` was given.
+        self.allocator: Allocator | None = None
+        self._state = _State(label)
+        self._cctx = ctypes.c_void_p(_raw.context_address(store))
+        self._trap_slot = ctypes.c_void_p()
+        self._ctrap = ctypes.c_void_p(ctypes.addressof(self._trap_slot))
+        self._host_memory: Memory | None = None
+        self._instance: wasmtime.Instance | None = None
+        self._exports_raw: dict[str, Any] = {}
+        self._signatures: dict[str, Signature] = {}
+        self._wasi_output: dict[str, bytearray] = {}
+        deadline = self.limits.deadline
+        self._deadline_ticks = (
+            ctypes.c_uint64(max(1, math.ceil(deadline / EPOCH_TICK)) + 1) if deadline is not None else None
+        )
+        self.exports: Exports = Exports(self, ())
+
+    # -- poisoning and traps ----------------------------------------------------------------
+    @property
+    def poisoned(self) -> bool:
+        """Whether an earlier call trapped or was aborted (further calls raise)."""
+        return self._state.poisoned
+
+    @property
+    def poison_reason(self) -> str:
+        """Why the instance is poisoned ("" when it is not)."""
+        return self._state.reason
+
+    def poison(self, reason: str) -> None:
+        """Mark the instance unusable; later calls raise :class:`InstancePoisoned` with ``reason``."""
+        if not self._state.poisoned:
+            self._state.poisoned = True
+            self._state.reason = reason
+
+    def _fail(self, error: int | None, export: str) -> None:
+        # Called by a specialised export when the raw call reported an error or a trap.
+        trap_address = self._trap_slot.value
+        self._trap_slot.value = None
+        trap: wasmtime.Trap | wasmtime.WasmtimeError
+        if trap_address:
+            trap = wasmtime.Trap._from_ptr(ctypes.cast(trap_address, ctypes.POINTER(ffi.wasm_trap_t)))
+        else:
+            trap = wasmtime.WasmtimeError._from_ptr(ctypes.cast(error, ctypes.POINTER(ffi.wasmtime_error_t)))
+        self._raise_trap(trap, export)
+
+    def _raise_trap(self, trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None) -> None:
+        pending = self._state.pending
+        self._state.pending = None
+        call = f"{export}()" if export else "instantiation"
+        if pending is not None:
+            self.poison(f"{call} was aborted by {type(pending).__name__} raised in a host function")
+            raise pending
+        wasm_trap = trap_from_wasmtime(trap, export)
+        self.poison(f"{call} trapped ({wasm_trap.kind.value})")
+        hook = self.on_trap
+        if hook is not None:
+            replacement = hook(wasm_trap)
+            if replacement is not None:
+                raise replacement from wasm_trap
+        raise wasm_trap
+
+    def _enter(self) -> None:
+        # Before wasm runs outside a specialised call (instantiation, generic calls).
+        if self._deadline_ticks is not None:
+            _raw.set_epoch_deadline(self._cctx, self._deadline_ticks)
+
+    # -- exports ----------------------------------------------------------------------------
+    def _wrap_export(self, name: str) -> Any:
+        item = self._exports_raw[name]
+        if isinstance(item, wasmtime.Func):
+            return self._make_function(name, item, self._signatures.get(name))
+        if isinstance(item, wasmtime.Memory):
+            return Memory(self.store, item, name)
+        if isinstance(item, wasmtime.Global):
+            return Global(self.store, item, name)
+        return item
+
+    def func(self, name: str, signature: Signature | str | None = None) -> ExportedFunction:
+        """The exported function ``name``, optionally with a signature carrying hints.
+
+        ``signature`` must match the wasm type apart from hints: ``"(u32) -> u64"`` for
+        an export of type ``(i32) -> i64`` returns its result unsigned. Raises
+        :class:`HostError` when there is no such function or the signature does not fit.
+        """
+        item = self._exports_raw.get(name)
+        if not isinstance(item, wasmtime.Func):
+            raise HostError(f"module {self.module.name} exports no function {name!r}")
+        return self._make_function(name, item, coerce_signature(signature))
+
+    def _make_function(self, name: str, func: wasmtime.Func, hinted: Signature | None) -> ExportedFunction:
+        wasm = signature_of(func.type(self.store))
+        signature = hinted or wasm
+        if signature.wasm != wasm:
+            raise HostError(
+                f"signature {signature} does not fit export {name!r} of type {wasm}",
+                hint="only u32/u64 hints may differ from the wasm types i32/i64",
+            )
+        state = self._state
+        export_label = name
+
+        def fail(error: int | None) -> None:
+            self._fail(error, export_label)
+
+        if fast_path_supported(signature):
+            buffer = RawBuffer(max(len(signature.params), len(signature.results)))
+            cfunc = ctypes.c_void_p(ctypes.addressof(func._func))
+            factory = export_factory(signature, self._deadline_ticks is not None)
+
+            def bad_args(args: tuple[Any, ...]) -> BaseException:
+                return describe_bad_argument(name, signature, args)
+
+            call = factory(
+                _raw.call_unchecked,
+                self._cctx,
+                cfunc,
+                ctypes.c_void_p(buffer.address),
+                ctypes.c_size_t(buffer.slots),
+                self._ctrap,
+                self._trap_slot,
+                buffer.views,
+                state,
+                fail,
+                bad_args,
+                _raw.set_epoch_deadline,
+                self._deadline_ticks,
+            )
+            # keep the buffer and the func struct alive with the callable
+            call.__wasm_buffer__ = (buffer, func)  # type: ignore[attr-defined]
+        else:
+            call = self._generic_call(name, func, signature)
+        call.__name__ = call.__qualname__ = name if name.isidentifier() else "export"
+        call.__doc__ = f"wasm export {name}{signature}"
+        return _make_exported(name, signature, wasm, call, func)
+
+    def _generic_call(self, name: str, func: wasmtime.Func, signature: Signature) -> Callable[..., Any]:
+        # Reference and vector types go through wasmtime-py's checked call.
+        state = self._state
+        store = self.store
+        nparams = len(signature.params)
+
+        def call(*args: Any) -> Any:
+            if state.poisoned:
+                state.raise_poisoned()
+            if len(args) != nparams:
+                raise TypeError(f"{name}() takes {nparams} arguments ({len(args)} given)")
+            self._enter()
+            try:
+                result = func(store, *args)
+            except (wasmtime.Trap, wasmtime.WasmtimeError) as err:
+                if isinstance(err, wasmtime.WasmtimeError) and state.pending is None and "expected" in str(err):
+                    raise TypeError(f"{name}(): {err}") from None
+                self._raise_trap(err, name)
+            if len(signature.results) > 1:
+                return tuple(result)
+            return result
+
+        return call
+
+    @property
+    def memory(self) -> Memory:
+        """The module's memory: the export ``memory``, else the first exported memory,
+        else the memory the host supplied. Raises :class:`HostError` when there is none."""
+        exports = self.exports
+        if "memory" in exports and isinstance(self._exports_raw["memory"], wasmtime.Memory):
+            memory: Memory = exports.memory
+            return memory
+        for name, item in self._exports_raw.items():
+            if isinstance(item, wasmtime.Memory):
+                found: Memory = getattr(exports, name)
+                return found
+        if self._host_memory is not None:
+            return self._host_memory
+        raise HostError(f"module {self.module.name} has no memory")
+
+    @property
+    def wasmtime_instance(self) -> wasmtime.Instance:
+        """The underlying ``wasmtime.Instance`` (use with :attr:`store`)."""
+        assert self._instance is not None
+        return self._instance
+
+    # -- fuel and WASI ----------------------------------------------------------------------
+    @property
+    def fuel(self) -> int | None:
+        """Fuel left, or None when the instance was loaded without a fuel limit."""
+        if self.limits.fuel is None:
+            return None
+        return int(self.store.get_fuel())
+
+    def set_fuel(self, fuel: int) -> None:
+        """Set the fuel left (only for instances loaded with ``Limits(fuel=...)``)."""
+        if self.limits.fuel is None:
+            raise HostError("this instance was loaded without a fuel limit", hint="load(..., limits=Limits(fuel=N))")
+        self.store.set_fuel(fuel)
+
+    def wasi_output(self, stream: str = "stdout") -> str:
+        """What the module wrote to a captured WASI stream (``stdout`` or ``stderr``)."""
+        if stream not in self._wasi_output:
+            raise HostError(f"WASI {stream} was not captured", hint=f"WasiConfig(capture_{stream}=True)")
+        return self._wasi_output[stream].decode("utf-8", "replace")
+
+    # -- lifetime ---------------------------------------------------------------------------
+    def close(self) -> None:
+        """Free the store and everything in it; the instance cannot be used afterwards."""
+        if not self._state.poisoned:
+            self.poison("the instance was closed")
+        self.store.close()
+
+    def __enter__(self) -> Instance:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = " (poisoned)" if self.poisoned else ""
+        return f"<wasm instance of {self.module.name}{state}>"
+
+
+# -- loading -----------------------------------------------------------------------------------
+def load(
+    source: str | os.PathLike[str] | bytes | bytearray | memoryview | Module | wasmtime.Module,
+    imports: Mapping[str, Any] | None = None,
+    *,
+    limits: Limits | None = None,
+    memory: HostMemory | None = None,
+    allocator: str | Allocator | None = None,
+    wasi: WasiConfig | None = None,
+    signatures: Mapping[str, Signature | str] | None = None,
+    on_trap: Callable[[WasmTrap], BaseException | None] | None = None,
+) -> Instance:
+    """Instantiate a module with Python imports; returns an :class:`Instance`.
+
+    ``imports`` maps an import module name to a mapping or an object whose items or
+    attributes are looked up by import name (``{"Math": random, "env": {"log": print}}``).
+    Plain callables are adapted to each import's wasm type; :class:`HostFunction` gives
+    an explicit signature. ``memory`` supplies an imported memory; ``allocator``
+    (``"bump"``, ``"free-list"`` or an :class:`Allocator`) provides ``malloc``/``free``
+    imports over it, starting at the module's ``__heap_base``. ``signatures`` gives
+    signedness hints per export (``{"len": "() -> u32"}``). ``on_trap`` can turn a trap
+    into another exception. Raises :class:`LinkError` when imports are missing or
+    mistyped, :class:`WasmTrap` when the start function traps.
+    """
+    if isinstance(source, Module):
+        module = source
+    elif isinstance(source, wasmtime.Module):
+        module = Module._from_wasmtime(source)
+    else:
+        module = Module(source)
+    limits = limits or Limits()
+    engine = engine_for(fuel=limits.fuel is not None, epoch=limits.deadline is not None)
+    compiled = module.compiled(engine)
+    store = wasmtime.Store(engine)
+    if limits.max_memory is not None:
+        store.set_limits(memory_size=limits.max_memory)
+    if limits.fuel is not None:
+        store.set_fuel(limits.fuel)
+    instance = Instance(module, store, limits, module.name)
+    instance.on_trap = on_trap
+    keepalive: list[Any] = []
+    # The callbacks must live as long as the store that may call them.
+    store._wasmforge_keepalive = keepalive  # type: ignore[attr-defined]
+
+    linker = wasmtime.Linker(engine)
+    alloc = make_allocator(allocator) if allocator is not None else None
+    if wasi is not None:
+        _set_up_wasi(instance, wasi)
+        linker.define_wasi()
+    imports = imports or {}
+    statuses: list[tuple[str, str]] = []
+    host_memory: Memory | None = None
+    for item in compiled.imports:
+        mod, name, item_type = item.module, item.name or "", item.type
+        label = f"{mod}.{name}"
+        if wasi is not None and mod in WASI_MODULES:
+            statuses.append((f"{label}: {describe_type(item_type)}", "ok"))
+            continue
+        value = _lookup(imports.get(mod), name)
+        if value is _MISSING and alloc is not None and name in ("malloc", "free"):
+            value = _allocator_function(alloc, name)
+        if value is _MISSING and memory is not None and isinstance(item_type, wasmtime.MemoryType):
+            value = memory
+        problem = ""
+        extern: Any = None
+        if value is _MISSING:
+            problem = "missing"
+        elif isinstance(item_type, wasmtime.FuncType):
+            extern, problem = _host_func(instance, label, item_type, value, keepalive)
+        elif isinstance(item_type, wasmtime.MemoryType):
+            extern, problem = _memory_import(instance, item_type, value)
+            if extern is not None:
+                host_memory = Memory(store, extern, label)
+        elif isinstance(item_type, wasmtime.GlobalType):
+            extern, problem = _global_import(store, item_type, value)
+        elif isinstance(item_type, wasmtime.TableType) and isinstance(value, wasmtime.Table):
+            extern = value
+        else:
+            problem = f"cannot use a {type(value).__name__} for it"
+        statuses.append((f"{label}: {describe_type(item_type)}", problem or "ok"))
+        if extern is not None and not problem:
+            linker.define(store, mod, name, extern)
+    bad = [(text, status) for text, status in statuses if status != "ok"]
+    if bad:
+        _raise_link_error(module, statuses, bad, wasi is not None)
+    instance._host_memory = host_memory
+    instance._enter()
+    try:
+        raw_instance = linker.instantiate(store, compiled)
+    except wasmtime.Trap as err:
+        instance._raise_trap(err, None)
+        raise  # unreachable: _raise_trap always raises
+    except wasmtime.WasmtimeError as err:
+        pending = instance._state.pending
+        if pending is not None:
+            instance._state.pending = None
+            raise pending from None
+        text = "; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip())
+        raise HostError(
+            f"{module.name}: cannot instantiate: {text}",
+            hint="a memory limit below the module's minimum memory causes this" if limits.max_memory else None,
+        ) from None
+    instance._instance = raw_instance
+    exports = raw_instance.exports(store)
+    names = tuple(e.name for e in compiled.exports)
+    instance._exports_raw = {n: exports[n] for n in names}
+    instance._signatures = {n: coerce_signature(s) for n, s in (signatures or {}).items()}  # type: ignore[misc]
+    for n in instance._signatures:
+        if n not in instance._exports_raw:
+            raise HostError(f"signatures= names {n!r}, which {module.name} does not export")
+    instance.exports = Exports(instance, names)
+    if alloc is not None:
+        heap_base = instance._exports_raw.get("__heap_base")
+        base = int(heap_base.value(store)) & 0xFFFFFFFF if isinstance(heap_base, wasmtime.Global) else None
+        alloc.bind(instance.memory, base)
+        instance.allocator = alloc
+    return instance
+
+
+def _raise_link_error(module: Module, statuses: list[tuple[str, str]], bad: list[tuple[str, str]], wasi: bool) -> None:
+    missing = tuple(text.split(":")[0] for text, status in bad if status == "missing")
+    mistyped = tuple(text.split(":")[0] for text, status in bad if status != "missing")
+    listing = "; ".join(f"{text} [{status}]" for text, status in statuses)
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing)}")
+    if mistyped:
+        parts.append(f"mistyped {', '.join(mistyped)}")
+    hints = []
+    if any(text.split(".")[0] in WASI_MODULES for text, _ in bad) and not wasi:
+        hints.append("the module uses WASI: pass wasi=WasiConfig(...)")
+    if any(": memory" in text for text, status in bad if status == "missing"):
+        hints.append("pass memory=HostMemory(min_pages=N) for an imported memory")
+    hints.append("pass imports={'module': {'name': callable}} or an object with those attributes")
+    raise LinkError(
+        f"cannot link {module.name}: {' and '.join(parts)}; the module imports {listing}",
+        imports=tuple(text for text, _ in statuses),
+        missing=missing,
+        mistyped=mistyped,
+        hint="; ".join(hints),
+    )
+
+
+def _allocator_function(alloc: Allocator, name: str) -> HostFunction:
+    if name == "malloc":
+        return HostFunction(alloc.malloc, "(u32) -> u32")
+    return HostFunction(alloc.free, "(u32) -> ()")
+
+
+def _host_func(
+    instance: Instance, label: str, func_type: wasmtime.FuncType, value: Any, keepalive: list[Any]
+) -> tuple[Any, str]:
+    wasm = signature_of(func_type)
+    if isinstance(value, wasmtime.Func):
+        return value, ""
+    if isinstance(value, HostFunction):
+        signature = value.signature
+        assert signature is not None
+        if signature.wasm != wasm:
+            return None, f"the host function is {signature}, the module wants {wasm}"
+        fn, with_instance = value.fn, value.with_instance
+    elif callable(value):
+        signature, fn, with_instance = wasm, value, False
+    else:
+        return None, f"not callable: a {type(value).__name__}"
+    if not fast_path_supported(signature):
+        return None, f"type {wasm} is not supported for host functions"
+    state = instance._state
+
+    def new_trap() -> int:
+        return _raw.new_trap(f"host function {label} raised an exception")
+
+    def bad_result(result: Any) -> Any:
+        raise TypeError(f"host function {label} returned {result!r}; the import expects {signature.results}")
+
+    body = host_factory(signature, with_instance)(fn, instance, state, new_trap, bad_result, host_array_types(signature))
+    callback = HOST_CALLBACK(body)
+    raw_func = ffi.wasmtime_func_t()
+    _func_new_unchecked(
+        instance._cctx, func_type.ptr(), callback, None, _no_finalizer, ctypes.byref(raw_func)
+    )
+    keepalive.append((callback, body, func_type))
+    return wasmtime.Func._from_raw(raw_func), ""
+
+
+def _memory_import(instance: Instance, memory_type: wasmtime.MemoryType, value: Any) -> tuple[Any, str]:
+    needed = memory_type.limits.min
+    if isinstance(value, Memory):
+        value = value.wasmtime_memory
+    if isinstance(value, wasmtime.Memory):
+        return value, ""
+    if isinstance(value, HostMemory):
+        if value.min_pages < needed:
+            return None, f"HostMemory(min_pages={value.min_pages}) is smaller than the {needed} pages it needs"
+        maximum = value.max_pages if value.max_pages is not None else memory_type.limits.max
+        try:
+            memory = wasmtime.Memory(
+                instance.store, wasmtime.MemoryType(wasmtime.Limits(value.min_pages, maximum))
+            )
+        except wasmtime.WasmtimeError as err:
+            return None, f"cannot create the memory: {str(err).splitlines()[0]}"
+        return memory, ""
+    return None, f"cannot use a {type(value).__name__} as a memory (give HostMemory(...))"
+
+
+def _global_import(store: wasmtime.Store, global_type: wasmtime.GlobalType, value: Any) -> tuple[Any, str]:
+    if isinstance(value, wasmtime.Global):
+        return value, ""
+    if isinstance(value, (int, float)):
+        try:
+            return wasmtime.Global(store, global_type, value), ""
+        except (wasmtime.WasmtimeError, TypeError) as err:
+            return None, f"cannot make a global from {value!r}: {err}"
+    return None, f"cannot use a {type(value).__name__} as a global"
+
+
+def _set_up_wasi(instance: Instance, wasi: WasiConfig) -> None:
+    config = wasmtime.WasiConfig()
+    config.argv = list(wasi.argv)
+    config.env = list(wasi.env.items())
+    for guest, host in wasi.preopens.items():
+        config.preopen_dir(os.fspath(host), guest)
+    if wasi.stdin is not None:
+        config.stdin_file = os.fspath(wasi.stdin)
+    for stream, capture, inherit in (
+        ("stdout", wasi.capture_stdout, wasi.inherit_stdout),
+        ("stderr", wasi.capture_stderr, wasi.inherit_stderr),
+    ):
+        if capture:
+            sink = instance._wasi_output.setdefault(stream, bytearray())
+            setattr(config, f"{stream}_custom", _appender(sink))
+        elif inherit:
+            getattr(config, f"inherit_{stream}")()
+    instance.store.set_wasi(config)
+
+
+def _appender(sink: bytearray) -> Callable[[bytes], int]:
+    def write(data: bytes) -> int:
+        sink.extend(data)
+        return len(data)
+
+    return write

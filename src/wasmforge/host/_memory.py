@@ -1,0 +1,186 @@
+"""Linear memory seen from Python: copies in and out, strings, zero-copy views."""
+
+from __future__ import annotations
+
+import ctypes
+import struct
+from typing import Any
+
+import wasmtime
+
+from wasmforge.host import _raw
+from wasmforge.host._config import PAGE_SIZE
+from wasmforge.host._errors import MemoryAccessError, MemoryLimitError
+
+_memmove = ctypes.memmove
+_string_at = ctypes.string_at
+_c_char_array = ctypes.c_char
+
+
+class Memory:
+    """A linear memory of an instance (exported, or supplied by the host).
+
+    Every method looks up the memory's current base and size, so results stay
+    right after ``memory.grow``; only :meth:`view` and :meth:`numpy` hand out
+    objects tied to the current mapping (take a new one after the memory grows).
+    Addresses are byte offsets into the memory; an access past its end raises
+    :class:`MemoryAccessError` (an ``IndexError``).
+    """
+
+    __slots__ = ("_store", "_memory", "_cctx", "_cmem", "_keep", "name")
+
+    def __init__(self, store: wasmtime.Store, memory: wasmtime.Memory, name: str = "memory") -> None:
+        self._store = store
+        self._memory = memory
+        self._cctx = ctypes.c_void_p(_raw.context_address(store))
+        self._cmem = ctypes.c_void_p(ctypes.addressof(memory._memory))
+        self._keep = memory._memory
+        #: the export or import name this memory was found under.
+        self.name = name
+
+    # -- geometry ---------------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        """Current size in bytes."""
+        return int(_raw.memory_data_size(self._cctx, self._cmem))
+
+    def __len__(self) -> int:
+        return self.size
+
+    @property
+    def pages(self) -> int:
+        """Current size in 64 KiB pages."""
+        return self.size // PAGE_SIZE
+
+    @property
+    def address(self) -> int:
+        """Host address of byte 0 (changes when the memory moves on growth)."""
+        return int(_raw.memory_data(self._cctx, self._cmem) or 0)
+
+    def grow(self, pages: int) -> int:
+        """Grow by ``pages`` pages; returns the previous size in pages.
+
+        Raises :class:`MemoryLimitError` when the memory's maximum or the instance's
+        ``Limits.max_memory`` refuses (wasm code sees -1 from ``memory.grow`` then).
+        """
+        if pages < 0:
+            raise ValueError(f"cannot grow memory by a negative number of pages ({pages})")
+        try:
+            return int(self._memory.grow(self._store, pages))
+        except wasmtime.WasmtimeError as err:
+            raise MemoryLimitError(
+                f"memory {self.name!r} cannot grow by {pages} pages from {self.pages}: {err}",
+                hint="raise Limits(max_memory=...) or the memory's maximum",
+            ) from None
+
+    def _span(self, ptr: int, n: int) -> int:
+        base = _raw.memory_data(self._cctx, self._cmem) or 0
+        size = _raw.memory_data_size(self._cctx, self._cmem)
+        if ptr < 0 or n < 0 or ptr + n > size:
+            raise MemoryAccessError(
+                f"memory access out of bounds: {n} bytes at {ptr:#x} in a memory of {size:#x} bytes"
+            )
+        return int(base) + ptr
+
+    # -- bytes ------------------------------------------------------------------------------
+    def read(self, ptr: int, n: int) -> bytes:
+        """A copy of ``n`` bytes at ``ptr``."""
+        return _string_at(self._span(ptr, n), n)
+
+    def read_into(self, ptr: int, buffer: Any) -> int:
+        """Copy ``len(buffer)`` bytes at ``ptr`` into a writable buffer; returns the count."""
+        target = memoryview(buffer).cast("B")
+        n = target.nbytes
+        address = self._span(ptr, n)
+        if n:
+            _memmove((_c_char_array * n).from_buffer(target), address, n)
+        return n
+
+    def write(self, ptr: int, data: Any) -> int:
+        """Copy ``data`` (bytes-like) to ``ptr``; returns the number of bytes written."""
+        if isinstance(data, bytes):
+            n = len(data)
+            _memmove(self._span(ptr, n), data, n)
+            return n
+        source = memoryview(data).cast("B")
+        n = source.nbytes
+        address = self._span(ptr, n)
+        if n:
+            _raw.memoryview_at(address, n)[:] = source
+        return n
+
+    def fill(self, ptr: int, n: int, byte: int = 0) -> None:
+        """Set ``n`` bytes at ``ptr`` to ``byte``."""
+        ctypes.memset(self._span(ptr, n), byte, n)
+
+    # -- strings ----------------------------------------------------------------------------
+    def read_str(self, ptr: int, n: int, encoding: str = "utf-8", errors: str = "strict") -> str:
+        """Decode ``n`` bytes at ``ptr`` (UTF-8 unless told otherwise)."""
+        return self.read(ptr, n).decode(encoding, errors)
+
+    def cstring(self, ptr: int, encoding: str = "utf-8", errors: str = "strict") -> str:
+        """Decode the NUL-terminated string at ``ptr``; raises if no NUL comes before the end."""
+        end = self.find(b"\0", ptr)
+        if end < 0:
+            raise MemoryAccessError(f"no NUL terminator after {ptr:#x} before the end of memory")
+        return self.read(ptr, end - ptr).decode(encoding, errors)
+
+    def find(self, needle: bytes, start: int = 0, stop: int | None = None) -> int:
+        """Address of the first ``needle`` in ``[start, stop)``, or -1."""
+        size = self.size
+        stop = size if stop is None else min(stop, size)
+        if start < 0 or start > size:
+            raise MemoryAccessError(f"search start {start:#x} outside a memory of {size:#x} bytes")
+        view = self.view()
+        chunk = 1 << 16
+        position = start
+        # Scan in chunks, so a short string near the start costs little.
+        while position < stop:
+            end = min(position + chunk + len(needle) - 1, stop)
+            found = bytes(view[position:end]).find(needle)
+            if found >= 0:
+                return position + found
+            position += chunk
+        return -1
+
+    # -- structured values ------------------------------------------------------------------
+    def unpack(self, fmt: str, ptr: int) -> tuple[Any, ...]:
+        """``struct.unpack_from(fmt, memory, ptr)`` (use ``<`` formats: wasm is little-endian)."""
+        n = struct.calcsize(fmt)
+        return struct.unpack(fmt, self.read(ptr, n))
+
+    def pack(self, fmt: str, ptr: int, *values: Any) -> None:
+        """``struct.pack_into(fmt, memory, ptr, *values)``."""
+        self.write(ptr, struct.pack(fmt, *values))
+
+    # -- zero-copy --------------------------------------------------------------------------
+    def view(self, start: int = 0, stop: int | None = None) -> memoryview:
+        """A writable, zero-copy ``memoryview`` of bytes ``[start, stop)``.
+
+        Valid until the memory grows or the instance is closed; take a new one then.
+        """
+        size = self.size
+        stop = size if stop is None else stop
+        address = self._span(start, stop - start)
+        return _raw.memoryview_at(address, stop - start)
+
+    def numpy(self, dtype: Any = "uint8", start: int = 0, count: int = -1) -> Any:
+        """A zero-copy numpy array over the memory from ``start`` (requires numpy)."""
+        try:
+            import numpy
+        except ImportError:
+            from wasmforge.host._errors import HostError
+
+            raise HostError("Memory.numpy() needs numpy", hint="pip install numpy") from None
+        return numpy.frombuffer(self.view(), dtype=dtype, count=count, offset=start)
+
+    @property
+    def wasmtime_memory(self) -> wasmtime.Memory:
+        """The underlying ``wasmtime.Memory`` (use with :attr:`Instance.store`)."""
+        return self._memory
+
+    def __repr__(self) -> str:
+        try:
+            return f"<wasm memory {self.name!r}: {self.pages} pages ({self.size} bytes)>"
+        except Exception:  # closed store
+            return f"<wasm memory {self.name!r} (closed)>"

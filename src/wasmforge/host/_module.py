@@ -1,0 +1,189 @@
+"""Compiled modules and the engines they are compiled for."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import wasmtime
+
+from wasmforge.host._errors import HostError
+from wasmforge.host._types import Signature
+
+#: seconds between epoch ticks of engines with deadlines (deadline resolution).
+EPOCH_TICK = 0.01
+
+_engines: dict[tuple[bool, bool], wasmtime.Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _tick(engine: wasmtime.Engine) -> None:
+    while True:
+        time.sleep(EPOCH_TICK)
+        engine.increment_epoch()
+
+
+def engine_for(fuel: bool = False, epoch: bool = False) -> wasmtime.Engine:
+    """The shared engine with fuel metering and/or epoch interruption switched on.
+
+    Engines are made once per combination: fuel and epoch checks cost speed, so
+    modules without limits run on an engine without them.
+    """
+    key = (fuel, epoch)
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            config = wasmtime.Config()
+            config.consume_fuel = fuel
+            config.epoch_interruption = epoch
+            engine = wasmtime.Engine(config)
+            if epoch:
+                threading.Thread(target=_tick, args=(engine,), name="wasmforge-epoch", daemon=True).start()
+            _engines[key] = engine
+    return engine
+
+
+def signature_of(func_type: wasmtime.FuncType) -> Signature:
+    """The :class:`Signature` of a ``wasmtime.FuncType``."""
+    return Signature(tuple(str(t) for t in func_type.params), tuple(str(t) for t in func_type.results))
+
+
+def describe_type(item_type: Any) -> str:
+    """Short text for an import or export type: ``func (i32) -> i32``, ``memory 17.. pages``."""
+    if isinstance(item_type, wasmtime.FuncType):
+        return f"func {signature_of(item_type)}"
+    if isinstance(item_type, wasmtime.MemoryType):
+        limits = item_type.limits
+        upper = "" if limits.max is None else str(limits.max)
+        return f"memory {limits.min}..{upper} pages"
+    if isinstance(item_type, wasmtime.GlobalType):
+        return f"global {'mut ' if item_type.mutable else ''}{item_type.content}"
+    if isinstance(item_type, wasmtime.TableType):
+        return f"table {item_type.element}"
+    return type(item_type).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class ImportInfo:
+    """One import a module declares."""
+
+    module: str
+    name: str
+    #: ``func``, ``memory``, ``global``, ``table`` or ``tag``.
+    kind: str
+    #: e.g. ``func (i32, i32) -> i32`` or ``memory 17.. pages``.
+    type: str
+
+    def __str__(self) -> str:
+        return f"{self.module}.{self.name}: {self.type}"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportInfo:
+    """One export a module declares."""
+
+    name: str
+    kind: str
+    type: str
+
+
+class Module:
+    """A validated, compiled module; load it many times with :func:`wasmforge.host.load`.
+
+    ``source`` is a path, or the module's bytes. Compiling is the slow step, so keep a
+    ``Module`` around when the same module is instantiated repeatedly. The module is
+    compiled again (once) for an engine with fuel or epoch checks when limits ask for them.
+    """
+
+    def __init__(self, source: str | os.PathLike[str] | bytes | bytearray | memoryview, *, name: str | None = None):
+        if isinstance(source, (str, os.PathLike)):
+            path = Path(source)
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                raise HostError(f"{path}: cannot read module: {err.strerror or err}") from None
+            self.name = name or str(path)
+        elif isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            self.name = name or "<bytes>"
+        else:
+            raise TypeError(f"Module() takes a path or bytes, not {type(source).__name__}")
+        if data[:4] != b"\0asm":
+            # Text modules are accepted too, as wasmtime does.
+            try:
+                data = wasmtime.wat2wasm(data.decode("utf-8"))
+            except (UnicodeDecodeError, wasmtime.WasmtimeError) as err:
+                first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise HostError(
+                    f"{self.name}: not a wasm module (no \\0asm header) and not WAT: {first}",
+                    hint="pass a .wasm file or WebAssembly text",
+                ) from None
+        self.bytes = bytes(data)
+        self._compiled: dict[tuple[bool, bool], wasmtime.Module] = {}
+        self._lock = threading.Lock()
+        default = self.compiled(engine_for())
+        self._imports = tuple(
+            ImportInfo(i.module, i.name or "", _kind(i.type), describe_type(i.type)) for i in default.imports
+        )
+        self._exports = tuple(ExportInfo(e.name, _kind(e.type), describe_type(e.type)) for e in default.exports)
+
+    @classmethod
+    def _from_wasmtime(cls, module: wasmtime.Module) -> Module:
+        self = cls.__new__(cls)
+        self.name = "<wasmtime.Module>"
+        self.bytes = b""
+        self._compiled = {(False, False): module}
+        self._lock = threading.Lock()
+        self._imports = tuple(
+            ImportInfo(i.module, i.name or "", _kind(i.type), describe_type(i.type)) for i in module.imports
+        )
+        self._exports = tuple(ExportInfo(e.name, _kind(e.type), describe_type(e.type)) for e in module.exports)
+        return self
+
+    def compiled(self, engine: wasmtime.Engine) -> wasmtime.Module:
+        """The ``wasmtime.Module`` for ``engine`` (one of :func:`engine_for`'s), compiling on first use."""
+        key = next((k for k, e in _engines.items() if e is engine), None)
+        if key is None:
+            raise HostError("Module.compiled() takes an engine made by engine_for()")
+        with self._lock:
+            module = self._compiled.get(key)
+            if module is None:
+                if not self.bytes:
+                    raise HostError(
+                        "a wasmtime.Module cannot be recompiled for fuel or deadline limits",
+                        hint="pass the module's path or bytes to load() instead",
+                    )
+                try:
+                    module = wasmtime.Module(engine, self.bytes)
+                except wasmtime.WasmtimeError as err:
+                    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+                    detail = "; ".join(lines[:3])
+                    raise HostError(f"{self.name}: invalid module: {detail}") from None
+                self._compiled[key] = module
+        return module
+
+    @property
+    def imports(self) -> tuple[ImportInfo, ...]:
+        """Every import, in declaration order."""
+        return self._imports
+
+    @property
+    def exports(self) -> tuple[ExportInfo, ...]:
+        """Every export, in declaration order."""
+        return self._exports
+
+    def __repr__(self) -> str:
+        return f"<wasm module {self.name}: {len(self._imports)} imports, {len(self._exports)} exports>"
+
+
+def _kind(item_type: Any) -> str:
+    return {
+        wasmtime.FuncType: "func",
+        wasmtime.MemoryType: "memory",
+        wasmtime.GlobalType: "global",
+        wasmtime.TableType: "table",
+    }.get(type(item_type), "tag")
