@@ -1,0 +1,82 @@
+"""Limits for untrusted modules: deadline, fuel, memory cap."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from wasmtime import wat2wasm
+
+from wasmforge.host import PAGE_SIZE, HostError, Limits, TrapKind, WasmTrap, load
+
+LOOP_WAT = """
+(module
+  (memory (export "memory") 1)
+  (func (export "forever") (loop $l br $l))
+  (func (export "count") (param i32) (result i32)
+    (local $i i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get 0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    local.get $i)
+  (func (export "grow") (param i32) (result i32) local.get 0 memory.grow))
+"""
+
+
+@pytest.fixture(scope="module")
+def loop_wasm() -> bytes:
+    return wat2wasm(LOOP_WAT)
+
+
+def test_infinite_loop_stops_within_deadline_plus_100ms(loop_wasm):
+    deadline = 0.2
+    inst = load(loop_wasm, limits=Limits(deadline=deadline))
+    started = time.monotonic()
+    with pytest.raises(WasmTrap) as info:
+        inst.exports.forever()
+    elapsed = time.monotonic() - started
+    assert info.value.kind is TrapKind.INTERRUPTED
+    assert deadline <= elapsed <= deadline + 0.1
+
+
+def test_deadline_applies_per_call(loop_wasm):
+    inst = load(loop_wasm, limits=Limits(deadline=0.05))
+    time.sleep(0.1)
+    assert inst.exports.count(1000) == 1000
+    assert inst.exports.count(10) == 10
+
+
+def test_fuel_runs_out_on_a_long_loop(loop_wasm):
+    inst = load(loop_wasm, limits=Limits(fuel=10_000))
+    with pytest.raises(WasmTrap) as info:
+        inst.exports.count(1_000_000)
+    assert info.value.kind is TrapKind.OUT_OF_FUEL
+
+
+def test_fuel_is_consumed_by_calls(loop_wasm):
+    inst = load(loop_wasm, limits=Limits(fuel=1_000_000))
+    assert inst.exports.count(100) == 100
+    assert 0 < inst.fuel < 1_000_000
+
+
+def test_refill_lets_calls_continue(loop_wasm):
+    inst = load(loop_wasm, limits=Limits(fuel=100))
+    inst.set_fuel(1_000_000)
+    assert inst.exports.count(1000) == 1000
+
+
+def test_memory_grow_past_the_cap_returns_minus_one(loop_wasm):
+    inst = load(loop_wasm, limits=Limits(max_memory=2 * PAGE_SIZE))
+    assert inst.exports.grow(1) == 1
+    assert inst.exports.grow(1) == -1
+    assert inst.memory.pages == 2
+
+
+def test_memory_cap_below_the_initial_memory_fails_to_load(loop_wasm):
+    with pytest.raises(HostError, match="cannot instantiate"):
+        load(loop_wasm, limits=Limits(max_memory=PAGE_SIZE // 2))
+
+
+def test_unlimited_instance_reports_no_fuel(loop_wasm):
+    assert load(loop_wasm).fuel is None
