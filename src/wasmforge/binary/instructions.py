@@ -1,0 +1,462 @@
+"""Decoding and encoding of instruction sequences, driven by the opcode table.
+
+An instruction is a plain tuple ``(offset, op, imm)`` — ``offset`` absolute in the module,
+``op`` an :class:`~wasmforge.binary._opcodes.Opcode`, ``imm`` its immediate (see
+``docs/binary-api.md``). Tuples, not objects, because a large module holds millions of
+instructions and decoding them is the hot loop of every analysis.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from wasmforge.binary._opcodes import OPCODES, PREFIXED, SINGLE, Opcode
+from wasmforge.binary.errors import WasmDecodeError
+from wasmforge.binary.leb128 import encode_signed, encode_unsigned, read_signed, read_unsigned
+from wasmforge.binary.types import AbsHeap, HeapType, NumType, RefType
+
+Instruction = tuple[int, Opcode, Any]
+
+# Immediate shapes: the decoder's dispatch codes, derived from the table's immediate kinds.
+NONE, U32, MEMARG, I32, I64, F32, F64, BLOCK, BR_TABLE, U32X2, HEAP, SELECT_T, BYTES16, LANE, \
+    MEMARG_LANE, ZERO, TRY_TABLE, BR_ON_CAST = range(18)
+
+_INDEX_KINDS = {"label", "func", "type", "table", "memory", "local", "global", "tag", "elem", "data", "field", "u32"}
+
+
+def _shape(imms: tuple[str, ...]) -> int:
+    if not imms:
+        return NONE
+    if len(imms) == 1:
+        kind = imms[0]
+        if kind in _INDEX_KINDS:
+            return U32
+        return {
+            "memarg": MEMARG, "i32": I32, "i64": I64, "f32": F32, "f64": F64, "blocktype": BLOCK,
+            "br_table": BR_TABLE, "heaptype": HEAP, "ref_nonnull": HEAP, "ref_null": HEAP,
+            "select_t": SELECT_T, "v128": BYTES16, "shuffle": BYTES16, "lane": LANE, "zero": ZERO,
+            "try_table": TRY_TABLE, "br_on_cast": BR_ON_CAST,
+        }[kind]
+    if imms == ("memarg", "lane"):
+        return MEMARG_LANE
+    if len(imms) == 2 and all(k in _INDEX_KINDS for k in imms):
+        return U32X2
+    raise ValueError(f"no decoder shape for immediates {imms}")
+
+
+#: shape of every opcode, by Opcode.index.
+SHAPES: list[int] = [_shape(op.imms) for op in OPCODES]
+_SINGLE_ENTRY: list[tuple[Opcode, int] | None] = [
+    (op, SHAPES[op.index]) if op is not None else None for op in SINGLE
+]
+_PREFIXED_ENTRY: dict[int, dict[int, tuple[Opcode, int]]] = {
+    p: {code: (op, SHAPES[op.index]) for code, op in table.items()} for p, table in PREFIXED.items()
+}
+
+_VALTYPE_BY_CODE = {t.value: t for t in NumType}
+_ABS_BY_CODE = {h.value: h for h in AbsHeap}
+_ABS_REF = {code: RefType(True, HeapType(h)) for code, h in _ABS_BY_CODE.items()}
+_ABS_HEAP = {code: HeapType(h) for code, h in _ABS_BY_CODE.items()}
+_U32 = struct.Struct("<I").unpack_from
+_U64 = struct.Struct("<Q").unpack_from
+
+
+class _Bad(Exception):
+    """Internal: a malformed immediate; carries the offset and reason."""
+
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(reason)
+        self.offset = offset
+        self.reason = reason
+
+
+# --- immediates shared with the type decoders ---------------------------------------------------
+
+def read_heaptype(buf: Any, pos: int) -> tuple[HeapType, int]:
+    """A heap type: an abstract code, ``0x65`` + abstract (shared), or an s33 type index."""
+    b = buf[pos]
+    shared = False
+    if b == 0x65:
+        shared = True
+        pos += 1
+        b = buf[pos]
+    if 0x40 <= b < 0x80:
+        h = _ABS_BY_CODE.get(b)
+        if h is None:
+            raise _Bad(pos, f"unknown heap type 0x{b:02x}")
+        return (HeapType(h, None, True) if shared else _ABS_HEAP[b]), pos + 1
+    try:
+        index, pos = read_signed(buf, pos, 33)
+    except ValueError as e:
+        raise _Bad(pos, str(e)) from None
+    if index < 0:
+        raise _Bad(pos, f"invalid heap type {index}")
+    return HeapType(None, index, shared), pos
+
+
+def read_valtype(buf: Any, pos: int) -> tuple[NumType | RefType, int]:
+    """A value type: a number/vector type, a shorthand reference type, or ``0x63``/``0x64`` + heap type."""
+    b = buf[pos]
+    t = _VALTYPE_BY_CODE.get(b)
+    if t is not None:
+        return t, pos + 1
+    r = _ABS_REF.get(b)
+    if r is not None:
+        return r, pos + 1
+    if b == 0x63 or b == 0x64:
+        heap, pos = read_heaptype(buf, pos + 1)
+        return RefType(b == 0x63, heap), pos
+    raise _Bad(pos, f"unknown value type 0x{b:02x}")
+
+
+def _read_blocktype(buf: Any, pos: int) -> tuple[Any, int]:
+    b = buf[pos]
+    if b == 0x40:
+        return None, pos + 1
+    if b & 0xC0 == 0x40:  # a negative one-byte s33: a value type
+        return read_valtype(buf, pos)
+    try:
+        index, pos = read_signed(buf, pos, 33)
+    except ValueError as e:
+        raise _Bad(pos, str(e)) from None
+    if index < 0:
+        raise _Bad(pos, f"invalid block type {index}")
+    return index, pos
+
+
+def _u32(buf: Any, pos: int) -> tuple[int, int]:
+    try:
+        return read_unsigned(buf, pos, 32)
+    except ValueError as e:
+        raise _Bad(pos, str(e)) from None
+
+
+def _memarg(buf: Any, pos: int) -> tuple[tuple[int, int, int], int]:
+    flags, pos = _u32(buf, pos)
+    memory = 0
+    if flags & 0x40:
+        memory, pos = _u32(buf, pos)
+        flags &= ~0x40
+    try:
+        offset, pos = read_unsigned(buf, pos, 64)
+    except ValueError as e:
+        raise _Bad(pos, str(e)) from None
+    return (flags, offset, memory), pos
+
+
+def _imm_u32(buf: Any, pos: int) -> tuple[Any, int]:
+    return _u32(buf, pos)
+
+
+def _imm_memarg(buf: Any, pos: int) -> tuple[Any, int]:
+    return _memarg(buf, pos)
+
+
+def _imm_signed(bits: int) -> Callable[[Any, int], tuple[Any, int]]:
+    def decode(buf: Any, pos: int) -> tuple[Any, int]:
+        try:
+            return read_signed(buf, pos, bits)
+        except ValueError as e:
+            raise _Bad(pos, str(e)) from None
+
+    return decode
+
+
+def _imm_f32(buf: Any, pos: int) -> tuple[Any, int]:
+    return _U32(buf, pos)[0], pos + 4
+
+
+def _imm_f64(buf: Any, pos: int) -> tuple[Any, int]:
+    return _U64(buf, pos)[0], pos + 8
+
+
+def _imm_br_table(buf: Any, pos: int) -> tuple[Any, int]:
+    count, pos = _u32(buf, pos)
+    if count > len(buf) - pos:
+        raise _Bad(pos, f"br_table of {count} labels is longer than the bytes that remain")
+    targets = []
+    for _ in range(count):
+        t, pos = _u32(buf, pos)
+        targets.append(t)
+    default, pos = _u32(buf, pos)
+    return (tuple(targets), default), pos
+
+
+def _imm_u32x2(buf: Any, pos: int) -> tuple[Any, int]:
+    a, pos = _u32(buf, pos)
+    b, pos = _u32(buf, pos)
+    return (a, b), pos
+
+
+def _imm_select_t(buf: Any, pos: int) -> tuple[Any, int]:
+    count, pos = _u32(buf, pos)
+    if count > len(buf) - pos:
+        raise _Bad(pos, f"select of {count} types is longer than the bytes that remain")
+    types = []
+    for _ in range(count):
+        t, pos = read_valtype(buf, pos)
+        types.append(t)
+    return tuple(types), pos
+
+
+def _imm_bytes16(buf: Any, pos: int) -> tuple[Any, int]:
+    if pos + 16 > len(buf):
+        raise IndexError
+    return bytes(buf[pos : pos + 16]), pos + 16
+
+
+def _imm_lane(buf: Any, pos: int) -> tuple[Any, int]:
+    return buf[pos], pos + 1
+
+
+def _imm_memarg_lane(buf: Any, pos: int) -> tuple[Any, int]:
+    m, pos = _memarg(buf, pos)
+    return (m, buf[pos]), pos + 1
+
+
+def _imm_zero(buf: Any, pos: int) -> tuple[Any, int]:
+    b = buf[pos]
+    if b != 0:
+        raise _Bad(pos, f"expected a zero byte, found 0x{b:02x}")
+    return 0, pos + 1
+
+
+def _imm_try_table(buf: Any, pos: int) -> tuple[Any, int]:
+    bt, pos = _read_blocktype(buf, pos)
+    count, pos = _u32(buf, pos)
+    if count > len(buf) - pos:
+        raise _Bad(pos, f"try_table of {count} catch clauses is longer than the bytes that remain")
+    catches = []
+    for _ in range(count):
+        kind = buf[pos]
+        pos += 1
+        if kind > 3:
+            raise _Bad(pos - 1, f"unknown catch clause kind {kind}")
+        tag = None
+        if kind in (0, 1):  # catch, catch_ref name a tag; catch_all(_ref) do not
+            tag, pos = _u32(buf, pos)
+        label, pos = _u32(buf, pos)
+        catches.append((kind, tag, label))
+    return (bt, tuple(catches)), pos
+
+
+def _imm_br_on_cast(buf: Any, pos: int) -> tuple[Any, int]:
+    flags = buf[pos]
+    label, pos = _u32(buf, pos + 1)
+    h1, pos = read_heaptype(buf, pos)
+    h2, pos = read_heaptype(buf, pos)
+    return (flags, label, h1, h2), pos
+
+
+_IMM_DECODERS: list[Callable[[Any, int], tuple[Any, int]]] = [
+    lambda buf, pos: (None, pos),  # NONE
+    _imm_u32, _imm_memarg, _imm_signed(32), _imm_signed(64), _imm_f32, _imm_f64,
+    _read_blocktype, _imm_br_table, _imm_u32x2, read_heaptype, _imm_select_t, _imm_bytes16,
+    _imm_lane, _imm_memarg_lane, _imm_zero, _imm_try_table, _imm_br_on_cast,
+]
+
+
+def _prefixed(buf: Any, prefix: int, pos: int) -> tuple[tuple[Opcode, int], int]:
+    code, pos2 = _u32(buf, pos)
+    entry = _PREFIXED_ENTRY[prefix].get(code)
+    if entry is None:
+        raise _Bad(pos - 1, f"unknown instruction 0x{prefix:02x} {code}")
+    return entry, pos2
+
+
+def decode_instructions(
+    buf: Any, pos: int, end: int, *, section: str | None = "code", path: str | None = None
+) -> list[Instruction]:
+    """Decode the instructions in ``buf[pos:end]`` (a function body's expression).
+
+    The range must hold whole instructions and end with ``end`` (0x0B).
+    """
+    out: list[Instruction] = []
+    append = out.append
+    single = _SINGLE_ENTRY
+    decoders = _IMM_DECODERS
+    start = pos
+    try:
+        while pos < end:
+            start = pos
+            entry = single[buf[pos]]
+            pos += 1
+            if entry is None:
+                b = buf[pos - 1]
+                if b not in _PREFIXED_ENTRY:
+                    raise _Bad(start, f"unknown instruction 0x{b:02x}")
+                entry, pos = _prefixed(buf, b, pos)
+            op, shape = entry
+            if shape == 0:
+                append((start, op, None))
+            elif shape == 1:
+                v = buf[pos]
+                pos += 1
+                if v & 0x80:
+                    v, pos = _u32(buf, pos - 1)
+                append((start, op, v))
+            elif shape == 3:
+                v = buf[pos]
+                pos += 1
+                if v & 0x80:
+                    v, pos = decoders[3](buf, pos - 1)
+                elif v & 0x40:
+                    v -= 0x80
+                append((start, op, v))
+            elif shape == 2:
+                a = buf[pos]
+                o = buf[pos + 1]
+                if (a | o) & 0x80 or a & 0x40:
+                    v, pos = _memarg(buf, pos)
+                else:
+                    v = (a, o, 0)
+                    pos += 2
+                append((start, op, v))
+            else:
+                v, pos = decoders[shape](buf, pos)
+                append((start, op, v))
+    except _Bad as bad:
+        raise WasmDecodeError(bad.offset, section, bad.reason, path=path) from None
+    except (IndexError, struct.error):
+        raise WasmDecodeError(start, section, "unexpected end of data in an instruction", path=path) from None
+    if pos != end:
+        raise WasmDecodeError(start, section, f"instruction runs past the end of its body at 0x{end:x}", path=path)
+    if not out or out[-1][1].code != 0x0B or out[-1][1].prefix is not None:
+        raise WasmDecodeError(end, section, "function body does not end with 'end'", path=path)
+    return out
+
+
+def decode_const_expr(
+    buf: Any, pos: int, end: int, *, section: str | None = None, path: str | None = None
+) -> tuple[list[Instruction], int]:
+    """Decode a constant expression starting at ``pos``: instructions up to its final ``end``.
+
+    Returns the instructions and the position after them. ``end`` bounds the search.
+    """
+    out: list[Instruction] = []
+    depth = 0
+    start = pos
+    try:
+        while True:
+            if pos >= end:
+                raise WasmDecodeError(pos, section, "unexpected end of data in a constant expression", path=path)
+            start = pos
+            entry = _SINGLE_ENTRY[buf[pos]]
+            pos += 1
+            if entry is None:
+                b = buf[pos - 1]
+                if b not in _PREFIXED_ENTRY:
+                    raise _Bad(start, f"unknown instruction 0x{b:02x}")
+                entry, pos = _prefixed(buf, b, pos)
+            op, shape = entry
+            imm, pos = _IMM_DECODERS[shape](buf, pos)
+            out.append((start, op, imm))
+            if shape in (BLOCK, TRY_TABLE):
+                depth += 1
+            elif op.prefix is None and op.code == 0x0B:
+                if depth == 0:
+                    return out, pos
+                depth -= 1
+    except _Bad as bad:
+        raise WasmDecodeError(bad.offset, section, bad.reason, path=path) from None
+    except (IndexError, struct.error):
+        raise WasmDecodeError(start, section, "unexpected end of data in a constant expression", path=path) from None
+
+
+# --- encoding ---------------------------------------------------------------------------------
+
+def encode_heaptype(h: HeapType) -> bytes:
+    """The binary form of a heap type."""
+    if h.abstract is not None:
+        return (b"\x65" if h.shared else b"") + bytes((h.abstract.value,))
+    return (b"\x65" if h.shared else b"") + encode_signed(h.index or 0)
+
+
+def encode_valtype(t: NumType | RefType) -> bytes:
+    """The binary form of a value type (shorthand for nullable abstract references)."""
+    if isinstance(t, NumType):
+        return bytes((t.value,))
+    h = t.heap
+    if t.nullable and h.abstract is not None and not h.shared:
+        return bytes((h.abstract.value,))
+    return (b"\x63" if t.nullable else b"\x64") + encode_heaptype(h)
+
+
+def _enc_blocktype(bt: Any) -> bytes:
+    if bt is None:
+        return b"\x40"
+    if isinstance(bt, int):
+        return encode_signed(bt)
+    return encode_valtype(bt)
+
+
+def _enc_memarg(m: tuple[int, int, int]) -> bytes:
+    align, offset, memory = m
+    if memory:
+        return encode_unsigned(align | 0x40) + encode_unsigned(memory) + encode_unsigned(offset)
+    return encode_unsigned(align) + encode_unsigned(offset)
+
+
+def _encode_imm(shape: int, imm: Any) -> bytes:
+    if shape == U32:
+        return encode_unsigned(imm)
+    if shape == MEMARG:
+        return _enc_memarg(imm)
+    if shape in (I32, I64):
+        return encode_signed(imm)
+    if shape == F32:
+        return struct.pack("<I", imm)
+    if shape == F64:
+        return struct.pack("<Q", imm)
+    if shape == BLOCK:
+        return _enc_blocktype(imm)
+    if shape == BR_TABLE:
+        targets, default = imm
+        return encode_unsigned(len(targets)) + b"".join(map(encode_unsigned, targets)) + encode_unsigned(default)
+    if shape == U32X2:
+        return encode_unsigned(imm[0]) + encode_unsigned(imm[1])
+    if shape == HEAP:
+        return encode_heaptype(imm)
+    if shape == SELECT_T:
+        return encode_unsigned(len(imm)) + b"".join(map(encode_valtype, imm))
+    if shape == BYTES16:
+        return bytes(imm)
+    if shape in (LANE, ZERO):
+        return bytes((imm,))
+    if shape == MEMARG_LANE:
+        return _enc_memarg(imm[0]) + bytes((imm[1],))
+    if shape == TRY_TABLE:
+        bt, catches = imm
+        out = bytearray(_enc_blocktype(bt) + encode_unsigned(len(catches)))
+        for kind, tag, label in catches:
+            out.append(kind)
+            if kind in (0, 1):
+                out += encode_unsigned(tag)
+            out += encode_unsigned(label)
+        return bytes(out)
+    if shape == BR_ON_CAST:
+        flags, label, h1, h2 = imm
+        return bytes((flags,)) + encode_unsigned(label) + encode_heaptype(h1) + encode_heaptype(h2)
+    raise ValueError(f"unknown immediate shape {shape}")
+
+
+def encode_instruction(op: Opcode, imm: Any = None) -> bytes:
+    """The canonical bytes of one instruction."""
+    shape = SHAPES[op.index]
+    if shape == NONE:
+        return op.encoding
+    return op.encoding + _encode_imm(shape, imm)
+
+
+def encode_instructions(instrs: Iterable[tuple[Any, Opcode, Any]]) -> bytes:
+    """The canonical bytes of an instruction sequence (offsets are ignored)."""
+    out = bytearray()
+    shapes = SHAPES
+    for _, op, imm in instrs:
+        out += op.encoding
+        shape = shapes[op.index]
+        if shape:
+            out += _encode_imm(shape, imm)
+    return bytes(out)

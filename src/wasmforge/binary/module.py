@@ -1,0 +1,1062 @@
+"""The module reader: a lazy, zero-copy view of a module's sections and their items.
+
+``read_module`` walks only the section headers; each section's items decode the first
+time they are asked for (``functools.cached_property``), and function bodies decode only
+when ``FunctionBody.instructions()`` is called. Every offset is absolute in the file.
+"""
+
+from __future__ import annotations
+
+import enum
+import mmap
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from wasmforge.binary.errors import WasmDecodeError
+from wasmforge.binary.instructions import (
+    Instruction,
+    _Bad,
+    decode_const_expr,
+    decode_instructions,
+    read_heaptype,
+    read_valtype,
+)
+from wasmforge.binary.leb128 import read_signed, read_unsigned
+from wasmforge.binary.types import (
+    FUNCREF,
+    ArrayType,
+    CompType,
+    ExternKind,
+    FieldType,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    PackedType,
+    RecGroup,
+    RefType,
+    StructType,
+    SubType,
+    TableType,
+    TagType,
+    ValType,
+)
+
+MAGIC = b"\0asm"
+VERSION = b"\x01\0\0\0"
+
+
+class SectionId(enum.IntEnum):
+    """Section ids of the binary format."""
+
+    CUSTOM = 0
+    TYPE = 1
+    IMPORT = 2
+    FUNCTION = 3
+    TABLE = 4
+    MEMORY = 5
+    GLOBAL = 6
+    EXPORT = 7
+    START = 8
+    ELEMENT = 9
+    CODE = 10
+    DATA = 11
+    DATA_COUNT = 12
+    TAG = 13
+
+
+SECTION_NAMES = {
+    SectionId.TYPE: "type", SectionId.IMPORT: "import", SectionId.FUNCTION: "function",
+    SectionId.TABLE: "table", SectionId.MEMORY: "memory", SectionId.GLOBAL: "global",
+    SectionId.EXPORT: "export", SectionId.START: "start", SectionId.ELEMENT: "element",
+    SectionId.CODE: "code", SectionId.DATA: "data", SectionId.DATA_COUNT: "datacount",
+    SectionId.TAG: "tag",
+}
+# The order the specification requires of non-custom sections (tag sits between memory and global,
+# data count between element and code).
+_ORDER = {
+    SectionId.TYPE: 1, SectionId.IMPORT: 2, SectionId.FUNCTION: 3, SectionId.TABLE: 4,
+    SectionId.MEMORY: 5, SectionId.TAG: 6, SectionId.GLOBAL: 7, SectionId.EXPORT: 8,
+    SectionId.START: 9, SectionId.ELEMENT: 10, SectionId.DATA_COUNT: 11, SectionId.CODE: 12,
+    SectionId.DATA: 13,
+}
+_VECTOR_SECTIONS = frozenset(
+    (SectionId.TYPE, SectionId.IMPORT, SectionId.FUNCTION, SectionId.TABLE, SectionId.MEMORY,
+     SectionId.GLOBAL, SectionId.EXPORT, SectionId.ELEMENT, SectionId.CODE, SectionId.DATA, SectionId.TAG)
+)
+
+
+class _Cursor:
+    """A position in a buffer, with the section name and file for error messages."""
+
+    __slots__ = ("buf", "pos", "end", "section", "path")
+
+    def __init__(self, buf: memoryview, pos: int, end: int, section: str | None, path: str | None) -> None:
+        self.buf = buf
+        self.pos = pos
+        self.end = end
+        self.section = section
+        self.path = path
+
+    def error(self, message: str, offset: int | None = None) -> WasmDecodeError:
+        return WasmDecodeError(self.pos if offset is None else offset, self.section, message, path=self.path)
+
+    def _need(self, n: int, what: str) -> None:
+        if self.pos + n > self.end:
+            raise self.error(f"unexpected end of data in {what}: {n} bytes needed, {self.end - self.pos} left")
+
+    def u8(self, what: str = "a byte") -> int:
+        self._need(1, what)
+        b = self.buf[self.pos]
+        self.pos += 1
+        return b
+
+    def peek(self) -> int:
+        self._need(1, "a byte")
+        return self.buf[self.pos]
+
+    def u32(self, what: str = "an integer") -> int:
+        try:
+            v, pos = read_unsigned(self.buf, self.pos, 32)
+        except ValueError as e:
+            raise self.error(f"{e} in {what}") from None
+        if pos > self.end:
+            raise self.error(f"unexpected end of data in {what}")
+        self.pos = pos
+        return v
+
+    def u64(self, what: str = "an integer") -> int:
+        try:
+            v, pos = read_unsigned(self.buf, self.pos, 64)
+        except ValueError as e:
+            raise self.error(f"{e} in {what}") from None
+        if pos > self.end:
+            raise self.error(f"unexpected end of data in {what}")
+        self.pos = pos
+        return v
+
+    def s33(self, what: str) -> int:
+        try:
+            v, pos = read_signed(self.buf, self.pos, 33)
+        except ValueError as e:
+            raise self.error(f"{e} in {what}") from None
+        self.pos = pos
+        return v
+
+    def count(self, what: str, min_item_size: int = 1) -> int:
+        """A vector length, checked against the bytes that remain before anything is allocated."""
+        start = self.pos
+        n = self.u32(f"the count of {what}")
+        if n * min_item_size > self.end - self.pos:
+            raise self.error(
+                f"{what}: count {n} is larger than the {self.end - self.pos} bytes that remain", start
+            )
+        return n
+
+    def bytes(self, n: int, what: str) -> memoryview:
+        self._need(n, what)
+        v = self.buf[self.pos : self.pos + n]
+        self.pos += n
+        return v
+
+    def name(self, what: str = "a name") -> str:
+        start = self.pos
+        n = self.u32(f"the length of {what}")
+        raw = self.bytes(n, what)
+        try:
+            return str(raw, "utf-8")
+        except UnicodeDecodeError:
+            raise self.error(f"{what} is not valid UTF-8", start) from None
+
+    def _wrap(self, fn: Any) -> Any:
+        try:
+            value, pos = fn(self.buf, self.pos)
+        except _Bad as bad:
+            raise self.error(bad.reason, bad.offset) from None
+        except IndexError:
+            raise self.error("unexpected end of data in a type") from None
+        if pos > self.end:
+            raise self.error("unexpected end of data in a type")
+        self.pos = pos
+        return value
+
+    def valtype(self) -> ValType:
+        return self._wrap(read_valtype)  # type: ignore[no-any-return]
+
+    def reftype(self) -> RefType:
+        start = self.pos
+        t = self.valtype()
+        if not isinstance(t, RefType):
+            raise self.error(f"expected a reference type, found {t}", start)
+        return t
+
+    def limits(self) -> Limits:
+        start = self.pos
+        flags = self.u8("limits")
+        if flags & ~0x0F:
+            raise self.error(f"invalid limits flags 0x{flags:02x}", start)
+        is64 = bool(flags & 4)
+        read = self.u64 if is64 else self.u32
+        minimum = read("the minimum of limits")
+        maximum = read("the maximum of limits") if flags & 1 else None
+        page = self.u32("the page size") if flags & 8 else None
+        return Limits(minimum, maximum, bool(flags & 2), is64, page)
+
+    def const_expr(self) -> ConstExpr:
+        start = self.pos
+        instrs, pos = decode_const_expr(self.buf, self.pos, self.end, section=self.section, path=self.path)
+        self.pos = pos
+        return ConstExpr(instrs, self.buf[start:pos], start, pos)
+
+    def done(self, what: str) -> None:
+        if self.pos != self.end:
+            raise self.error(f"{self.end - self.pos} bytes left over at the end of {what}")
+
+
+# --- items ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A section header and its payload, as found in the file."""
+
+    id: SectionId
+    name: str
+    offset: int  # the id byte
+    start: int  # the payload, after the size
+    end: int
+    payload: memoryview = field(repr=False, compare=False)
+    count: int | None = None
+    #: where a custom section's content begins (after its name); equal to ``start`` otherwise.
+    content_start: int = 0
+
+    @property
+    def size(self) -> int:
+        """Payload size in bytes."""
+        return self.end - self.start
+
+    @property
+    def header_size(self) -> int:
+        """Bytes of the id and size fields."""
+        return self.start - self.offset
+
+    @property
+    def is_custom(self) -> bool:
+        return self.id == SectionId.CUSTOM
+
+
+@dataclass(frozen=True, slots=True)
+class ConstExpr:
+    """A constant expression (global initialiser, segment offset)."""
+
+    instructions: list[Instruction] = field(compare=False)
+    raw: memoryview = field(repr=False, compare=False)
+    start: int = 0
+    end: int = 0
+
+    def value(self) -> int | None:
+        """The constant, when the expression is a single ``*.const`` (or ``global.get``: None)."""
+        if len(self.instructions) == 2 and self.instructions[0][1].name in ("i32.const", "i64.const"):
+            return int(self.instructions[0][2])
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """An import: module and field names, kind, and its type (a type index for functions)."""
+
+    module: str
+    name: str
+    kind: ExternKind
+    desc: Any  # int | TableType | MemoryType | GlobalType | TagType
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """An export: name, kind and index in that kind's index space."""
+
+    name: str
+    kind: ExternKind
+    index: int
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A defined table, with its initialiser when the function-references form is used."""
+
+    type: TableType
+    init: ConstExpr | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Global:
+    """A defined global."""
+
+    type: GlobalType
+    init: ConstExpr
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ElementSegment:
+    """An element segment; ``flags`` is its encoding (0-7)."""
+
+    flags: int
+    mode: str  # "active" | "passive" | "declarative"
+    table: int
+    offset_expr: ConstExpr | None
+    type: RefType
+    items: list[Any]  # func indices (flags 0-3) or ConstExpr (4-7)
+    offset: int = 0
+    end: int = 0
+
+    @property
+    def function_indices(self) -> list[int]:
+        """The functions this segment names (``ref.func`` of expression items included)."""
+        if self.flags < 4:
+            return list(self.items)
+        return [i[2] for e in self.items for i in e.instructions if i[1].name == "ref.func"]
+
+
+@dataclass(frozen=True, slots=True)
+class DataSegment:
+    """A data segment; ``flags`` is its encoding (0-2)."""
+
+    flags: int
+    mode: str  # "active" | "passive"
+    memory: int
+    offset_expr: ConstExpr | None
+    data: memoryview = field(repr=False)
+    offset: int = 0  # the segment's first byte in the file
+    data_start: int = 0  # where its bytes start
+    end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CustomSection:
+    """A custom section: name and content (after the name)."""
+
+    name: str
+    data: memoryview = field(repr=False)
+    section: Section = field(repr=False)
+
+
+class FunctionBody:
+    """A function body in the code section: locals and instructions decode on demand."""
+
+    __slots__ = ("_module", "index", "offset", "start", "end", "_locals", "_code_start")
+
+    def __init__(self, module: Module, index: int, offset: int, start: int, end: int) -> None:
+        self._module = module
+        #: index in the function index space (imported functions first).
+        self.index = index
+        #: where the body's size field starts; ``start``..``end`` is the body itself.
+        self.offset = offset
+        self.start = start
+        self.end = end
+        self._locals: list[tuple[int, ValType]] | None = None
+        self._code_start = -1
+
+    def __repr__(self) -> str:
+        return f"<FunctionBody {self.index} at 0x{self.start:x}, {self.end - self.start} bytes>"
+
+    @property
+    def size(self) -> int:
+        """Bytes of the body including its size field."""
+        return self.end - self.offset
+
+    def _decode_locals(self) -> None:
+        m = self._module
+        c = _Cursor(m.buffer, self.start, self.end, "code", m.path)
+        n = c.count("local declarations", 2)
+        out = []
+        total = 0
+        for _ in range(n):
+            k = c.u32("a local count")
+            total += k
+            if total > 50_000:
+                raise c.error(f"too many locals ({total}); the limit is 50000")
+            out.append((k, c.valtype()))
+        self._locals = out
+        self._code_start = c.pos
+
+    @property
+    def locals(self) -> list[tuple[int, ValType]]:
+        """Local declarations as (count, type) runs."""
+        if self._locals is None:
+            self._decode_locals()
+        return self._locals  # type: ignore[return-value]
+
+    @property
+    def code_start(self) -> int:
+        """Where the instructions begin (after the local declarations)."""
+        if self._locals is None:
+            self._decode_locals()
+        return self._code_start
+
+    @property
+    def code(self) -> memoryview:
+        """The raw instruction bytes."""
+        return self._module.buffer[self.code_start : self.end]
+
+    def instructions(self) -> list[Instruction]:
+        """Decode this body's instructions (not cached: large modules hold millions)."""
+        m = self._module
+        return decode_instructions(m.buffer, self.code_start, self.end, section="code", path=m.path)
+
+
+@dataclass(frozen=True, slots=True)
+class NameSection:
+    """The ``name`` custom section's subsections, as index → name maps."""
+
+    module: str | None = None
+    functions: dict[int, str] = field(default_factory=dict)
+    locals: dict[int, dict[int, str]] = field(default_factory=dict)
+    labels: dict[int, dict[int, str]] = field(default_factory=dict)
+    types: dict[int, str] = field(default_factory=dict)
+    tables: dict[int, str] = field(default_factory=dict)
+    memories: dict[int, str] = field(default_factory=dict)
+    globals: dict[int, str] = field(default_factory=dict)
+    elems: dict[int, str] = field(default_factory=dict)
+    datas: dict[int, str] = field(default_factory=dict)
+    fields: dict[int, dict[int, str]] = field(default_factory=dict)
+    tags: dict[int, str] = field(default_factory=dict)
+    #: (subsection id, absolute start, absolute end) of every subsection, for size profiling.
+    subsections: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+NAME_SUBSECTIONS = {
+    0: "module", 1: "functions", 2: "locals", 3: "labels", 4: "types", 5: "tables", 6: "memories",
+    7: "globals", 8: "elems", 9: "datas", 10: "fields", 11: "tags",
+}
+
+
+# --- the module -----------------------------------------------------------------------------
+
+class Module:
+    """A module read from bytes or a file. Sections decode on first access.
+
+    Hold it open while you use items that reference its buffer (payloads, data segments);
+    ``close()`` (or ``with``) releases a memory-mapped file.
+    """
+
+    def __init__(self, buffer: memoryview, sections: list[Section], path: str | None = None,
+                 mapping: mmap.mmap | None = None) -> None:
+        self.buffer = buffer
+        self.sections = sections
+        self.path = path
+        self._mmap = mapping
+        self._by_id: dict[int, Section] = {s.id: s for s in sections if s.id != SectionId.CUSTOM}
+
+    # -- lifecycle --
+    def close(self) -> None:
+        """Release the file mapping (items that hold views of it must not be used afterwards)."""
+        if self._mmap is not None:
+            try:
+                self.buffer.release()
+                self._mmap.close()
+            except BufferError:
+                # Views of the buffer are still alive elsewhere; the mapping is freed with them.
+                pass
+            self._mmap = None
+
+    def __enter__(self) -> Module:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Module {self.path or '<bytes>'}: {len(self.sections)} sections, {self.size} bytes>"
+
+    @property
+    def size(self) -> int:
+        """File size in bytes."""
+        return len(self.buffer)
+
+    def section(self, id: SectionId) -> Section | None:
+        """The non-custom section with this id, if present."""
+        return self._by_id.get(id)
+
+    def custom_sections(self, name: str) -> list[Section]:
+        """All custom sections with this name, in file order."""
+        return [s for s in self.sections if s.id == SectionId.CUSTOM and s.name == name]
+
+    def _cursor(self, id: SectionId) -> _Cursor | None:
+        s = self._by_id.get(id)
+        if s is None:
+            return None
+        return _Cursor(self.buffer, s.start, s.end, SECTION_NAMES[id], self.path)
+
+    # -- sections --
+    @cached_property
+    def rec_groups(self) -> list[RecGroup]:
+        """The type section as written: recursion groups of subtypes."""
+        c = self._cursor(SectionId.TYPE)
+        if c is None:
+            return []
+        groups = []
+        for _ in range(c.count("types")):
+            if c.peek() == 0x4E:
+                c.pos += 1
+                n = c.count("types of a recursion group")
+                groups.append(RecGroup(tuple(_subtype(c) for _ in range(n)), True))
+            else:
+                groups.append(RecGroup((_subtype(c),), False))
+        c.done("the type section")
+        return groups
+
+    @cached_property
+    def types(self) -> list[SubType]:
+        """The type index space (recursion groups flattened)."""
+        return [t for g in self.rec_groups for t in g.types]
+
+    @cached_property
+    def imports(self) -> list[Import]:
+        """Imports in order."""
+        c = self._cursor(SectionId.IMPORT)
+        if c is None:
+            return []
+        out = []
+        for _ in range(c.count("imports", 4)):
+            at = c.pos
+            module = c.name("an import's module name")
+            name = c.name("an import's field name")
+            kind_at = c.pos
+            kind = c.u8("an import kind")
+            if kind == 0:
+                desc: Any = c.u32("a type index")
+            elif kind == 1:
+                desc = _table_type(c)
+            elif kind == 2:
+                desc = MemoryType(c.limits())
+            elif kind == 3:
+                desc = _global_type(c)
+            elif kind == 4:
+                desc = TagType(c.u8("a tag attribute"), c.u32("a tag type index"))
+            else:
+                raise c.error(f"unknown import kind 0x{kind:02x}", kind_at)
+            out.append(Import(module, name, ExternKind(kind), desc, at))
+        c.done("the import section")
+        return out
+
+    @cached_property
+    def functions(self) -> list[int]:
+        """The type index of every defined function."""
+        c = self._cursor(SectionId.FUNCTION)
+        if c is None:
+            return []
+        out = [c.u32("a type index") for _ in range(c.count("functions"))]
+        c.done("the function section")
+        return out
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        """Defined tables."""
+        c = self._cursor(SectionId.TABLE)
+        if c is None:
+            return []
+        out = []
+        for _ in range(c.count("tables", 2)):
+            at = c.pos
+            if c.peek() == 0x40:
+                c.pos += 1
+                if c.u8("a table prefix") != 0:
+                    raise c.error("expected 0x00 after 0x40 in a table", c.pos - 1)
+                tt = _table_type(c)
+                out.append(Table(tt, c.const_expr(), at))
+            else:
+                out.append(Table(_table_type(c), None, at))
+        c.done("the table section")
+        return out
+
+    @cached_property
+    def memories(self) -> list[MemoryType]:
+        """Defined memories."""
+        c = self._cursor(SectionId.MEMORY)
+        if c is None:
+            return []
+        out = [MemoryType(c.limits()) for _ in range(c.count("memories", 2))]
+        c.done("the memory section")
+        return out
+
+    @cached_property
+    def globals(self) -> list[Global]:
+        """Defined globals."""
+        c = self._cursor(SectionId.GLOBAL)
+        if c is None:
+            return []
+        out = []
+        for _ in range(c.count("globals", 3)):
+            at = c.pos
+            gt = _global_type(c)
+            out.append(Global(gt, c.const_expr(), at))
+        c.done("the global section")
+        return out
+
+    @cached_property
+    def exports(self) -> list[Export]:
+        """Exports in order."""
+        c = self._cursor(SectionId.EXPORT)
+        if c is None:
+            return []
+        out = []
+        for _ in range(c.count("exports", 3)):
+            at = c.pos
+            name = c.name("an export name")
+            kind_at = c.pos
+            kind = c.u8("an export kind")
+            if kind > 4:
+                raise c.error(f"unknown export kind 0x{kind:02x}", kind_at)
+            out.append(Export(name, ExternKind(kind), c.u32("an export index"), at))
+        c.done("the export section")
+        return out
+
+    @cached_property
+    def start(self) -> int | None:
+        """The start function's index."""
+        c = self._cursor(SectionId.START)
+        if c is None:
+            return None
+        index = c.u32("the start function index")
+        c.done("the start section")
+        return index
+
+    @cached_property
+    def elements(self) -> list[ElementSegment]:
+        """Element segments."""
+        c = self._cursor(SectionId.ELEMENT)
+        if c is None:
+            return []
+        out = []
+        for _ in range(c.count("element segments", 2)):
+            out.append(_element(c))
+        c.done("the element section")
+        return out
+
+    @cached_property
+    def data_count(self) -> int | None:
+        """The data count section's value."""
+        c = self._cursor(SectionId.DATA_COUNT)
+        if c is None:
+            return None
+        n = c.u32("the data count")
+        c.done("the data count section")
+        return n
+
+    @cached_property
+    def code(self) -> list[FunctionBody]:
+        """Function bodies (sizes only are read here; contents decode on demand)."""
+        c = self._cursor(SectionId.CODE)
+        if c is None:
+            return []
+        first = self.num_imported(ExternKind.FUNC)
+        out = []
+        for i in range(c.count("function bodies", 2)):
+            at = c.pos
+            size = c.u32("a function body size")
+            if size > c.end - c.pos:
+                raise c.error(f"function body {first + i} of {size} bytes runs past the end of the section", at)
+            if size == 0:
+                raise c.error(f"function body {first + i} is empty", at)
+            out.append(FunctionBody(self, first + i, at, c.pos, c.pos + size))
+            c.pos += size
+        c.done("the code section")
+        return out
+
+    @cached_property
+    def data_segments(self) -> list[DataSegment]:
+        """Data segments."""
+        c = self._cursor(SectionId.DATA)
+        if c is None:
+            return []
+        out = []
+        for _ in range(c.count("data segments", 2)):
+            at = c.pos
+            flags = c.u32("data segment flags")
+            if flags == 0:
+                mode, memory, offset = "active", 0, c.const_expr()
+            elif flags == 1:
+                mode, memory, offset = "passive", 0, None
+            elif flags == 2:
+                memory = c.u32("a memory index")
+                mode, offset = "active", c.const_expr()
+            else:
+                raise c.error(f"invalid data segment flags {flags}", at)
+            n = c.u32("the length of a data segment")
+            data_start = c.pos
+            data = c.bytes(n, "a data segment")
+            out.append(DataSegment(flags, mode, memory, offset, data, at, data_start, c.pos))
+        c.done("the data section")
+        return out
+
+    @cached_property
+    def tags(self) -> list[TagType]:
+        """Defined exception tags."""
+        c = self._cursor(SectionId.TAG)
+        if c is None:
+            return []
+        out = [TagType(c.u8("a tag attribute"), c.u32("a tag type index")) for _ in range(c.count("tags", 2))]
+        c.done("the tag section")
+        return out
+
+    @cached_property
+    def customs(self) -> list[CustomSection]:
+        """Custom sections in file order."""
+        return [
+            CustomSection(s.name, self.buffer[s.content_start : s.end], s)
+            for s in self.sections
+            if s.id == SectionId.CUSTOM
+        ]
+
+    @cached_property
+    def names(self) -> NameSection | None:
+        """The ``name`` section, decoded (None when absent)."""
+        secs = self.custom_sections("name")
+        if not secs:
+            return None
+        return _name_section(self.buffer, secs[0], self.path)
+
+    @cached_property
+    def producers(self) -> dict[str, list[tuple[str, str]]] | None:
+        """The ``producers`` section: field → [(name, version)]."""
+        secs = self.custom_sections("producers")
+        if not secs:
+            return None
+        s = secs[0]
+        c = _Cursor(self.buffer, s.content_start, s.end, "producers", self.path)
+        out: dict[str, list[tuple[str, str]]] = {}
+        for _ in range(c.count("producer fields")):
+            key = c.name("a producers field name")
+            out[key] = [(c.name("a producer name"), c.name("a producer version")) for _ in range(c.count("producers"))]
+        c.done("the producers section")
+        return out
+
+    @cached_property
+    def target_features(self) -> list[tuple[str, str]] | None:
+        """The ``target_features`` section: (prefix, feature) pairs, prefix one of ``+ - =``."""
+        secs = self.custom_sections("target_features")
+        if not secs:
+            return None
+        s = secs[0]
+        c = _Cursor(self.buffer, s.content_start, s.end, "target_features", self.path)
+        out = []
+        for _ in range(c.count("target features", 2)):
+            prefix = chr(c.u8("a feature prefix"))
+            out.append((prefix, c.name("a feature name")))
+        c.done("the target_features section")
+        return out
+
+    # -- index spaces --
+    @cached_property
+    def _imported_counts(self) -> dict[ExternKind, int]:
+        counts = dict.fromkeys(ExternKind, 0)
+        for imp in self.imports:
+            counts[imp.kind] += 1
+        return counts
+
+    def num_imported(self, kind: ExternKind) -> int:
+        """How many imports of this kind (they come first in the kind's index space)."""
+        return self._imported_counts[kind]
+
+    @cached_property
+    def imported_functions(self) -> list[Import]:
+        """Function imports, in function index order."""
+        return [i for i in self.imports if i.kind == ExternKind.FUNC]
+
+    @property
+    def num_functions(self) -> int:
+        """Size of the function index space."""
+        return self.num_imported(ExternKind.FUNC) + len(self.functions)
+
+    def function_type_index(self, func_index: int) -> int:
+        """The type index of a function (imported or defined)."""
+        n = self.num_imported(ExternKind.FUNC)
+        if func_index < n:
+            return int(self.imported_functions[func_index].desc)
+        return self.functions[func_index - n]
+
+    def function_type(self, func_index: int) -> FuncType:
+        """The signature of a function (imported or defined)."""
+        comp = self.types[self.function_type_index(func_index)].comp
+        if not isinstance(comp, FuncType):
+            raise TypeError(f"function {func_index} has a non-function type")
+        return comp
+
+    def function_name(self, func_index: int) -> str | None:
+        """The function's name from the name section, if any."""
+        names = self.names
+        return names.functions.get(func_index) if names else None
+
+    def _space(self, kind: ExternKind, defined: list[Any]) -> list[Any]:
+        return [i.desc for i in self.imports if i.kind == kind] + defined
+
+    def global_type(self, index: int) -> GlobalType:
+        """The type of a global (imported or defined)."""
+        return self._space(ExternKind.GLOBAL, [g.type for g in self.globals])[index]  # type: ignore[no-any-return]
+
+    def table_type(self, index: int) -> TableType:
+        """The type of a table (imported or defined)."""
+        return self._space(ExternKind.TABLE, [t.type for t in self.tables])[index]  # type: ignore[no-any-return]
+
+    def memory_type(self, index: int) -> MemoryType:
+        """The type of a memory (imported or defined)."""
+        return self._space(ExternKind.MEMORY, list(self.memories))[index]  # type: ignore[no-any-return]
+
+    # -- whole-module checks --
+    def decode_all(self) -> None:
+        """Decode every section and every function body; raise on the first error."""
+        for name in ("rec_groups", "imports", "functions", "tables", "memories", "tags", "globals",
+                     "exports", "start", "elements", "data_count", "code", "data_segments"):
+            getattr(self, name)
+        for body in self.code:
+            body.instructions()
+        if len(self.code) != len(self.functions):
+            raise WasmDecodeError(
+                self._by_id[SectionId.CODE].start if SectionId.CODE in self._by_id else self.size, "code",
+                f"{len(self.functions)} functions declared but {len(self.code)} bodies defined", path=self.path,
+            )
+
+
+# --- section item decoders ------------------------------------------------------------------
+
+def _storage(c: _Cursor) -> Any:
+    b = c.peek()
+    if b == 0x78:
+        c.pos += 1
+        return PackedType.I8
+    if b == 0x77:
+        c.pos += 1
+        return PackedType.I16
+    return c.valtype()
+
+
+def _field(c: _Cursor) -> FieldType:
+    st = _storage(c)
+    at = c.pos
+    mut = c.u8("field mutability")
+    if mut > 1:
+        raise c.error(f"invalid mutability 0x{mut:02x}", at)
+    return FieldType(st, bool(mut))
+
+
+def _comptype(c: _Cursor) -> CompType:
+    at = c.pos
+    form = c.u8("a type form")
+    if form == 0x60:
+        params = tuple(c.valtype() for _ in range(c.count("parameters")))
+        results = tuple(c.valtype() for _ in range(c.count("results")))
+        return FuncType(params, results)
+    if form == 0x5F:
+        return StructType(tuple(_field(c) for _ in range(c.count("struct fields", 2))))
+    if form == 0x5E:
+        return ArrayType(_field(c))
+    raise c.error(f"unknown type form 0x{form:02x}", at)
+
+
+def _subtype(c: _Cursor) -> SubType:
+    b = c.peek()
+    if b in (0x50, 0x4F):
+        c.pos += 1
+        supers = tuple(c.u32("a supertype index") for _ in range(c.count("supertypes")))
+        return SubType(_comptype(c), b == 0x4F, supers, True)
+    return SubType(_comptype(c))
+
+
+def _table_type(c: _Cursor) -> TableType:
+    elem = c.reftype()
+    return TableType(elem, c.limits())
+
+
+def _global_type(c: _Cursor) -> GlobalType:
+    t = c.valtype()
+    at = c.pos
+    flags = c.u8("global mutability")
+    if flags > 3:
+        raise c.error(f"invalid global mutability 0x{flags:02x}", at)
+    return GlobalType(t, bool(flags & 1), bool(flags & 2))
+
+
+def _element(c: _Cursor) -> ElementSegment:
+    at = c.pos
+    flags = c.u32("element segment flags")
+    if flags > 7:
+        raise c.error(f"invalid element segment flags {flags}", at)
+    table = 0
+    offset = None
+    if flags & 1 == 0:
+        mode = "active"
+        if flags & 2:
+            table = c.u32("a table index")
+        offset = c.const_expr()
+    else:
+        mode = "declarative" if flags & 2 else "passive"
+    uses_exprs = bool(flags & 4)
+    if flags in (0, 4):
+        etype = FUNCREF if flags == 0 else RefType(True, FUNCREF.heap)
+    elif uses_exprs:
+        etype = c.reftype()
+    else:
+        kind_at = c.pos
+        kind = c.u8("an element kind")
+        if kind != 0:
+            raise c.error(f"unknown element kind 0x{kind:02x}", kind_at)
+        etype = FUNCREF
+    n = c.count("element items")
+    items: list[Any] = [c.const_expr() for _ in range(n)] if uses_exprs else [c.u32("a function index") for _ in range(n)]
+    return ElementSegment(flags, mode, table, offset, etype, items, at, c.pos)
+
+
+def _name_map(c: _Cursor) -> dict[int, str]:
+    out = {}
+    for _ in range(c.count("names", 2)):
+        idx = c.u32("an index")
+        out[idx] = c.name("a name")
+    return out
+
+
+def _indirect_name_map(c: _Cursor) -> dict[int, dict[int, str]]:
+    out = {}
+    for _ in range(c.count("name maps", 2)):
+        idx = c.u32("an index")
+        out[idx] = _name_map(c)
+    return out
+
+
+def _name_section(buf: memoryview, s: Section, path: str | None) -> NameSection:
+    c = _Cursor(buf, s.content_start, s.end, "name", path)
+    fields: dict[str, Any] = {}
+    subsections = []
+    while c.pos < c.end:
+        at = c.pos
+        sub_id = c.u8("a name subsection id")
+        size = c.u32("a name subsection size")
+        if size > c.end - c.pos:
+            raise c.error(f"name subsection {sub_id} of {size} bytes runs past the end of the section", at)
+        sub = _Cursor(buf, c.pos, c.pos + size, "name", path)
+        kind = NAME_SUBSECTIONS.get(sub_id)
+        if kind == "module":
+            fields["module"] = sub.name("the module name")
+        elif kind in ("locals", "labels", "fields"):
+            fields[kind] = _indirect_name_map(sub)
+        elif kind is not None:
+            fields[kind] = _name_map(sub)
+        # Unknown subsections are skipped, as the specification says.
+        if kind is not None:
+            sub.done(f"the {kind} name subsection")
+        c.pos += size
+        subsections.append((sub_id, at, c.pos))
+    return NameSection(subsections=subsections, **fields)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def _read_sections(buf: memoryview, path: str | None) -> list[Section]:
+    size = len(buf)
+    if size < 8:
+        if bytes(buf[:4]) != MAGIC[:size] and size:
+            raise WasmDecodeError(0, None, "not a WebAssembly module: bad magic number (expected \\0asm)", path=path)
+        raise WasmDecodeError(size, None, f"file too short for a module header ({size} of 8 bytes)", path=path)
+    if bytes(buf[:4]) != MAGIC:
+        raise WasmDecodeError(0, None, "not a WebAssembly module: bad magic number (expected \\0asm)", path=path)
+    version = bytes(buf[4:8])
+    if version != VERSION:
+        what = "a component (layer 1), not a core module" if version[2:4] == b"\x01\x00" else f"version {version.hex()}"
+        raise WasmDecodeError(4, None, f"unsupported binary: {what} (expected version 1)", path=path)
+    sections: list[Section] = []
+    pos = 8
+    last_rank = 0
+    seen: set[int] = set()
+    while pos < size:
+        offset = pos
+        sid = buf[pos]
+        if sid > 13:
+            raise WasmDecodeError(pos, None, f"unknown section id {sid}", path=path)
+        try:
+            length, pos = read_unsigned(buf, pos + 1, 32)
+        except ValueError as e:
+            raise WasmDecodeError(offset + 1, None, f"{e} in a section size", path=path) from None
+        end = pos + length
+        sid_e = SectionId(sid)
+        label = SECTION_NAMES.get(sid_e, "custom")
+        if end > size:
+            raise WasmDecodeError(
+                offset, label, f"section of {length} bytes runs past the end of the file ({size - pos} bytes left)",
+                path=path,
+            )
+        payload = buf[pos:end]
+        count: int | None = None
+        content_start = pos
+        name = label
+        if sid_e == SectionId.CUSTOM:
+            c = _Cursor(buf, pos, end, "custom", path)
+            name = c.name("a custom section name")
+            content_start = c.pos
+        else:
+            if sid in seen:
+                raise WasmDecodeError(offset, label, f"duplicate {label} section", path=path)
+            seen.add(sid)
+            rank = _ORDER[sid_e]
+            if rank < last_rank:
+                raise WasmDecodeError(offset, label, f"{label} section out of order", path=path)
+            last_rank = rank
+            if sid_e in _VECTOR_SECTIONS or sid_e == SectionId.DATA_COUNT:
+                try:
+                    count, after = read_unsigned(buf, pos, 32)
+                except ValueError as e:
+                    raise WasmDecodeError(pos, label, f"{e} in the section's count", path=path) from None
+                if after > end:
+                    raise WasmDecodeError(pos, label, "unexpected end of data in the section's count", path=path)
+        sections.append(Section(sid_e, name, offset, pos, end, payload, count, content_start))
+        pos = end
+    return sections
+
+
+def read_module(source: str | os.PathLike[str] | bytes | bytearray | memoryview, lazy: bool = True) -> Module:
+    """Read a module from a path (memory-mapped) or from bytes, without copying them.
+
+    With ``lazy=False`` every section and function body decodes now, raising the first
+    :class:`WasmDecodeError`; otherwise items decode when first used.
+    """
+    path: str | None = None
+    mapping: mmap.mmap | None = None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        buf = memoryview(source).cast("B") if isinstance(source, memoryview) else memoryview(source)
+    else:
+        path = os.fspath(source)
+        try:
+            with open(path, "rb") as f:
+                if os.fstat(f.fileno()).st_size == 0:
+                    buf = memoryview(b"")
+                else:
+                    mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                    buf = memoryview(mapping)
+        except IsADirectoryError:
+            raise WasmDecodeError(0, None, "is a directory, not a module file", path=path) from None
+        except OSError as e:
+            from wasmforge.errors import WasmforgeError
+
+            raise WasmforgeError(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        sections = _read_sections(buf, path)
+    except WasmDecodeError:
+        if mapping is not None:
+            buf.release()
+            mapping.close()
+        raise
+    module = Module(buf, sections, path, mapping)
+    if not lazy:
+        module.decode_all()
+        if module.names is not None:
+            pass
+    return module
+
+
+def module_path_of(source: Any) -> str | None:
+    """The display name of a module source (its path, or None for bytes)."""
+    return os.fspath(source) if isinstance(source, (str, Path)) else None

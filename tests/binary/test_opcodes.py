@@ -1,0 +1,70 @@
+"""The opcode table: unique codes, every entry round-trips, and every mnemonic agrees with
+what wasmtime's text assembler emits for it."""
+
+import pytest
+import wasmtime
+
+from wasmforge.binary import OPCODES, read_module
+from wasmforge.binary.instructions import decode_instructions, encode_instruction
+
+# Sample immediates in text syntax, one per immediate kind.
+TEXT = {
+    "label": "0", "func": "0", "type": "0", "table": "0", "memory": "0", "local": "0", "global": "0",
+    "tag": "0", "elem": "0", "data": "0", "field": "0", "u32": "1", "memarg": "", "i32": "-7",
+    "i64": "-9", "f32": "1.5", "f64": "-2.5", "v128": "i32x4 1 2 3 4",
+    "shuffle": " ".join(map(str, range(16))), "lane": "1", "zero": "", "select_t": "(result i32)",
+    "heaptype": "func", "ref_nonnull": "(ref func)", "ref_null": "(ref null func)", "br_table": "0",
+    "blocktype": "", "try_table": "", "br_on_cast": "0 anyref anyref",
+}
+# Sample decoded immediates, per kind, for encode → decode round trips.
+SAMPLE = {
+    "label": 3, "func": 1, "type": 2, "table": 0, "memory": 0, "local": 200, "global": 1, "tag": 0,
+    "elem": 1, "data": 2, "field": 1, "u32": 4, "memarg": (2, 1000, 0), "i32": -123456, "i64": 2**40,
+    "f32": 0x7FC00001, "f64": 0x7FF8000000000001, "v128": bytes(range(16)), "shuffle": bytes(range(16)),
+    "lane": 3, "zero": 0, "select_t": (), "br_table": ((0, 1, 2), 3), "blocktype": None,
+    "try_table": (None, ((0, 1, 0), (2, None, 1))),
+}
+STRUCTURAL = {"end", "else", "catch", "catch_all", "delegate"}
+
+
+def test_codes_are_unique():
+    keys = [(op.prefix, op.code) for op in OPCODES]
+    assert len(keys) == len(set(keys))
+
+
+def test_names_are_unique_except_typed_variants():
+    names = [op.name for op in OPCODES]
+    duplicated = {n for n in names if names.count(n) > 1}
+    # select has an untyped and a typed form; ref.test/ref.cast a non-null and a nullable one.
+    assert duplicated == {"select", "ref.test", "ref.cast"}
+
+
+@pytest.mark.parametrize("op", [op for op in OPCODES if all(k in SAMPLE for k in op.imms)], ids=lambda o: o.name)
+def test_entry_round_trips(op):
+    imm = None
+    if op.imms:
+        values = [SAMPLE[k] for k in op.imms]
+        imm = values[0] if len(values) == 1 else tuple(values)
+        if op.imms == ("memarg", "lane"):
+            imm = (SAMPLE["memarg"], SAMPLE["lane"])
+    data = encode_instruction(op, imm) + b"\x0b"
+    decoded = decode_instructions(data, 0, len(data))
+    assert [(o, i) for _, o, i in decoded] == [(op, imm), (decoded[-1][1], None)]
+
+
+@pytest.mark.parametrize("op", [op for op in OPCODES if op.name not in STRUCTURAL], ids=lambda o: f"{o.name}/{o.code}")
+def test_mnemonic_matches_the_text_assembler(op):
+    body = " ".join([op.name] + [TEXT[k] for k in op.imms])
+    if op.imms == ("type", "table"):
+        body = f"{op.name} 0 (type 0)"
+    if op.imms and op.imms[0] in ("blocktype", "try_table"):
+        body += " end"
+    if op.name == "try":
+        body = "try catch_all end"
+    wat = (
+        "(module (type (func)) (memory 1) (table 1 funcref) (global (mut i32) (i32.const 0)) (tag)"
+        " (elem func 0) (data \"\") (type (struct (field i32)))"
+        f" (func (local i32) {body}))"
+    )
+    module = read_module(wasmtime.wat2wasm(wat))
+    assert op in [ins[1] for ins in module.code[0].instructions()]
