@@ -42,9 +42,12 @@ def register(subparsers: Any) -> None:
 
 
 def _display_path(path: str | None) -> str:
-    """A path with the home folder shortened to ``~`` (display only)."""
+    """A path relative to the current folder when inside it, else with the home folder as ``~`` (display only)."""
     if not path:
         return ""
+    cwd = os.getcwd()
+    if path.startswith(cwd + os.sep):
+        return path[len(cwd) + 1 :]
     home = os.path.expanduser("~")
     if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
         return "~" + path[len(home) :]
