@@ -1,0 +1,466 @@
+"""Reading the ``wasmforge.descriptors`` custom section into dataclasses.
+
+The support crate's macros write one record per exported function, class, method and
+import (format: ``docs/descriptor-format.md``). :func:`read` collects them from a module;
+:func:`parse` decodes the raw section bytes. A module built without the support crate
+has no such section: its plain numeric exports are listed as :class:`RawExport` so the
+generator can still give them typed bindings.
+"""
+
+from __future__ import annotations
+
+import enum
+import struct
+from dataclasses import dataclass, field
+from os import PathLike
+from typing import TYPE_CHECKING, Any
+
+from wasmforge.errors import WasmforgeError
+
+if TYPE_CHECKING:
+    from wasmforge.binary import Module
+
+__all__ = [
+    "FORMAT_VERSION",
+    "SECTION_NAME",
+    "RUNTIME_EXPORTS",
+    "ClassDescriptor",
+    "DescriptorError",
+    "Descriptors",
+    "Function",
+    "Import",
+    "Kind",
+    "Method",
+    "Param",
+    "RawExport",
+    "Receiver",
+    "Type",
+    "parse",
+    "read",
+]
+
+#: name of the custom section the support crate writes.
+SECTION_NAME = "wasmforge.descriptors"
+#: the newest record format this reader understands.
+FORMAT_VERSION = 1
+#: exports every module built with the support crate carries.
+RUNTIME_EXPORTS = ("__wasmforge_malloc", "__wasmforge_free", "__wasmforge_slots", "__wasmforge_init")
+
+_MAGIC = b"wf"
+_KIND_FUNCTION, _KIND_CLASS, _KIND_METHOD, _KIND_IMPORT = 1, 2, 3, 4
+
+
+class DescriptorError(WasmforgeError):
+    """The descriptor section is malformed or newer than this wasmforge."""
+
+
+class Kind(enum.IntEnum):
+    """Type tags of the descriptor format."""
+
+    UNIT = 0x00
+    BOOL = 0x01
+    CHAR = 0x02
+    U8 = 0x03
+    I8 = 0x04
+    U16 = 0x05
+    I16 = 0x06
+    U32 = 0x07
+    I32 = 0x08
+    U64 = 0x09
+    I64 = 0x0A
+    USIZE = 0x0B
+    ISIZE = 0x0C
+    F32 = 0x0D
+    F64 = 0x0E
+    STR = 0x10
+    STRING = 0x11
+    SLICE = 0x12
+    SLICE_MUT = 0x13
+    VEC = 0x14
+    OPTION = 0x15
+    RESULT = 0x16
+    CLASS = 0x17
+    CLASS_REF = 0x18
+    CLASS_MUT = 0x19
+
+
+_RUST_NAMES = {
+    Kind.UNIT: "()",
+    Kind.BOOL: "bool",
+    Kind.CHAR: "char",
+    Kind.U8: "u8",
+    Kind.I8: "i8",
+    Kind.U16: "u16",
+    Kind.I16: "i16",
+    Kind.U32: "u32",
+    Kind.I32: "i32",
+    Kind.U64: "u64",
+    Kind.I64: "i64",
+    Kind.USIZE: "usize",
+    Kind.ISIZE: "isize",
+    Kind.F32: "f32",
+    Kind.F64: "f64",
+    Kind.STR: "&str",
+    Kind.STRING: "String",
+}
+#: (bits, signed) of each integer kind; usize/isize are 32-bit on wasm32.
+INT_KINDS: dict[Kind, tuple[int, bool]] = {
+    Kind.U8: (8, False),
+    Kind.I8: (8, True),
+    Kind.U16: (16, False),
+    Kind.I16: (16, True),
+    Kind.U32: (32, False),
+    Kind.I32: (32, True),
+    Kind.USIZE: (32, False),
+    Kind.ISIZE: (32, True),
+    Kind.U64: (64, False),
+    Kind.I64: (64, True),
+}
+_WRAPPERS = {Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, Kind.OPTION, Kind.RESULT}
+_NAMED = {Kind.CLASS, Kind.CLASS_REF, Kind.CLASS_MUT}
+
+
+@dataclass(frozen=True, slots=True)
+class Type:
+    """A Rust type as the descriptor records it: a kind, an inner type or a class name."""
+
+    kind: Kind
+    inner: Type | None = None
+    name: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind in _RUST_NAMES:
+            return _RUST_NAMES[self.kind]
+        inner = str(self.inner)
+        return {
+            Kind.SLICE: f"&[{inner}]",
+            Kind.SLICE_MUT: f"&mut [{inner}]",
+            Kind.VEC: f"Vec<{inner}>",
+            Kind.OPTION: f"Option<{inner}>",
+            Kind.RESULT: f"Result<{inner}, _>",
+            Kind.CLASS: f"{self.name}",
+            Kind.CLASS_REF: f"&{self.name}",
+            Kind.CLASS_MUT: f"&mut {self.name}",
+        }[self.kind]
+
+    @property
+    def wasm(self) -> str:
+        """The wasm value type the value travels as (``""`` for no value)."""
+        k = self.kind
+        if k == Kind.UNIT:
+            return ""
+        if k in (Kind.U64, Kind.I64):
+            return "i64"
+        if k == Kind.F32:
+            return "f32"
+        if k == Kind.F64:
+            return "f64"
+        if k in (Kind.STR, Kind.STRING, Kind.SLICE, Kind.SLICE_MUT, Kind.VEC):
+            return "i64"
+        if k == Kind.OPTION:
+            assert self.inner is not None
+            return "i32" if self.inner.wasm in ("i64", "f64", "") else "i64"
+        return "i32"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter: its Rust name and type."""
+
+    name: str
+    type: Type
+
+
+class Receiver(enum.IntEnum):
+    """How a method takes its object."""
+
+    STATIC = 0
+    REF = 1
+    MUT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """An exported free function."""
+
+    symbol: str
+    name: str
+    doc: str
+    params: tuple[Param, ...]
+    result: Type
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    """A function of a class: ``receiver`` says whether it takes ``&self``/``&mut self``."""
+
+    class_name: str
+    symbol: str
+    name: str
+    doc: str
+    receiver: Receiver
+    params: tuple[Param, ...]
+    result: Type
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDescriptor:
+    """An opaque struct exported as a class, with its methods in source order."""
+
+    name: str
+    doc: str
+    drop_symbol: str
+    methods: tuple[Method, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """A Python function the module may call."""
+
+    module: str
+    name: str
+    doc: str
+    params: tuple[Param, ...]
+    result: Type
+
+
+@dataclass(frozen=True, slots=True)
+class RawExport:
+    """A numeric export of a module without descriptors (plain ``#[no_mangle]`` functions)."""
+
+    name: str
+    params: tuple[str, ...]
+    results: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Descriptors:
+    """Everything a module exposes to Python."""
+
+    version: int
+    functions: tuple[Function, ...] = ()
+    classes: tuple[ClassDescriptor, ...] = ()
+    imports: tuple[Import, ...] = ()
+    #: numeric exports not covered by descriptors (only for modules without the support crate).
+    raw_exports: tuple[RawExport, ...] = ()
+    #: whether the module carries the support crate's runtime exports.
+    has_runtime: bool = False
+    #: imports of the module itself as (module, name) pairs; only these are linked.
+    module_imports: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing at all is exposed."""
+        return not (self.functions or self.classes or self.raw_exports)
+
+
+class _Cursor:
+    """Reads the little-endian fields of the section, with offsets for errors."""
+
+    def __init__(self, data: bytes, origin: str, base: int) -> None:
+        self.data = data
+        self.pos = 0
+        self.origin = origin
+        self.base = base
+
+    def fail(self, what: str) -> DescriptorError:
+        return DescriptorError(
+            f"{self.origin}: malformed {SECTION_NAME} section at offset {self.pos + self.base:#x}: {what}",
+            hint="rebuild the crate; if it persists, the support crate and wasmforge disagree on the format",
+        )
+
+    def take(self, n: int) -> bytes:
+        if self.pos + n > len(self.data):
+            raise self.fail(f"expected {n} more byte(s), found {len(self.data) - self.pos}")
+        out = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return out
+
+    def u8(self) -> int:
+        return self.take(1)[0]
+
+    def string(self) -> str:
+        (n,) = struct.unpack("<H", self.take(2))
+        raw = self.take(n)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise self.fail("string is not UTF-8") from None
+
+    def type(self) -> Type:
+        # Nesting is bounded by the 64-byte type limit of the crate, so recursion is shallow;
+        # a loop keeps corrupt input from recursing deeply anyway.
+        wrappers: list[Kind] = []
+        while True:
+            tag = self.u8()
+            try:
+                kind = Kind(tag)
+            except ValueError:
+                self.pos -= 1
+                raise self.fail(f"unknown type tag {tag:#04x}") from None
+            if kind in _WRAPPERS:
+                wrappers.append(kind)
+                if len(wrappers) > 64:
+                    raise self.fail("type nests too deeply")
+                continue
+            if kind in _NAMED:
+                n = self.u8()
+                try:
+                    ty = Type(kind, name=self.take(n).decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise self.fail("class name is not UTF-8") from None
+            else:
+                ty = Type(kind)
+            break
+        for kind in reversed(wrappers):
+            ty = Type(kind, inner=ty)
+        return ty
+
+    def params(self) -> tuple[Param, ...]:
+        count = self.u8()
+        return tuple(Param(self.string(), self.type()) for _ in range(count))
+
+
+def _doc(raw: str) -> str:
+    # `/// text` arrives as " text": drop the one space rustdoc also drops.
+    lines = [line[1:] if line.startswith(" ") else line for line in raw.split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) -> Descriptors:
+    """Decode the bytes of a ``wasmforge.descriptors`` section (all records, concatenated).
+
+    ``origin`` names the module in error messages; ``base`` is the section's offset in the file.
+    Raises :class:`DescriptorError` for malformed records or a format newer than
+    :data:`FORMAT_VERSION`.
+    """
+    cur = _Cursor(bytes(data), origin, base)
+    functions: list[Function] = []
+    classes: dict[str, ClassDescriptor] = {}
+    methods: list[Method] = []
+    imports: list[Import] = []
+    version = FORMAT_VERSION
+    seen: set[tuple[int, str]] = set()
+    while cur.pos < len(cur.data):
+        start = cur.pos
+        if cur.take(2) != _MAGIC:
+            cur.pos = start
+            raise cur.fail("expected a record starting with 'wf'")
+        version = cur.u8()
+        if version > FORMAT_VERSION:
+            raise DescriptorError(
+                f"{origin}: descriptor format version {version} is newer than this wasmforge understands "
+                f"(up to {FORMAT_VERSION})",
+                hint="upgrade wasmforge (pip install -U wasmforge), or build with the support crate it ships",
+            )
+        if version == 0:
+            cur.pos = start + 2
+            raise cur.fail("record version 0 is not valid")
+        kind = cur.u8()
+        (length,) = struct.unpack("<I", cur.take(4))
+        body_end = cur.pos + length
+        if body_end > len(cur.data):
+            raise cur.fail(f"record of {length} bytes runs past the end of the section")
+        if kind == _KIND_FUNCTION:
+            symbol, name, doc = cur.string(), cur.string(), _doc(cur.string())
+            params = cur.params()
+            key: tuple[int, str] = (kind, symbol)
+            item: Any = Function(symbol, name, doc, params, cur.type())
+        elif kind == _KIND_CLASS:
+            name, doc, drop = cur.string(), _doc(cur.string()), cur.string()
+            key = (kind, name)
+            item = ClassDescriptor(name, doc, drop)
+        elif kind == _KIND_METHOD:
+            cls, symbol, name, doc = cur.string(), cur.string(), cur.string(), _doc(cur.string())
+            recv = cur.u8()
+            if recv > 2:
+                raise cur.fail(f"unknown receiver {recv}")
+            params = cur.params()
+            key = (kind, symbol)
+            item = Method(cls, symbol, name, doc, Receiver(recv), params, cur.type())
+        elif kind == _KIND_IMPORT:
+            module, name, doc = cur.string(), cur.string(), _doc(cur.string())
+            params = cur.params()
+            key = (kind, f"{module}\0{name}")
+            item = Import(module, name, doc, params, cur.type())
+        else:
+            # A record kind from a newer minor revision: skip it, the length says how far.
+            cur.pos = body_end
+            continue
+        if cur.pos != body_end:
+            raise cur.fail(f"record body is {length} bytes but its fields take {cur.pos - (body_end - length)}")
+        # The same macro expanded in two crates of one build gives duplicate records.
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(item, Function):
+            functions.append(item)
+        elif isinstance(item, ClassDescriptor):
+            classes[item.name] = item
+        elif isinstance(item, Method):
+            methods.append(item)
+        else:
+            imports.append(item)
+    for method in methods:
+        owner = classes.get(method.class_name)
+        if owner is None:
+            raise DescriptorError(f"{origin}: method {method.name} names unknown class {method.class_name}")
+        classes[method.class_name] = ClassDescriptor(owner.name, owner.doc, owner.drop_symbol, (*owner.methods, method))
+    return Descriptors(
+        version=version,
+        functions=tuple(functions),
+        classes=tuple(classes.values()),
+        imports=tuple(imports),
+    )
+
+
+_NUMERIC = {"i32", "i64", "f32", "f64"}
+
+
+def read(module: Module | bytes | bytearray | memoryview | str | PathLike[str]) -> Descriptors:
+    """The descriptors of a module (a :class:`wasmforge.binary.Module`, its bytes or its path).
+
+    Checks every described symbol against the module's exports. A module without the
+    section yields its numeric function exports as :class:`RawExport` instead.
+    """
+    from wasmforge.binary import ExternKind, read_module
+
+    m = module if hasattr(module, "customs") else read_module(module)  # type: ignore[arg-type]
+    origin = str(getattr(m, "path", None) or "module")
+    chunks = [c for c in m.customs if c.name == SECTION_NAME]
+    exports = {e.name: e for e in m.exports}
+    module_imports = tuple((imp.module, imp.name) for imp in m.imports)
+    has_runtime = all(name in exports for name in RUNTIME_EXPORTS[:2])
+    if chunks:
+        data = b"".join(bytes(c.data) for c in chunks)
+        desc = parse(data, origin=origin, base=chunks[0].section.start if len(chunks) == 1 else 0)
+        symbols = [f.symbol for f in desc.functions]
+        for cls in desc.classes:
+            symbols.append(cls.drop_symbol)
+            symbols.extend(meth.symbol for meth in cls.methods)
+        missing = [s for s in symbols if s not in exports]
+        if missing:
+            raise DescriptorError(
+                f"{origin}: described function {missing[0]} is not exported by the module",
+                hint="the module was edited after the build; rebuild it with 'wasmforge build'",
+            )
+        return Descriptors(
+            version=desc.version,
+            functions=desc.functions,
+            classes=desc.classes,
+            imports=desc.imports,
+            has_runtime=has_runtime,
+            module_imports=module_imports,
+        )
+    raws: list[RawExport] = []
+    for exp in m.exports:
+        if exp.kind != ExternKind.FUNC or exp.name.startswith("__"):
+            continue
+        ft = m.function_type(exp.index)
+        params = tuple(str(t) for t in ft.params)
+        results = tuple(str(t) for t in ft.results)
+        if set(params) <= _NUMERIC and set(results) <= _NUMERIC and len(results) <= 1:
+            raws.append(RawExport(exp.name, params, results))
+    return Descriptors(
+        version=FORMAT_VERSION, raw_exports=tuple(raws), has_runtime=has_runtime, module_imports=module_imports
+    )

@@ -1,0 +1,362 @@
+"""What generated glue calls at run time: loading, buffers across the boundary, errors.
+
+Generated packages import this module (it is stable API for them). Each wrapper in a
+generated ``__init__.py`` is specialised for its Rust signature and uses the plain
+functions a :class:`Runtime` exposes (``put_str``, ``take_str``, the hinted export
+callables of :mod:`wasmforge.host`), so a call costs a few attribute lookups on top of
+the host layer's fast path.
+
+Protocol (see ``docs/descriptor-format.md``): strings, slices and vectors travel as one
+``i64`` packing ``ptr | len << 32``; buffers the host lends for one call are placed on a
+scratch stack inside wasm memory (or allocated when they do not fit) and released when
+the call returns; buffers handed over for good are allocated with
+``__wasmforge_malloc`` and freed by Rust; buffers Rust hands back are freed here.
+"""
+
+from __future__ import annotations
+
+import array
+import struct
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from wasmforge.errors import WasmforgeError
+
+__all__ = [
+    "ClosedError",
+    "NeedsImports",
+    "Runtime",
+    "RustError",
+    "RustPanic",
+    "compiled",
+]
+
+#: bytes of wasm memory reserved per instance for buffers lent during a call.
+SCRATCH_SIZE = 64 * 1024
+_MASK32 = 0xFFFFFFFF
+
+_F32 = struct.Struct("<f")
+_U32 = struct.Struct("<I")
+_F64 = struct.Struct("<d")
+_U64 = struct.Struct("<Q")
+
+#: array typecode of each numeric element kind (descriptor tag name -> code).
+ARRAY_CODES = {
+    "u8": "B",
+    "i8": "b",
+    "u16": "H",
+    "i16": "h",
+    "u32": "I",
+    "i32": "i",
+    "u64": "Q",
+    "i64": "q",
+    "f32": "f",
+    "f64": "d",
+}
+_FORMAT_FAMILY = {
+    **dict.fromkeys("bhilq", "signed"),
+    **dict.fromkeys("BHILQ", "unsigned"),
+    **dict.fromkeys("fd", "float"),
+}
+
+
+class RustError(Exception):
+    """A Rust function returned ``Err(e)``; the message is ``e.to_string()``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RustPanic(Exception):
+    """Rust code panicked; the instance is poisoned afterwards (load the package again)."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0, column: int = 0) -> None:
+        where = f" at {file}:{line}:{column}" if file else ""
+        super().__init__(f"Rust panic{where}: {message}")
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
+
+class ClosedError(ValueError):
+    """An object of a Rust class was used after ``close()``."""
+
+
+class NeedsImports(WasmforgeError):
+    """Module-level access to a package whose module needs Python functions: call ``load()``."""
+
+
+def f32_bits(value: float) -> int:
+    """The IEEE bits of ``value`` as an f32."""
+    return int(_U32.unpack(_F32.pack(value))[0])
+
+
+def f32_from_bits(bits: int) -> float:
+    """The f32 whose IEEE bits are ``bits``."""
+    return float(_F32.unpack(_U32.pack(bits & _MASK32))[0])
+
+
+def f64_bits(value: float) -> int:
+    """The IEEE bits of ``value`` as an f64."""
+    return int(_U64.unpack(_F64.pack(value))[0])
+
+
+def f64_from_bits(bits: int) -> float:
+    """The f64 whose IEEE bits are ``bits``."""
+    return float(_F64.unpack(_U64.pack(bits))[0])
+
+
+_compiled: dict[str, Any] = {}
+_compiled_lock = threading.Lock()
+
+
+def compiled(path: str | Path) -> Any:
+    """The compiled :class:`wasmforge.host.Module` of ``path``, compiled once per process."""
+    from wasmforge.host import Module
+
+    key = str(path)
+    with _compiled_lock:
+        module = _compiled.get(key)
+        if module is None:
+            module = _compiled[key] = Module(key)
+    return module
+
+
+def _split_panic(message: str, file: str, line: int, column: int) -> str:
+    # Without std the message comes as the whole formatted PanicInfo; cut its framing.
+    old_prefix, old_suffix = "panicked at '", f"', {file}:{line}:{column}"
+    if message.startswith(old_prefix) and message.endswith(old_suffix):
+        return message[len(old_prefix) : -len(old_suffix)]
+    new_prefix = f"panicked at {file}:{line}:{column}:\n"
+    if message.startswith(new_prefix):
+        return message[len(new_prefix) :]
+    return message
+
+
+class Runtime:
+    """One loaded instance of a generated package's module, with the helpers its glue uses.
+
+    ``providers`` maps import module names to their functions (the glue adapts the
+    ``python`` module's); the ``wasmforge`` module (the panic report) is added here. Instances hold wasm resources: ``close()`` them or use ``with``.
+    """
+
+    def __init__(self, wasm: str | Path, providers: Mapping[str, Any] | None = None, *, runtime: bool = True) -> None:
+        from wasmforge.host import HostFunction, load
+
+        self.path = Path(wasm)
+        self._panic: tuple[str, str, int, int] | None = None
+        module = compiled(self.path)
+        providers = dict(providers or {})
+        if any(i.module == "wasmforge" and i.name == "panic" for i in module.imports):
+            providers["wasmforge"] = {
+                "panic": HostFunction(self._on_panic, "(u32, u32, u32, u32, u32, u32) -> ()")
+            }
+        self.instance = load(module, providers, on_trap=self._on_trap)
+        self.memory = self.instance.memory if runtime or "memory" in self.instance.exports else None
+        self.temps: list[tuple[int, int, int]] = []
+        self.sp = 0
+        self.scratch_end = 0
+        if runtime:
+            self.malloc: Callable[[int, int], int] = self.instance.func("__wasmforge_malloc", "(u32, u32) -> u32").call
+            self.free: Callable[[int, int, int], None] = self.instance.func(
+                "__wasmforge_free", "(u32, u32, u32) -> ()"
+            ).call
+            slots = self.instance.func("__wasmforge_slots", "() -> u32").call()
+            self.slot_option = slots
+            self.slot_result = slots + 8
+            self.instance.func("__wasmforge_init", "() -> ()").call()
+            base = self.malloc(SCRATCH_SIZE, 8)
+            if not base:
+                raise MemoryError("wasm module could not allocate its scratch buffer")
+            self.sp = base
+            self.scratch_end = base + SCRATCH_SIZE
+
+    # ---- lifecycle ---------------------------------------------------------------
+    def close(self) -> None:
+        """Free the instance's store."""
+        self.instance.close()
+
+    @property
+    def poisoned(self) -> bool:
+        """Whether a trap (or panic) has made the instance unusable."""
+        return bool(self.instance.poisoned)
+
+    def func(self, symbol: str, signature: str) -> Callable[..., Any]:
+        """The host layer's specialised callable for an export, with signedness hints."""
+        return self.instance.func(symbol, signature).call  # type: ignore[no-any-return]
+
+    # ---- panics ------------------------------------------------------------------
+    def _on_panic(self, msg: int, msg_len: int, file: int, file_len: int, line: int, column: int) -> None:
+        mem = self.memory
+        assert mem is not None
+        text = mem.read(msg, msg_len).decode("utf-8", "replace")
+        where = mem.read(file, file_len).decode("utf-8", "replace")
+        self._panic = (_split_panic(text, where, line, column), where, line, column)
+
+    def _on_trap(self, trap: Any) -> BaseException | None:
+        info, self._panic = self._panic, None
+        if info is None:
+            return None
+        return RustPanic(*info)
+
+    # ---- lending buffers for one call --------------------------------------------
+    def lend(self, data: Any, n: int, align: int) -> int:
+        """Place ``n`` bytes of ``data`` in wasm memory for the current call; returns the address.
+
+        The caller saves ``(sp, len(temps))`` before and calls :meth:`release` after.
+        """
+        p = (self.sp + align - 1) & -align
+        end = p + n
+        if end <= self.scratch_end:
+            self.sp = end
+        else:
+            p = self.malloc(n, align) if n else align
+            if not p:
+                raise MemoryError(f"wasm module could not allocate {n} bytes")
+            self.temps.append((p, n, align))
+        if n:
+            self.memory.write(p, data)  # type: ignore[union-attr]
+        return p
+
+    def release(self, sp: int, ntemps: int) -> None:
+        """Undo the lending done since ``(sp, ntemps)`` were saved."""
+        self.sp = sp
+        temps = self.temps
+        # After a trap the instance is poisoned: its memory is gone for good, nothing to free.
+        live = not self.instance.poisoned
+        while len(temps) > ntemps:
+            p, n, align = temps.pop()
+            if n and live:
+                self.free(p, n, align)
+
+    def give(self, data: Any, n: int, align: int) -> int:
+        """Copy ``n`` bytes into a fresh allocation Rust will own and free; returns the address."""
+        if not n:
+            return align
+        p = self.malloc(n, align)
+        if not p:
+            raise MemoryError(f"wasm module could not allocate {n} bytes")
+        self.memory.write(p, data)  # type: ignore[union-attr]
+        return p
+
+    def put_str(self, value: str) -> int:
+        """Lend a str as UTF-8; returns the packed ``ptr | len << 32``."""
+        data = str.encode(value)
+        n = len(data)
+        return self.lend(data, n, 1) | n << 32
+
+    def give_str(self, value: str) -> int:
+        """Hand a str over for good (a Rust ``String``); returns the packed value."""
+        data = str.encode(value)
+        n = len(data)
+        return self.give(data, n, 1) | n << 32
+
+    def put_u64(self, bits: int) -> int:
+        """Lend 8 bytes holding ``bits``; returns the address (for ``Option`` of 64-bit values)."""
+        return self.lend(_U64.pack(bits & 0xFFFFFFFFFFFFFFFF), 8, 8)
+
+    # ---- buffers of numbers --------------------------------------------------------
+    @staticmethod
+    def as_buffer(value: Any, kind: str, where: str, writable: bool = False) -> memoryview:
+        """A contiguous byte view of ``value`` holding elements of ``kind`` (``u8``, ``f64``, ...).
+
+        Accepts objects with the buffer protocol whose element type matches (bytes,
+        bytearray, memoryview, array.array, numpy arrays) and, unless ``writable``, any
+        iterable of numbers (copied into an ``array.array``).
+        """
+        code = ARRAY_CODES[kind]
+        size = struct.calcsize(code)
+        if writable and isinstance(value, list):
+            # Lists are copied in and written back by the glue (``sync_list``).
+            try:
+                return memoryview(array.array(code, value)).cast("B")
+            except TypeError as err:
+                raise TypeError(f"{where} must be a list of {kind}: {err}") from None
+        try:
+            view = memoryview(value)
+        except TypeError:
+            if writable or isinstance(value, str):
+                raise TypeError(
+                    f"{where} must be a writable buffer of {kind}, not {type(value).__name__}"
+                    if writable
+                    else f"{where} must be a buffer or sequence of {kind}, not str"
+                ) from None
+            try:
+                view = memoryview(array.array(code, value))
+            except TypeError as err:
+                raise TypeError(f"{where} must be a buffer or sequence of {kind}: {err}") from None
+        fmt = view.format.lstrip("@=<>!")
+        family = _FORMAT_FAMILY.get(fmt)
+        expected = _FORMAT_FAMILY[code]
+        if code == "B" and fmt in ("B", "b", "c"):
+            pass  # any byte buffer will do for u8
+        elif view.itemsize != size or family != expected:
+            raise TypeError(
+                f"{where} must hold {kind} elements, but the buffer's element format is {view.format!r}"
+            )
+        if writable and view.readonly:
+            raise TypeError(f"{where} must be writable (e.g. bytearray, array.array, numpy array)")
+        if not view.c_contiguous:
+            if writable:
+                raise TypeError(f"{where} must be contiguous to be written back")
+            view = memoryview(view.tobytes())
+        return view.cast("B") if view.ndim != 1 or view.format != "B" else view
+
+    def take_bytes(self, packed: int) -> bytes:
+        """Read and free a ``Vec<u8>`` Rust handed over."""
+        p = packed & _MASK32
+        n = packed >> 32
+        data = self.memory.read(p, n)  # type: ignore[union-attr]
+        if n:
+            self.free(p, n, 1)
+        return data
+
+    def take_str(self, packed: int) -> str:
+        """Read and free a ``String`` Rust handed over."""
+        p = packed & _MASK32
+        n = packed >> 32
+        data = self.memory.read(p, n)  # type: ignore[union-attr]
+        if n:
+            self.free(p, n, 1)
+        return data.decode("utf-8")
+
+    def read_str(self, packed: int) -> str:
+        """Read a ``&str`` Rust lent (not freed)."""
+        return self.memory.read(packed & _MASK32, packed >> 32).decode("utf-8")  # type: ignore[union-attr]
+
+    def read_array(self, packed: int, kind: str, owned: bool) -> Any:
+        """Copy a slice of numbers out as ``array.array`` (bytes for ``u8``), freeing it if ``owned``."""
+        code = ARRAY_CODES[kind]
+        size = struct.calcsize(code)
+        p = packed & _MASK32
+        n = (packed >> 32) * size
+        data = self.memory.read(p, n)  # type: ignore[union-attr]
+        if owned and n:
+            self.free(p, n, size)
+        if code == "B":
+            return data
+        out = array.array(code)
+        out.frombytes(data)
+        return out
+
+    def copy_back(self, packed: int, target: Any, view: memoryview) -> None:
+        """After a call taking ``&mut [T]``, copy the elements back into the caller's buffer."""
+        self.memory.read_into(packed & _MASK32, view)  # type: ignore[union-attr]
+
+    @staticmethod
+    def sync_list(target: Any, view: memoryview, kind: str) -> None:
+        """Write the elements of ``view`` back into the list ``target`` (``&mut [T]`` of a list)."""
+        if isinstance(target, list):
+            target[:] = view.cast(ARRAY_CODES[kind]).tolist()
+
+    def read_u64(self, address: int) -> int:
+        """The 8 bytes at ``address`` as an unsigned int."""
+        return int(_U64.unpack(self.memory.read(address, 8))[0])  # type: ignore[union-attr]
+
+    def result_error(self) -> RustError:
+        """The ``RustError`` for an ``Err`` just returned (its message sits in the result slot)."""
+        return RustError(self.take_str(self.read_u64(self.slot_result)))

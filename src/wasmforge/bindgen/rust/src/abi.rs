@@ -1,0 +1,373 @@
+//! How Rust values cross the boundary as `i32`/`i64`/`f32`/`f64`.
+//!
+//! * integers up to 32 bits, `bool`, `char`, `usize`: one `i32`; 64-bit integers: `i64`.
+//! * strings, slices and vectors: one `i64` packing `ptr | len << 32` (len in elements).
+//! * `Option<T>`: when `T` travels as `i32`/`f32`, an `i64` with bit 32 set for `Some`;
+//!   when `T` travels as `i64`/`f64`, an `i32` pointer to the 8-byte value, 0 for `None`.
+//! * `Result<T, E>`: an `i32` tag (0 ok, 1 err); the payload (T's value, or the
+//!   packed error message) sits in a return slot whose address `__wasmforge_slots` gives.
+//! * opaque structs: an `i32` handle (the address of their box).
+
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::Display;
+
+/// One of the four value types a shim may take or return (or `()` for no result).
+pub trait Prim: Copy {
+    /// How `Option<Self>` travels.
+    type Opt: Prim;
+    /// The raw bits, zero-extended, as stored in a return slot.
+    fn to_bits(self) -> u64;
+    /// Inverse of [`Prim::to_bits`].
+    fn from_bits(bits: u64) -> Self;
+    /// Encode an optional value.
+    fn opt_out(v: Option<Self>) -> Self::Opt;
+    /// Decode an optional value.
+    ///
+    /// # Safety
+    /// A pointer encoding must point to 8 readable bytes.
+    unsafe fn opt_in(o: Self::Opt) -> Option<Self>;
+}
+
+/// Return slots shared by all shims: [0] for `Option` of 64-bit values, [1] for `Result`.
+/// wasm32-unknown-unknown is single-threaded and the host reads a slot right after the
+/// call returns, so one set of slots is enough even with re-entrant calls.
+#[doc(hidden)]
+pub static mut SLOTS: [u64; 2] = [0; 2];
+
+macro_rules! narrow_prim {
+    ($t:ty, $to:expr, $from:expr) => {
+        impl Prim for $t {
+            type Opt = i64;
+            #[inline]
+            fn to_bits(self) -> u64 {
+                let f: fn($t) -> u32 = $to;
+                f(self) as u64
+            }
+            #[inline]
+            fn from_bits(bits: u64) -> Self {
+                let f: fn(u32) -> $t = $from;
+                f(bits as u32)
+            }
+            #[inline]
+            fn opt_out(v: Option<Self>) -> i64 {
+                match v {
+                    Some(x) => ((1u64 << 32) | Prim::to_bits(x)) as i64,
+                    None => 0,
+                }
+            }
+            #[inline]
+            unsafe fn opt_in(o: i64) -> Option<Self> {
+                if (o as u64) >> 32 & 1 == 1 {
+                    Some(<Self as Prim>::from_bits(o as u64))
+                } else {
+                    None
+                }
+            }
+        }
+    };
+}
+narrow_prim!(i32, |x| x as u32, |b| b as i32);
+narrow_prim!(f32, |x| x.to_bits(), f32::from_bits);
+
+macro_rules! wide_prim {
+    ($t:ty, $to:expr, $from:expr) => {
+        impl Prim for $t {
+            type Opt = i32;
+            #[inline]
+            fn to_bits(self) -> u64 {
+                let f: fn($t) -> u64 = $to;
+                f(self)
+            }
+            #[inline]
+            fn from_bits(bits: u64) -> Self {
+                let f: fn(u64) -> $t = $from;
+                f(bits)
+            }
+            #[inline]
+            fn opt_out(v: Option<Self>) -> i32 {
+                match v {
+                    Some(x) => unsafe {
+                        let slot = core::ptr::addr_of_mut!(SLOTS[0]);
+                        *slot = x.to_bits();
+                        slot as i32
+                    },
+                    None => 0,
+                }
+            }
+            #[inline]
+            unsafe fn opt_in(o: i32) -> Option<Self> {
+                if o == 0 {
+                    None
+                } else {
+                    Some(Self::from_bits(core::ptr::read_unaligned(o as usize as *const u64)))
+                }
+            }
+        }
+    };
+}
+wide_prim!(i64, |x| x as u64, |b| b as i64);
+wide_prim!(f64, |x| x.to_bits(), f64::from_bits);
+
+impl Prim for () {
+    type Opt = i32;
+    fn to_bits(self) -> u64 {
+        0
+    }
+    fn from_bits(_: u64) -> Self {}
+    fn opt_out(v: Option<Self>) -> i32 {
+        v.is_some() as i32
+    }
+    unsafe fn opt_in(o: i32) -> Option<Self> {
+        if o != 0 {
+            Some(())
+        } else {
+            None
+        }
+    }
+}
+
+/// A Rust type that can cross the boundary; `Abi` is how it travels.
+pub trait WasmType {
+    /// The primitive the value travels as.
+    type Abi: Prim;
+}
+
+/// Marks the lifetime of one call: values borrowed from the host (`&str`, `&[T]`)
+/// borrow this anchor, so they cannot be kept after the call returns. A parameter
+/// typed `&'static str` fails to compile for that reason.
+pub struct Anchor;
+
+/// A value the host hands to Rust: export parameters, import results.
+pub trait FromHost<'a>: WasmType + Sized {
+    /// Rebuild the value.
+    ///
+    /// # Safety
+    /// `abi` must have been produced by the host following the crate's protocol.
+    unsafe fn from_abi(abi: Self::Abi, anchor: &'a Anchor) -> Self;
+}
+
+/// A value Rust hands to the host: export results, import parameters.
+pub trait ToHost: WasmType {
+    /// Lower the value; owned buffers are leaked and freed by the host.
+    fn into_abi(self) -> Self::Abi;
+}
+
+macro_rules! int_type {
+    ($($t:ty => $abi:ty),* $(,)?) => {$(
+        impl WasmType for $t {
+            type Abi = $abi;
+        }
+        impl<'a> FromHost<'a> for $t {
+            #[inline]
+            unsafe fn from_abi(abi: $abi, _: &'a Anchor) -> Self {
+                abi as $t
+            }
+        }
+        impl ToHost for $t {
+            #[inline]
+            fn into_abi(self) -> $abi {
+                self as $abi
+            }
+        }
+    )*};
+}
+int_type!(
+    u8 => i32, i8 => i32, u16 => i32, i16 => i32, u32 => i32, i32 => i32,
+    usize => i32, isize => i32, u64 => i64, i64 => i64, f32 => f32, f64 => f64,
+);
+
+impl WasmType for bool {
+    type Abi = i32;
+}
+impl<'a> FromHost<'a> for bool {
+    #[inline]
+    unsafe fn from_abi(abi: i32, _: &'a Anchor) -> Self {
+        abi != 0
+    }
+}
+impl ToHost for bool {
+    #[inline]
+    fn into_abi(self) -> i32 {
+        self as i32
+    }
+}
+
+impl WasmType for char {
+    type Abi = i32;
+}
+impl<'a> FromHost<'a> for char {
+    #[inline]
+    unsafe fn from_abi(abi: i32, _: &'a Anchor) -> Self {
+        // The host checks the code point; a bad one still must not be undefined behaviour.
+        char::from_u32(abi as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
+}
+impl ToHost for char {
+    #[inline]
+    fn into_abi(self) -> i32 {
+        self as i32
+    }
+}
+
+impl WasmType for () {
+    type Abi = ();
+}
+impl<'a> FromHost<'a> for () {
+    #[inline]
+    unsafe fn from_abi(_: (), _: &'a Anchor) -> Self {}
+}
+impl ToHost for () {
+    #[inline]
+    fn into_abi(self) {}
+}
+
+/// Pack a pointer and a length (in elements) into one `i64`.
+#[inline]
+pub fn pack(ptr: *const u8, len: usize) -> i64 {
+    ((len as u64) << 32 | ptr as usize as u64) as i64
+}
+
+/// Split a packed `i64` into pointer and length.
+#[inline]
+pub fn unpack(v: i64) -> (*mut u8, usize) {
+    ((v as u64 & 0xffff_ffff) as usize as *mut u8, (v as u64 >> 32) as usize)
+}
+
+/// Element types of slices and vectors that cross as flat memory.
+pub trait Elem: Copy + 'static {}
+impl Elem for u8 {}
+impl Elem for i8 {}
+impl Elem for u16 {}
+impl Elem for i16 {}
+impl Elem for u32 {}
+impl Elem for i32 {}
+impl Elem for u64 {}
+impl Elem for i64 {}
+impl Elem for f32 {}
+impl Elem for f64 {}
+
+impl<'b> WasmType for &'b str {
+    type Abi = i64;
+}
+impl<'a> FromHost<'a> for &'a str {
+    #[inline]
+    unsafe fn from_abi(abi: i64, _: &'a Anchor) -> Self {
+        let (p, n) = unpack(abi);
+        core::str::from_utf8_unchecked(core::slice::from_raw_parts(p, n))
+    }
+}
+impl<'b> ToHost for &'b str {
+    #[inline]
+    fn into_abi(self) -> i64 {
+        pack(self.as_ptr(), self.len())
+    }
+}
+
+impl WasmType for String {
+    type Abi = i64;
+}
+impl<'a> FromHost<'a> for String {
+    #[inline]
+    unsafe fn from_abi(abi: i64, _: &'a Anchor) -> Self {
+        let (p, n) = unpack(abi);
+        String::from_utf8_unchecked(Vec::from_raw_parts(p, n, n))
+    }
+}
+impl ToHost for String {
+    #[inline]
+    fn into_abi(self) -> i64 {
+        // A boxed str has capacity == len, so the host can free it knowing only the length.
+        let b = self.into_boxed_str();
+        let n = b.len();
+        pack(Box::into_raw(b) as *const u8, n)
+    }
+}
+
+impl<'b, T: Elem> WasmType for &'b [T] {
+    type Abi = i64;
+}
+impl<'a, T: Elem> FromHost<'a> for &'a [T] {
+    #[inline]
+    unsafe fn from_abi(abi: i64, _: &'a Anchor) -> Self {
+        let (p, n) = unpack(abi);
+        core::slice::from_raw_parts(p as *const T, n)
+    }
+}
+impl<'b, T: Elem> ToHost for &'b [T] {
+    #[inline]
+    fn into_abi(self) -> i64 {
+        pack(self.as_ptr() as *const u8, self.len())
+    }
+}
+
+impl<'b, T: Elem> WasmType for &'b mut [T] {
+    type Abi = i64;
+}
+impl<'a, T: Elem> FromHost<'a> for &'a mut [T] {
+    #[inline]
+    unsafe fn from_abi(abi: i64, _: &'a Anchor) -> Self {
+        let (p, n) = unpack(abi);
+        core::slice::from_raw_parts_mut(p as *mut T, n)
+    }
+}
+impl<'b, T: Elem> ToHost for &'b mut [T] {
+    #[inline]
+    fn into_abi(self) -> i64 {
+        pack(self.as_ptr() as *const u8, self.len())
+    }
+}
+
+impl<T: Elem> WasmType for Vec<T> {
+    type Abi = i64;
+}
+impl<'a, T: Elem> FromHost<'a> for Vec<T> {
+    #[inline]
+    unsafe fn from_abi(abi: i64, _: &'a Anchor) -> Self {
+        let (p, n) = unpack(abi);
+        Vec::from_raw_parts(p as *mut T, n, n)
+    }
+}
+impl<T: Elem> ToHost for Vec<T> {
+    #[inline]
+    fn into_abi(self) -> i64 {
+        let b = self.into_boxed_slice();
+        let n = b.len();
+        pack(Box::into_raw(b) as *const u8, n)
+    }
+}
+
+impl<T: WasmType> WasmType for Option<T> {
+    type Abi = <T::Abi as Prim>::Opt;
+}
+impl<'a, T: FromHost<'a>> FromHost<'a> for Option<T> {
+    #[inline]
+    unsafe fn from_abi(abi: Self::Abi, anchor: &'a Anchor) -> Self {
+        match <T::Abi as Prim>::opt_in(abi) {
+            Some(v) => Some(T::from_abi(v, anchor)),
+            None => None,
+        }
+    }
+}
+impl<T: ToHost> ToHost for Option<T> {
+    #[inline]
+    fn into_abi(self) -> Self::Abi {
+        <T::Abi as Prim>::opt_out(self.map(T::into_abi))
+    }
+}
+
+impl<T: WasmType, E> WasmType for Result<T, E> {
+    type Abi = i32;
+}
+impl<T: ToHost, E: Display> ToHost for Result<T, E> {
+    #[inline]
+    fn into_abi(self) -> i32 {
+        let (tag, bits) = match self {
+            Ok(v) => (0, v.into_abi().to_bits()),
+            Err(e) => (1, e.to_string().into_abi() as u64),
+        };
+        unsafe { *core::ptr::addr_of_mut!(SLOTS[1]) = bits };
+        tag
+    }
+}

@@ -1,0 +1,267 @@
+//! Descriptor records, built at compile time into `[u8; N]` statics.
+//!
+//! Every macro use emits one record into the `wasmforge.descriptors` custom section;
+//! the linker concatenates them. Layout (all integers little-endian):
+//!
+//! ```text
+//! record  = "wf" version:u8 kind:u8 body_len:u32 body
+//! string  = len:u16 utf8-bytes
+//! type    = tag:u8 [payload]   (see the TAG_* constants)
+//! ```
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Version of the record format; bumped on any incompatible change.
+pub const VERSION: u8 = 1;
+
+pub const KIND_FUNCTION: u8 = 1;
+pub const KIND_CLASS: u8 = 2;
+pub const KIND_METHOD: u8 = 3;
+pub const KIND_IMPORT: u8 = 4;
+
+pub const RECV_STATIC: u8 = 0;
+pub const RECV_REF: u8 = 1;
+pub const RECV_MUT: u8 = 2;
+
+pub const TAG_UNIT: u8 = 0x00;
+pub const TAG_BOOL: u8 = 0x01;
+pub const TAG_CHAR: u8 = 0x02;
+pub const TAG_U8: u8 = 0x03;
+pub const TAG_I8: u8 = 0x04;
+pub const TAG_U16: u8 = 0x05;
+pub const TAG_I16: u8 = 0x06;
+pub const TAG_U32: u8 = 0x07;
+pub const TAG_I32: u8 = 0x08;
+pub const TAG_U64: u8 = 0x09;
+pub const TAG_I64: u8 = 0x0a;
+pub const TAG_USIZE: u8 = 0x0b;
+pub const TAG_ISIZE: u8 = 0x0c;
+pub const TAG_F32: u8 = 0x0d;
+pub const TAG_F64: u8 = 0x0e;
+pub const TAG_STR: u8 = 0x10;
+pub const TAG_STRING: u8 = 0x11;
+pub const TAG_SLICE: u8 = 0x12;
+pub const TAG_SLICE_MUT: u8 = 0x13;
+pub const TAG_VEC: u8 = 0x14;
+pub const TAG_OPTION: u8 = 0x15;
+pub const TAG_RESULT: u8 = 0x16;
+pub const TAG_CLASS: u8 = 0x17;
+pub const TAG_CLASS_REF: u8 = 0x18;
+pub const TAG_CLASS_MUT: u8 = 0x19;
+
+/// Longest encoded type (tags plus a class name).
+pub const TYPE_MAX: usize = 64;
+
+/// An encoded type: byte 0 holds the length, the encoding follows.
+pub type TypeDesc = [u8; TYPE_MAX];
+
+/// A Rust type's descriptor, a compile-time constant.
+pub trait Describe {
+    /// The encoded type.
+    const TYPE: TypeDesc;
+}
+
+/// A type that is a single tag.
+pub const fn leaf(tag: u8) -> TypeDesc {
+    let mut d = [0u8; TYPE_MAX];
+    d[0] = 1;
+    d[1] = tag;
+    d
+}
+
+/// `tag` followed by the inner type.
+pub const fn wrap(tag: u8, inner: TypeDesc) -> TypeDesc {
+    let n = inner[0] as usize;
+    if n + 2 > TYPE_MAX {
+        panic!("wasmforge: type nests too deeply for a descriptor");
+    }
+    let mut d = [0u8; TYPE_MAX];
+    d[0] = (n + 1) as u8;
+    d[1] = tag;
+    let mut i = 0;
+    while i < n {
+        d[2 + i] = inner[1 + i];
+        i += 1;
+    }
+    d
+}
+
+/// `tag` followed by a name (u8 length, bytes): opaque classes.
+pub const fn named(tag: u8, name: &str) -> TypeDesc {
+    let b = name.as_bytes();
+    if b.len() + 3 > TYPE_MAX {
+        panic!("wasmforge: class name too long for a descriptor");
+    }
+    let mut d = [0u8; TYPE_MAX];
+    d[0] = (b.len() + 2) as u8;
+    d[1] = tag;
+    d[2] = b.len() as u8;
+    let mut i = 0;
+    while i < b.len() {
+        d[3 + i] = b[i];
+        i += 1;
+    }
+    d
+}
+
+macro_rules! leaves {
+    ($($t:ty => $tag:expr),* $(,)?) => {$(
+        impl Describe for $t {
+            const TYPE: TypeDesc = leaf($tag);
+        }
+    )*};
+}
+leaves!(
+    () => TAG_UNIT, bool => TAG_BOOL, char => TAG_CHAR,
+    u8 => TAG_U8, i8 => TAG_I8, u16 => TAG_U16, i16 => TAG_I16,
+    u32 => TAG_U32, i32 => TAG_I32, u64 => TAG_U64, i64 => TAG_I64,
+    usize => TAG_USIZE, isize => TAG_ISIZE, f32 => TAG_F32, f64 => TAG_F64,
+    String => TAG_STRING,
+);
+
+impl<'a> Describe for &'a str {
+    const TYPE: TypeDesc = leaf(TAG_STR);
+}
+impl<'a, T: Describe> Describe for &'a [T] {
+    const TYPE: TypeDesc = wrap(TAG_SLICE, T::TYPE);
+}
+impl<'a, T: Describe> Describe for &'a mut [T] {
+    const TYPE: TypeDesc = wrap(TAG_SLICE_MUT, T::TYPE);
+}
+impl<T: Describe> Describe for Vec<T> {
+    const TYPE: TypeDesc = wrap(TAG_VEC, T::TYPE);
+}
+impl<T: Describe> Describe for Option<T> {
+    const TYPE: TypeDesc = wrap(TAG_OPTION, T::TYPE);
+}
+impl<T: Describe, E> Describe for Result<T, E> {
+    const TYPE: TypeDesc = wrap(TAG_RESULT, T::TYPE);
+}
+
+/// One piece of a record.
+pub enum Part {
+    /// The 8-byte record header of the given kind; `assemble` fills in the length.
+    Header(u8),
+    /// A single byte.
+    U8(u8),
+    /// A string: u16 length, then the bytes.
+    Str(&'static str),
+    /// Doc comment lines, stored as one string joined by `\n`.
+    Doc(&'static [&'static str]),
+    /// An encoded type.
+    Ty(TypeDesc),
+}
+
+const fn part_len(p: &Part) -> usize {
+    match p {
+        Part::Header(_) => 8,
+        Part::U8(_) => 1,
+        Part::Str(s) => 2 + s.len(),
+        Part::Doc(lines) => {
+            let mut n = 2;
+            let mut i = 0;
+            while i < lines.len() {
+                if i > 0 {
+                    n += 1;
+                }
+                n += lines[i].len();
+                i += 1;
+            }
+            n
+        }
+        Part::Ty(t) => t[0] as usize,
+    }
+}
+
+/// Size in bytes of the record the parts make.
+pub const fn measure(parts: &[Part]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        n += part_len(&parts[i]);
+        i += 1;
+    }
+    n
+}
+
+/// Write the parts into a record of exactly `N` bytes (`N` = `measure(parts)`).
+pub const fn assemble<const N: usize>(parts: &[Part]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut at = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        match &parts[i] {
+            Part::Header(kind) => {
+                let body = (N - 8) as u32;
+                out[0] = b'w';
+                out[1] = b'f';
+                out[2] = VERSION;
+                out[3] = *kind;
+                out[4] = body as u8;
+                out[5] = (body >> 8) as u8;
+                out[6] = (body >> 16) as u8;
+                out[7] = (body >> 24) as u8;
+                at += 8;
+            }
+            Part::U8(v) => {
+                out[at] = *v;
+                at += 1;
+            }
+            Part::Str(s) => {
+                let b = s.as_bytes();
+                if b.len() > 0xffff {
+                    panic!("wasmforge: string too long for a descriptor");
+                }
+                out[at] = b.len() as u8;
+                out[at + 1] = (b.len() >> 8) as u8;
+                at += 2;
+                let mut j = 0;
+                while j < b.len() {
+                    out[at] = b[j];
+                    at += 1;
+                    j += 1;
+                }
+            }
+            Part::Doc(lines) => {
+                // (mutable references are not allowed in const fns on Rust 1.63, hence no helpers)
+                let n = part_len(&parts[i]) - 2;
+                if n > 0xffff {
+                    panic!("wasmforge: doc comment too long for a descriptor");
+                }
+                out[at] = n as u8;
+                out[at + 1] = (n >> 8) as u8;
+                at += 2;
+                let mut j = 0;
+                while j < lines.len() {
+                    if j > 0 {
+                        out[at] = b'\n';
+                        at += 1;
+                    }
+                    let b = lines[j].as_bytes();
+                    let mut k = 0;
+                    while k < b.len() {
+                        out[at] = b[k];
+                        at += 1;
+                        k += 1;
+                    }
+                    j += 1;
+                }
+            }
+            Part::Ty(t) => {
+                let n = t[0] as usize;
+                let mut j = 0;
+                while j < n {
+                    out[at] = t[1 + j];
+                    at += 1;
+                    j += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    if at != N {
+        panic!("wasmforge: descriptor length mismatch");
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! Runtime exports every module built with the crate carries: allocation for the
+//! host, the return slots, and the panic path.
+
+use alloc::alloc::{alloc, dealloc, Layout};
+use core::fmt::{self, Write};
+use core::panic::PanicInfo;
+
+/// Allocate `size` bytes aligned to `align` for the host; 0 when out of memory.
+/// A zero-sized request returns `align` itself, a valid dangling pointer.
+#[no_mangle]
+pub unsafe extern "C" fn __wasmforge_malloc(size: usize, align: usize) -> *mut u8 {
+    if size == 0 {
+        return align as *mut u8;
+    }
+    match Layout::from_size_align(size, align) {
+        Ok(layout) => alloc(layout),
+        Err(_) => core::ptr::null_mut(),
+    }
+}
+
+/// Free memory from `__wasmforge_malloc`, or a buffer Rust handed to the host.
+#[no_mangle]
+pub unsafe extern "C" fn __wasmforge_free(ptr: *mut u8, size: usize, align: usize) {
+    if size != 0 {
+        dealloc(ptr, Layout::from_size_align_unchecked(size, align));
+    }
+}
+
+/// Address of the two 8-byte return slots (see `abi`).
+#[no_mangle]
+pub extern "C" fn __wasmforge_slots() -> *mut u64 {
+    unsafe { core::ptr::addr_of_mut!(crate::abi::SLOTS) as *mut u64 }
+}
+
+/// Called once by the host after instantiation: installs the panic hook (with `std`).
+#[no_mangle]
+pub extern "C" fn __wasmforge_init() {
+    #[cfg(feature = "std")]
+    std::panic::set_hook(alloc::boxed::Box::new(|info| report_panic(info)));
+}
+
+#[cfg(target_arch = "wasm32")]
+#[link(wasm_import_module = "wasmforge")]
+extern "C" {
+    /// Hands a panic's message and location to the host, which raises `RustPanic`
+    /// once the following trap unwinds the call.
+    #[link_name = "panic"]
+    fn host_panic(msg: *const u8, msg_len: usize, file: *const u8, file_len: usize, line: u32, col: u32);
+}
+
+/// A writer into a fixed buffer that drops what does not fit: panics must not allocate.
+struct Fixed {
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl Write for Fixed {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.buf.len() - self.len;
+        let mut take = s.len().min(room);
+        while !s.is_char_boundary(take) {
+            take -= 1;
+        }
+        self.buf[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
+        self.len += take;
+        Ok(())
+    }
+}
+
+/// Report a panic to the host: message and location. Used by the `std` hook and by
+/// [`panic_handler!`](crate::panic_handler).
+pub fn report_panic(info: &PanicInfo<'_>) {
+    let mut w = Fixed { buf: [0; 512], len: 0 };
+    let (file, line, col) = match info.location() {
+        Some(l) => (l.file(), l.line(), l.column()),
+        None => ("", 0, 0),
+    };
+    #[cfg(feature = "std")]
+    let direct = if let Some(s) = info.payload().downcast_ref::<&str>() {
+        w.write_str(s).is_ok()
+    } else if let Some(s) = info.payload().downcast_ref::<alloc::string::String>() {
+        w.write_str(s).is_ok()
+    } else {
+        false
+    };
+    #[cfg(not(feature = "std"))]
+    let direct = false;
+    if !direct {
+        // `PanicInfo::message` is unstable on older compilers: format the whole
+        // info and let the host cut the "panicked at" framing.
+        let _ = write!(w, "{}", info);
+    }
+    #[cfg(target_arch = "wasm32")]
+    unsafe {
+        host_panic(w.buf.as_ptr(), w.len, file.as_ptr(), file.len(), line, col)
+    };
+    // Off wasm (e.g. `cargo test` of the crate) there is no host to tell.
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (w.len, file, line, col);
+}
+
+/// Panic handler body for `no_std` crates: report, then trap.
+pub fn panic_and_trap(info: &PanicInfo<'_>) -> ! {
+    report_panic(info);
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
+    loop {}
+}

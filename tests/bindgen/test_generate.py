@@ -1,0 +1,59 @@
+"""Generated files: deterministic, headed, and identical to the checked-in golden copies.
+
+Run with ``BLESS=1`` to rewrite the golden files after an intended change of the generator.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wasmforge.bindgen import descriptors, python
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def files(build_crate: Any) -> dict[str, str]:
+    return python.render(descriptors.read(build_crate("wf_types")), "wf_types", crate="wf_types")
+
+
+@pytest.mark.parametrize("name", ["__init__.py", "__init__.pyi"])
+def test_matches_golden(files: dict[str, str], name: str) -> None:
+    golden = GOLDEN / "wf_types" / name
+    if os.environ.get("BLESS"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(files[name], encoding="utf-8")
+    assert golden.exists(), f"{golden} missing; run with BLESS=1"
+    assert files[name] == golden.read_text(encoding="utf-8")
+
+
+def test_output_is_deterministic(build_crate: Any, files: dict[str, str]) -> None:
+    again = python.render(descriptors.read(build_crate("wf_types")), "wf_types", crate="wf_types")
+    assert again == files
+
+
+def test_files_are_headed_do_not_edit(files: dict[str, str]) -> None:
+    for name in ("__init__.py", "__init__.pyi"):
+        assert files[name].startswith(python.HEADER + "\n")
+
+
+def test_generate_writes_package_directory(build_crate: Any, tmp_path: Path) -> None:
+    wasm = build_crate("wf_types")
+    pkg = python.generate(descriptors.read(wasm), wasm, tmp_path, "wf_types")
+    assert sorted(p.name for p in pkg.path.iterdir()) == ["__init__.py", "__init__.pyi", "py.typed", "wf_types.wasm"]
+    assert (pkg.path / "wf_types.wasm").read_bytes() == wasm.read_bytes()
+
+
+def test_empty_module_is_refused() -> None:
+    with pytest.raises(python.GenerateError, match="exports nothing"):
+        python.render(descriptors.Descriptors(version=1), "empty")
+
+
+def test_package_name_from_crate_name() -> None:
+    assert python.package_name("my-crate") == "my_crate"
+    assert python.package_name("class") == "class_"
+    assert python.package_name("2d") == "_2d"
