@@ -457,12 +457,7 @@ class Module:
     def close(self) -> None:
         """Release the file mapping (items that hold views of it must not be used afterwards)."""
         if self._mmap is not None:
-            try:
-                self.buffer.release()
-                self._mmap.close()
-            except BufferError:
-                # Views of the buffer are still alive elsewhere; the mapping is freed with them.
-                pass
+            _release(self.buffer, self._mmap)
             self._mmap = None
 
     def __enter__(self) -> Module:
@@ -1017,6 +1012,16 @@ def _read_sections(buf: memoryview, path: str | None) -> list[Section]:
     return sections
 
 
+def _release(buf: memoryview, mapping: mmap.mmap) -> None:
+    try:
+        buf.release()
+        mapping.close()
+    except BufferError:
+        # Views of the file (section payloads, data segments) are still alive elsewhere;
+        # the mapping is freed when the last of them goes.
+        pass
+
+
 def read_module(source: str | os.PathLike[str] | bytes | bytearray | memoryview, lazy: bool = True) -> Module:
     """Read a module from a path (memory-mapped) or from bytes, without copying them.
 
@@ -1046,8 +1051,7 @@ def read_module(source: str | os.PathLike[str] | bytes | bytearray | memoryview,
         sections = _read_sections(buf, path)
     except WasmDecodeError:
         if mapping is not None:
-            buf.release()
-            mapping.close()
+            _release(buf, mapping)
         raise
     module = Module(buf, sections, path, mapping)
     if not lazy:

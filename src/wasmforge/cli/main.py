@@ -18,7 +18,9 @@ from wasmforge.errors import WasmforgeError
 
 #: command-group modules of ``wasmforge.cli``, in the order their commands are listed.
 COMMAND_MODULES: list[str] = [
+    "inspect",
     "doctor",
+    "host",
 ]
 
 

@@ -1,1 +1,13 @@
-"""wasmforge.transform layer (see DESIGN.md)."""
+"""Edits of a module: strip custom sections, add one, and write the result safely.
+
+Every edit returns a new :class:`~wasmforge.binary.Module` (the input is never changed);
+:func:`write_module` validates the result before it atomically replaces the output file.
+"""
+
+from wasmforge.transform.custom import add_custom_section
+from wasmforge.transform.strip import StripResult, strip
+from wasmforge.transform.write import ValidationError, validate, write_atomic, write_module
+
+__all__ = [
+    "add_custom_section", "StripResult", "strip", "ValidationError", "validate", "write_atomic", "write_module",
+]

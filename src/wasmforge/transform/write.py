@@ -1,0 +1,80 @@
+"""Validated, atomic writes: a module that fails validation is never written, and a failed
+write leaves the old file as it was."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from wasmforge.binary import Module, encode
+from wasmforge.errors import WasmforgeError
+
+
+class ValidationError(WasmforgeError):
+    """The module that would be written is not valid WebAssembly."""
+
+
+_ENGINE = None
+
+
+def _engine():  # type: ignore[no-untyped-def]
+    # An engine with every proposal wasmtime knows turned on: a tool that edits modules must
+    # accept what the modules' producers accept (GC, exceptions, threads, memory64 …).
+    global _ENGINE
+    if _ENGINE is None:
+        import wasmtime
+
+        config = wasmtime.Config()
+        for feature in ("wasm_threads", "wasm_reference_types", "wasm_simd", "wasm_relaxed_simd",
+                        "wasm_bulk_memory", "wasm_multi_value", "wasm_multi_memory", "wasm_memory64",
+                        "wasm_tail_call", "wasm_gc", "wasm_function_references", "wasm_exceptions"):
+            if hasattr(config, feature):
+                setattr(config, feature, True)
+        _ENGINE = wasmtime.Engine(config)
+    return _ENGINE
+
+
+def validate(data: bytes, *, what: str = "module") -> None:
+    """Raise :class:`ValidationError` unless ``data`` is a valid module."""
+    import wasmtime
+
+    try:
+        wasmtime.Module.validate(_engine(), data)
+    except wasmtime.WasmtimeError as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else "invalid module"
+        raise ValidationError(f"{what} would not be valid: {first}", hint="nothing was written") from None
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_module(module: Module | bytes, path: str | os.PathLike[str], *, check: bool = True) -> int:
+    """Validate (unless ``check`` is false) and atomically write a module; returns the bytes written."""
+    data = encode(module) if isinstance(module, Module) else bytes(module)
+    if check:
+        validate(data, what=str(path))
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        raise WasmforgeError(f"{path}: cannot write: {e.strerror}") from None
+    return len(data)

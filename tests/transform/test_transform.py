@@ -1,0 +1,67 @@
+"""Transforms: strip and add-section give new, valid modules and leave the input alone; a write
+that would produce an invalid module writes nothing."""
+
+import pytest
+import wasmtime
+
+from tests.conftest import CORPUS
+from wasmforge.binary import read_module, replace_sections
+from wasmforge.transform import ValidationError, add_custom_section, strip, write_module
+
+WAT = '(module (func $f (export "f") (result i32) (i32.const 1)))'
+
+
+def _with_customs() -> bytes:
+    module = read_module(wasmtime.wat2wasm(WAT))
+    module = add_custom_section(module, ".debug_info", b"\x01\x02")
+    module = add_custom_section(module, "producers", b"\x00")
+    return bytes(module.buffer)
+
+
+def test_strip_all_custom_sections():
+    original = read_module(_with_customs())
+    result = strip(original)
+    assert [c.name for c in result.module.customs] == []
+    assert set(result.removed) == {"name", ".debug_info", "producers"}
+    assert result.size_after == result.module.size < result.size_before == original.size
+    # every standard section is copied byte for byte
+    kept = [bytes(original.buffer[s.offset : s.end]) for s in original.sections if not s.is_custom]
+    assert kept == [bytes(result.module.buffer[s.offset : s.end]) for s in result.module.sections]
+
+
+def test_strip_debug_only_and_keep():
+    module = read_module(_with_customs())
+    assert [c.name for c in strip(module, debug_only=True).module.customs] == ["name", "producers"]
+    assert [c.name for c in strip(module, keep=["producers"], keep_names=True).module.customs] == ["name", "producers"]
+
+
+def test_strip_real_dwarf_module():
+    path = CORPUS / "rust" / "primes_nostd.1.63.release.wasm"
+    if not path.exists():
+        pytest.skip("shared corpus absent")
+    stripped = strip(read_module(path)).module
+    assert stripped.size == (CORPUS / "rust" / "primes_nostd.1.63.stripped.wasm").stat().st_size
+
+
+def test_add_custom_section_replace():
+    module = add_custom_section(read_module(wasmtime.wat2wasm(WAT)), "v", b"1")
+    module = add_custom_section(module, "v", b"22", replace=True)
+    assert [bytes(c.data) for c in module.customs if c.name == "v"] == [b"22"]
+
+
+def test_invalid_result_is_not_written(tmp_path):
+    target = tmp_path / "out.wasm"
+    target.write_bytes(b"old")
+    module = read_module(wasmtime.wat2wasm(WAT))
+    broken = replace_sections(module, {1: b"\x01\x60\x00\x00"})  # the function now returns nothing
+    with pytest.raises(ValidationError, match="would not be valid"):
+        write_module(broken, target)
+    assert target.read_bytes() == b"old"
+    assert not [p for p in tmp_path.iterdir() if p.name != "out.wasm"]  # no temporary file left
+
+
+def test_write_module_round_trip(tmp_path):
+    data = _with_customs()
+    target = tmp_path / "m.wasm"
+    assert write_module(read_module(data), target) == len(data)
+    assert target.read_bytes() == data
