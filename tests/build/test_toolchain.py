@@ -282,3 +282,37 @@ def test_report_passes_with_usable_toolchain(tmp_path: Path) -> None:
     # wasmtime is a dependency of wasmforge, so with a usable toolchain nothing required is missing.
     assert by_name["wasmtime (Python)"].ok
     assert report.ok
+
+
+# ---- adding the target through rustup ----------------------------------------------------------
+
+FAKE_RUSTUP = """\
+#!{python}
+import pathlib, sys
+pathlib.Path({log!r}).write_text(" ".join(sys.argv[1:]))
+libdir = pathlib.Path({libdir!r})
+libdir.mkdir(parents=True, exist_ok=True)
+(libdir / "libcore-feedface.rlib").write_bytes(b"!<arch>\\n")
+"""
+
+
+def test_add_rustup_target_runs_rustup_for_that_toolchain(tmp_path: Path) -> None:
+    root = tmp_path / "toolchains" / "stable-x86_64-unknown-linux-gnu"
+    fake = make_fake(root, std="absent")
+    log = tmp_path / "rustup-args"
+    _script(
+        fake.parent / "rustup",
+        FAKE_RUSTUP.format(python=sys.executable, log=str(log), libdir=str(root / "lib" / "rustlib" / TARGET / "lib")),
+    )
+    environ = dict(os.environ, WASMFORGE_RUSTC=str(fake))
+    (candidate,) = toolchain.examine(environ)
+    assert toolchain.add_rustup_target(candidate, environ=environ) == 0
+    assert log.read_text() == f"target add {TARGET} --toolchain stable-x86_64-unknown-linux-gnu"
+    assert toolchain.find(environ).target_libdir == root / "lib" / "rustlib" / TARGET / "lib"
+
+
+def test_add_rustup_target_refuses_non_rustup_toolchain(tmp_path: Path) -> None:
+    fake = make_fake(tmp_path / "sysroot", std="absent")
+    (candidate,) = toolchain.examine(dict(os.environ, WASMFORGE_RUSTC=str(fake)))
+    with pytest.raises(ToolchainNotFound, match="not managed by rustup"):
+        toolchain.add_rustup_target(candidate)

@@ -109,3 +109,33 @@ def test_console_script_is_installed() -> None:
     proc = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"wasmforge {__version__}"
+
+
+def test_add_target_runs_rustup_then_reports_ok(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "toolchains" / "stable-x86_64-unknown-linux-gnu"
+    (root / "bin").mkdir(parents=True)
+    rustc = root / "bin" / "rustc"
+    rustc.write_text(FAKE_RUSTC_WITHOUT_TARGET.format(python=sys.executable, root=str(root), target=TARGET))
+    cargo = root / "bin" / "cargo"
+    cargo.write_text(f"#!{sys.executable}\nprint('cargo 1.70.0')\n")
+    libdir = root / "lib" / "rustlib" / TARGET / "lib"
+    # rustup stand-in: "installs" the target by creating its core library.
+    rustup = root / "bin" / "rustup"
+    rustup.write_text(
+        f"#!{sys.executable}\nimport pathlib\np = pathlib.Path({str(libdir)!r})\n"
+        "p.mkdir(parents=True)\n(p / 'libcore-1.rlib').write_bytes(b'')\n"
+    )
+    for script in (rustc, cargo, rustup):
+        script.chmod(0o755)
+    monkeypatch.setenv("WASMFORGE_RUSTC", str(rustc))
+    monkeypatch.delenv("WASMFORGE_CARGO", raising=False)
+
+    code, out, err = run_cli("doctor", "--json")
+    assert code == 1
+    code, out, err = run_cli("doctor", "--add-target", "--json")
+    report = json.loads(out)
+    assert "rustup target add" in err
+    assert report["toolchain"]["target_libdir"] == str(libdir)
+    assert report["ok"] == (code == 0)
