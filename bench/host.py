@@ -1,0 +1,205 @@
+"""Speed of wasmforge.host against its peers, measured in one run and printed as ratios.
+
+    .venv/bin/python bench/host.py [--calls N] [--repeat R]
+
+Rows: calling an exported ``(i32, i32) -> i32`` through ``instance.exports`` against
+wasmtime-py's ``Func.__call__`` and against a bare ctypes loop over
+``wasmtime_func_call_unchecked``; copying 10 MiB into linear memory and back against a
+memoryview-to-memoryview copy; and the same workloads under ``node`` as the reference.
+Targets: >= 20x Func.__call__, within 3x of bare ctypes, >= 80% of the memoryview copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+import wasmtime
+from wasmtime import _ffi as ffi
+
+from wasmforge.host import load
+
+COPY_BYTES = 10 * 1024 * 1024
+WAT = """
+(module
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (memory (export "memory") 161))
+"""
+
+NODE_SCRIPT = r"""
+import fs from "fs";
+const [path, calls, repeat, copyBytes] = process.argv.slice(2).map((v, i) => i ? Number(v) : v);
+const { instance } = await WebAssembly.instantiate(fs.readFileSync(path), {});
+const add = instance.exports.add;
+const best = (fn) => { let b = Infinity; for (let r = 0; r < repeat; r++) { const t = process.hrtime.bigint(); fn(); b = Math.min(b, Number(process.hrtime.bigint() - t) / 1e9); } return b; };
+let sink = 0;
+const callSeconds = best(() => { for (let i = 0; i < calls; i++) sink += add(i, 2); });
+const src = new Uint8Array(copyBytes).map((_, i) => i & 255);
+const out = new Uint8Array(copyBytes);
+const copySeconds = best(() => {
+  const mem = new Uint8Array(instance.exports.memory.buffer);
+  mem.set(src, 0);
+  out.set(mem.subarray(0, copyBytes));
+});
+console.log(JSON.stringify({ callSeconds, copySeconds, sink }));
+"""
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """The fastest of ``repeat`` timed runs of ``fn``, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=200_000, help="calls per timed run (default 200000)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per row; the best counts (default 5)")
+    options = parser.parse_args()
+    calls, repeat = options.calls, options.repeat
+    wasm = wasmtime.wat2wasm(WAT)
+
+    instance = load(wasm)
+    add = instance.exports.add
+    store = instance.store
+    func = add.func
+
+    # wasmtime-py's checked call (slow, so fewer calls; the rate is what counts).
+    slow_calls = max(calls // 20, 1000)
+
+    def wasmtime_loop() -> None:
+        for i in range(slow_calls):
+            func(store, i, 2)
+
+    # A bare ctypes loop: prepared raw values, the unchecked entry point, nothing else.
+    raw_call = ffi.dll["wasmtime_func_call_unchecked"]
+    raw_call.restype = ctypes.c_void_p
+    values = (ctypes.c_int64 * 4)()
+    results = (ctypes.c_int32 * 8).from_buffer(values)
+    trap = ctypes.c_void_p()
+    c_ctx = ctypes.c_void_p(ctypes.cast(store._context(), ctypes.c_void_p).value)
+    c_func = ctypes.c_void_p(ctypes.addressof(func._func))
+    c_values = ctypes.c_void_p(ctypes.addressof(values))
+    c_count = ctypes.c_size_t(2)
+    c_trap = ctypes.c_void_p(ctypes.addressof(trap))
+
+    def bare_loop() -> None:
+        for i in range(calls):
+            values[0] = i
+            values[2] = 2
+            if raw_call(c_ctx, c_func, c_values, c_count, c_trap) or trap.value:
+                raise RuntimeError("trap")
+            results[0]
+
+    def wasmforge_loop() -> None:
+        for i in range(calls):
+            add(i, 2)
+
+    plain = add.call
+
+    def wasmforge_plain_loop() -> None:
+        for i in range(calls):
+            plain(i, 2)
+
+    rate_wasmtime = slow_calls / best_of(repeat, wasmtime_loop)
+    rate_bare = calls / best_of(repeat, bare_loop)
+    rate_wasmforge = calls / best_of(repeat, wasmforge_loop)
+    rate_plain = calls / best_of(repeat, wasmforge_plain_loop)
+
+    # 10 MiB into linear memory and back.
+    memory = instance.memory
+    source = bytes(range(256)) * (COPY_BYTES // 256)
+    back = bytearray(COPY_BYTES)
+    staging = bytearray(COPY_BYTES)
+
+    def memoryview_copy() -> None:
+        memoryview(staging)[:] = memoryview(source)
+        memoryview(back)[:] = memoryview(staging)
+
+    def wasmforge_copy() -> None:
+        memory.write(0, source)
+        memory.read_into(0, back)
+
+    def wasmforge_copy_read() -> None:
+        memory.write(0, source)
+        memory.read(0, COPY_BYTES)
+
+    # Interleaved, so that noise from other processes hits every row alike.
+    copy_baseline = copy_wasmforge = copy_read = float("inf")
+    for _ in range(max(repeat, 10)):
+        copy_baseline = min(copy_baseline, best_of(1, memoryview_copy))
+        copy_wasmforge = min(copy_wasmforge, best_of(1, wasmforge_copy))
+        copy_read = min(copy_read, best_of(1, wasmforge_copy_read))
+    assert bytes(back) == source
+
+    node = _node(wasm, calls, repeat)
+
+    def row(label: str, value: str, note: str = "") -> None:
+        print(f"  {label:<52} {value:>16}  {note}")
+
+    print(f"calls of add(i32, i32) -> i32 (best of {repeat} runs of {calls} calls)")
+    row("wasmtime.Func.__call__", f"{rate_wasmtime:,.0f}/s")
+    row("bare ctypes loop, wasmtime_func_call_unchecked", f"{rate_bare:,.0f}/s")
+    row("wasmforge instance.exports.add", f"{rate_wasmforge:,.0f}/s")
+    row("wasmforge instance.exports.add.call", f"{rate_plain:,.0f}/s")
+    if node:
+        row("node v" + node["version"] + " (reference)", f"{calls / node['callSeconds']:,.0f}/s")
+    ratio_wasmtime = rate_wasmforge / rate_wasmtime
+    ratio_bare = rate_bare / rate_wasmforge
+    print(f"  exports.add vs Func.__call__: {ratio_wasmtime:.1f}x the calls per second (target >= 20x)"
+          f" {'ok' if ratio_wasmtime >= 20 else 'MISSED'}")
+    print(f"  exports.add vs bare ctypes:   {ratio_bare:.2f}x the time per call (target <= 3x)"
+          f" {'ok' if ratio_bare <= 3 else 'MISSED'}")
+
+    mib = COPY_BYTES / 2**20
+    print(f"\ncopy {mib:.0f} MiB into linear memory and back (best of {max(repeat, 10)})")
+    row("memoryview to memoryview (in and back)", f"{2 * COPY_BYTES / copy_baseline / 2**30:.2f} GiB/s")
+    row("wasmforge memory.write + memory.read_into", f"{2 * COPY_BYTES / copy_wasmforge / 2**30:.2f} GiB/s")
+    row("wasmforge memory.write + memory.read (new bytes)", f"{2 * COPY_BYTES / copy_read / 2**30:.2f} GiB/s")
+    if node:
+        row("node Uint8Array.set in and back (reference)", f"{2 * COPY_BYTES / node['copySeconds'] / 2**30:.2f} GiB/s")
+    share = copy_baseline / copy_wasmforge
+    print(f"  write + read_into vs memoryview copy: {share:.0%} of its speed (target >= 80%)"
+          f" {'ok' if share >= 0.8 else 'MISSED'}")
+    if not node:
+        print("\n(no node reference row: node is not installed or failed)")
+    return 0
+
+
+def _node(wasm: bytes, calls: int, repeat: int) -> dict[str, object] | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        module = os.path.join(folder, "bench.wasm")
+        script = os.path.join(folder, "bench.mjs")
+        with open(module, "wb") as handle:
+            handle.write(wasm)
+        with open(script, "w") as handle:
+            handle.write(NODE_SCRIPT)
+        proc = subprocess.run(
+            [node, script, module, str(calls), str(repeat), str(COPY_BYTES)], capture_output=True, text=True
+        )
+        version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip().lstrip("v")
+    if proc.returncode != 0:
+        sys.stderr.write(f"node failed: {proc.stderr.strip()}\n")
+        return None
+    result: dict[str, object] = json.loads(proc.stdout)
+    result["version"] = version
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
