@@ -35,7 +35,7 @@ _VIEW = {
     "f32": ("f32", 4),
     "f64": ("f64", 2),
 }
-_VIEW_TYPES = {
+_VIEW_TYPES: dict[str, Any] = {
     "i32": ctypes.c_int32,
     "u32": ctypes.c_uint32,
     "i64": ctypes.c_int64,

@@ -41,9 +41,11 @@ WASI_MODULES = ("wasi_snapshot_preview1", "wasi_unstable")
 _func_new_unchecked = _raw._entry("wasmtime_func_new_unchecked", None, None)
 
 
-@ctypes.CFUNCTYPE(None, ctypes.c_void_p)
-def _no_finalizer(env: int) -> None:  # the callbacks are kept alive by the store instead
+def _finalize_nothing(env: int) -> None:  # the callbacks are kept alive by the store instead
     return None
+
+
+_no_finalizer = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(_finalize_nothing)
 
 
 _TRAP_KINDS = {
@@ -63,8 +65,13 @@ _TRAP_KINDS = {
 }
 
 
-def trap_from_wasmtime(trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None = None) -> WasmTrap:
-    """A :class:`WasmTrap` from wasmtime's trap (kind, message, demangled backtrace)."""
+def trap_from_wasmtime(
+    trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None = None, module: Module | None = None
+) -> WasmTrap:
+    """A :class:`WasmTrap` from wasmtime's trap (kind, message, demangled backtrace).
+
+    Frames without a name-section name are named after the function's export, if any.
+    """
     from wasmforge.analysis.demangle import demangle
 
     message = str(trap).strip()
@@ -77,11 +84,14 @@ def trap_from_wasmtime(trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str
         collected = []
         for frame in trap.frames:
             symbol = frame.func_name
+            name = demangle(symbol) if symbol else None
+            if name is None and module is not None:
+                name = module.export_names.get(frame.func_index)
             collected.append(
                 TraceFrame(
                     func_index=frame.func_index,
                     symbol=symbol,
-                    name=demangle(symbol) if symbol else None,
+                    name=name,
                     module_offset=frame.module_offset,
                     func_offset=frame.func_offset,
                 )
@@ -93,10 +103,11 @@ def trap_from_wasmtime(trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str
 class _State:
     """Per-instance call state shared by every specialised callable of the instance."""
 
-    __slots__ = ("poisoned", "reason", "pending", "label")
+    __slots__ = ("poisoned", "reason", "pending", "label", "closed")
 
     def __init__(self, label: str) -> None:
         self.poisoned = False
+        self.closed = False
         self.reason = ""
         #: an exception raised by a host function, waiting to reach the wasm caller.
         self.pending: BaseException | None = None
@@ -177,9 +188,11 @@ def _make_exported(
 ) -> ExportedFunction:
     # A subclass per export whose __call__ is the specialised function itself (a
     # staticmethod), so calling the object costs no bound-method layer.
-    cls = type("ExportedFunction", (ExportedFunction,), {"__slots__": (), "__call__": staticmethod(call)})
+    cls: type[ExportedFunction] = type(
+        "ExportedFunction", (ExportedFunction,), {"__slots__": (), "__call__": staticmethod(call)}
+    )
     cls.__qualname__ = ExportedFunction.__qualname__
-    obj = cls.__new__(cls)
+    obj: ExportedFunction = cls.__new__(cls)
     obj.name = name
     obj.signature = signature
     obj.wasm_signature = wasm_signature
@@ -335,7 +348,7 @@ class Instance:
         if trap_address:
             trap = wasmtime.Trap._from_ptr(ctypes.cast(trap_address, ctypes.POINTER(ffi.wasm_trap_t)))
         else:
-            trap = wasmtime.WasmtimeError._from_ptr(ctypes.cast(error, ctypes.POINTER(ffi.wasmtime_error_t)))
+            trap = wasmtime.WasmtimeError._from_ptr(ctypes.cast(error or 0, ctypes.POINTER(ffi.wasmtime_error_t)))
         self._raise_trap(trap, export)
 
     def _raise_trap(self, trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None) -> None:
@@ -345,7 +358,7 @@ class Instance:
         if pending is not None:
             self.poison(f"{call} was aborted by {type(pending).__name__} raised in a host function")
             raise pending
-        wasm_trap = trap_from_wasmtime(trap, export)
+        wasm_trap = trap_from_wasmtime(trap, export, self.module)
         self.poison(f"{call} trapped ({wasm_trap.kind.value})")
         hook = self.on_trap
         if hook is not None:
@@ -365,7 +378,7 @@ class Instance:
         if isinstance(item, wasmtime.Func):
             return self._make_function(name, item, self._signatures.get(name))
         if isinstance(item, wasmtime.Memory):
-            return Memory(self.store, item, name)
+            return Memory(self.store, item, name, self._state)
         if isinstance(item, wasmtime.Global):
             return Global(self.store, item, name)
         return item
@@ -498,6 +511,7 @@ class Instance:
         """Free the store and everything in it; the instance cannot be used afterwards."""
         if not self._state.poisoned:
             self.poison("the instance was closed")
+        self._state.closed = True
         self.store.close()
 
     def __enter__(self) -> Instance:
@@ -583,7 +597,7 @@ def load(
         elif isinstance(item_type, wasmtime.MemoryType):
             extern, problem = _memory_import(instance, item_type, value)
             if extern is not None:
-                host_memory = Memory(store, extern, label)
+                host_memory = Memory(store, extern, label, instance._state)
         elif isinstance(item_type, wasmtime.GlobalType):
             extern, problem = _global_import(store, item_type, value)
         elif isinstance(item_type, wasmtime.TableType) and isinstance(value, wasmtime.Table):

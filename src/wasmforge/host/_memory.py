@@ -10,7 +10,7 @@ import wasmtime
 
 from wasmforge.host import _raw
 from wasmforge.host._config import PAGE_SIZE
-from wasmforge.host._errors import MemoryAccessError, MemoryLimitError
+from wasmforge.host._errors import HostError, MemoryAccessError, MemoryLimitError
 
 _memmove = ctypes.memmove
 _string_at = ctypes.string_at
@@ -27,10 +27,14 @@ class Memory:
     :class:`MemoryAccessError` (an ``IndexError``).
     """
 
-    __slots__ = ("_store", "_memory", "_cctx", "_cmem", "_keep", "name")
+    __slots__ = ("_store", "_memory", "_cctx", "_cmem", "_keep", "_owner", "name")
 
-    def __init__(self, store: wasmtime.Store, memory: wasmtime.Memory, name: str = "memory") -> None:
+    def __init__(
+        self, store: wasmtime.Store, memory: wasmtime.Memory, name: str = "memory", owner: Any = None
+    ) -> None:
         self._store = store
+        # The instance's call state: its `closed` flag guards against use after close().
+        self._owner = owner
         self._memory = memory
         self._cctx = ctypes.c_void_p(_raw.context_address(store))
         self._cmem = ctypes.c_void_p(ctypes.addressof(memory._memory))
@@ -39,9 +43,14 @@ class Memory:
         self.name = name
 
     # -- geometry ---------------------------------------------------------------------------
+    def _check_open(self) -> None:
+        if self._owner is not None and self._owner.closed:
+            raise HostError(f"memory {self.name!r} belongs to a closed instance")
+
     @property
     def size(self) -> int:
         """Current size in bytes."""
+        self._check_open()
         return int(_raw.memory_data_size(self._cctx, self._cmem))
 
     def __len__(self) -> int:
@@ -55,6 +64,7 @@ class Memory:
     @property
     def address(self) -> int:
         """Host address of byte 0 (changes when the memory moves on growth)."""
+        self._check_open()
         return int(_raw.memory_data(self._cctx, self._cmem) or 0)
 
     def grow(self, pages: int) -> int:
@@ -63,6 +73,7 @@ class Memory:
         Raises :class:`MemoryLimitError` when the memory's maximum or the instance's
         ``Limits.max_memory`` refuses (wasm code sees -1 from ``memory.grow`` then).
         """
+        self._check_open()
         if pages < 0:
             raise ValueError(f"cannot grow memory by a negative number of pages ({pages})")
         try:
@@ -74,6 +85,8 @@ class Memory:
             ) from None
 
     def _span(self, ptr: int, n: int) -> int:
+        if self._owner is not None and self._owner.closed:
+            self._check_open()
         base = _raw.memory_data(self._cctx, self._cmem) or 0
         size = _raw.memory_data_size(self._cctx, self._cmem)
         if ptr < 0 or n < 0 or ptr + n > size:
@@ -169,8 +182,6 @@ class Memory:
         try:
             import numpy
         except ImportError:
-            from wasmforge.host._errors import HostError
-
             raise HostError("Memory.numpy() needs numpy", hint="pip install numpy") from None
         return numpy.frombuffer(self.view(), dtype=dtype, count=count, offset=start)
 

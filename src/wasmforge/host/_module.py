@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -115,7 +116,7 @@ class Module:
         if data[:4] != b"\0asm":
             # Text modules are accepted too, as wasmtime does.
             try:
-                data = wasmtime.wat2wasm(data.decode("utf-8"))
+                data = bytes(wasmtime.wat2wasm(data.decode("utf-8")))
             except (UnicodeDecodeError, wasmtime.WasmtimeError) as err:
                 first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
                 raise HostError(
@@ -165,6 +166,23 @@ class Module:
                     raise HostError(f"{self.name}: invalid module: {detail}") from None
                 self._compiled[key] = module
         return module
+
+    @functools.cached_property
+    def export_names(self) -> dict[int, str]:
+        """Function index -> export name, for naming frames of modules without a name section."""
+        if not self.bytes:
+            return {}
+        from wasmforge.binary import ExternKind, WasmDecodeError, read_module  # type: ignore[attr-defined]
+
+        try:
+            parsed = read_module(self.bytes)
+            names: dict[int, str] = {}
+            for export in parsed.exports:
+                if export.kind == ExternKind.FUNC:
+                    names.setdefault(export.index, export.name)
+            return names
+        except (WasmDecodeError, ValueError):  # wasmtime accepted it; naming is best effort
+            return {}
 
     @property
     def imports(self) -> tuple[ImportInfo, ...]:

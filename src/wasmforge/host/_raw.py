@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import ctypes
 from ctypes import c_size_t, c_uint64, c_void_p
+from typing import Any
 
 from wasmtime import _ffi as ffi
 
 
-def _entry(name: str, restype: object, argtypes: list[object] | None) -> ctypes._CFuncPtr:
+def _entry(name: str, restype: Any, argtypes: list[Any] | None) -> Any:
     # dll[name] makes a fresh function object, so wasmtime-py's own declaration is untouched.
     func = ffi.dll[name]
     func.restype = restype
-    func.argtypes = argtypes
+    if argtypes is not None:
+        func.argtypes = argtypes
     return func
 
 
