@@ -1,6 +1,7 @@
-"""Demangling of symbol names found in name sections (Rust legacy and v0 symbols).
+"""Demangling of symbol names found in name sections (Rust legacy and v0 symbols, C++ symbols),
+and where a demangled name comes from: its crate and its module path.
 
-``demangle`` never fails: a name it cannot demangle comes back unchanged.
+``demangle`` and ``display_name`` never fail: a name they cannot demangle comes back unchanged.
 """
 
 from __future__ import annotations
@@ -12,21 +13,204 @@ import re
 _HASH_SUFFIX = re.compile(r"::h[0-9a-f]{16}$")
 # LLVM appends `.llvm.<digits>` to symbols it renamed during LTO.
 _LLVM_SUFFIX = re.compile(r"(\.llvm\.\d+)+$")
+_PRIMITIVES = frozenset(
+    "u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64 bool char str ()".split()
+)
+#: crate of names that have no Rust path (C functions such as ``memcpy``, ``dlmalloc``'s C port)
+UNMANGLED = "[unmangled]"
+#: crate of functions without a name (stripped modules)
+UNNAMED = "[unnamed]"
+
+
+def _rust(symbol: str) -> str | None:
+    if not (symbol.startswith("_ZN") or symbol.startswith("_R") or symbol.startswith("__ZN")):
+        return None
+    try:
+        from rust_demangler import demangle as rust_demangle
+
+        return str(rust_demangle(_LLVM_SUFFIX.sub("", symbol))) or None
+    except Exception:  # the demangler raises its own error types for non-Rust input
+        return None
+
+
+def _cpp(symbol: str) -> str | None:
+    # Only mangled-looking names go to the C++ demangler: it also parses some plain words as
+    # types and would turn C names like RC4 into nonsense.
+    if not (symbol.startswith("_Z") or symbol.startswith("__Z") or symbol.startswith("_GLOBAL_")):
+        return None
+    try:
+        import cpp_demangle
+
+        return str(cpp_demangle.demangle(symbol)) or None
+    except Exception:  # not a valid C++ symbol
+        return None
+
+
+@functools.lru_cache(maxsize=65536)
+def display_name(symbol: str) -> str:
+    """The name twiggy shows for a function: Rust symbols demangled with their hash kept
+    (``wee_alloc::alloc_first_fit::h9a72de3af77ef93f``), C++ symbols demangled, others as given."""
+    return _rust(symbol) or _cpp(symbol) or symbol
 
 
 @functools.lru_cache(maxsize=4096)
 def demangle(symbol: str) -> str:
     """The readable form of ``symbol``: ``_ZN6bloaty9fold_hash17h…E`` → ``bloaty::fold_hash``,
-    ``_RINvCs…_6bloaty9fold_hashdEB2_`` → ``bloaty::fold_hash::<f64>``; anything else as given."""
-    if not (symbol.startswith("_ZN") or symbol.startswith("_R") or symbol.startswith("__ZN")):
-        return symbol
-    try:
-        from rust_demangler import demangle as rust_demangle
-
-        text = str(rust_demangle(_LLVM_SUFFIX.sub("", symbol)))
-    except Exception:  # the demangler raises its own error types for non-Rust input
-        return symbol
+    ``_RINvCs…_6bloaty9fold_hashdEB2_`` → ``bloaty::fold_hash::<f64>``, ``_Z7genericI3OneEvv`` →
+    ``void generic<One>()``; anything else as given (a demangled name loses its hash)."""
+    text = _rust(symbol) or _cpp(symbol) or symbol
     return _HASH_SUFFIX.sub("", text) or symbol
 
 
-__all__ = ["demangle"]
+def generic_function(name: str) -> str | None:
+    """The generic function a demangled ``name`` instantiates, or None when it is not generic.
+
+    Legacy Rust names drop their ``::h<hash>`` (the hash tells instantiations apart), v0 names their
+    ``::<...>`` arguments, C++ names everything from the first ``<`` (as twiggy does)."""
+    if _HASH_SUFFIX.search(name):
+        return name[: name.rfind("::h")]
+    if name.endswith(">"):
+        depth = 0
+        for k in range(len(name) - 1, -1, -1):
+            ch = name[k]
+            if ch == ">":
+                depth += 1
+            elif ch == "<":
+                depth -= 1
+                if depth == 0:
+                    if name[k - 2 : k] == "::" and k > 2:
+                        return name[: k - 2]
+                    break
+    open_at = name.find("<")
+    close_at = name.rfind(">")
+    if open_at <= 0 or close_at < open_at:
+        return None
+    return name[:open_at]
+
+
+def _split_path(name: str) -> list[str]:
+    """``a::b<c::d>::e`` → ``["a", "b<c::d>", "e"]``: split at ``::`` outside brackets."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    k = 0
+    n = len(name)
+    while k < n:
+        ch = name[k]
+        if ch in "<([":
+            depth += 1
+        elif ch in ">)]":
+            depth -= 1
+        elif ch == ":" and depth == 0 and name.startswith("::", k):
+            parts.append(name[start:k])
+            k += 2
+            start = k
+            continue
+        k += 1
+    parts.append(name[start:])
+    return parts
+
+
+def _self_type(qualified: str) -> tuple[str, str | None]:
+    """``<A as B>`` → ``("A", "B")``; ``<A>`` → ``("A", None)``."""
+    inner = qualified[1:-1] if qualified.endswith(">") else qualified[1:]
+    depth = 0
+    for k, ch in enumerate(inner):
+        if ch in "<([":
+            depth += 1
+        elif ch in ">)]":
+            depth -= 1
+        elif depth == 0 and inner.startswith(" as ", k):
+            return inner[:k], inner[k + 4 :]
+    return inner, None
+
+
+def _strip_type(text: str) -> str:
+    text = text.strip()
+    for prefix in ("&", "*const ", "*mut ", "mut ", "dyn ", "impl ", "const "):
+        while text.startswith(prefix):
+            text = text[len(prefix) :].strip()
+    while text[:1] in ("[", "("):
+        text = text[1:]
+    return text
+
+
+def _type_path(name: str) -> list[str]:
+    """The path segments of a readable Rust name, generic arguments dropped, impl blocks
+    (``<A as B>::f``) resolved to the path of their self type (or of the trait for primitives)."""
+    text = _strip_type(_HASH_SUFFIX.sub("", name))
+    parts = _split_path(text)
+    if parts and parts[0].startswith("<"):
+        self_ty, trait = _self_type(parts[0])
+        inner = _type_path(self_ty)
+        if (not inner or inner[0] in _PRIMITIVES or len(inner) == 1) and trait:
+            trait_path = _type_path(trait)
+            if trait_path:
+                inner = trait_path
+        return inner + [_strip_generics(p) for p in parts[1:] if p and not p.startswith("<")]
+    return [_strip_generics(p) for p in parts if p and not p.startswith("<")]
+
+
+def _strip_generics(segment: str) -> str:
+    k = segment.find("<")
+    return segment[:k] if k > 0 else segment
+
+
+# The first crate root of a v0 symbol: `C`, an optional disambiguator `s<base62>_`, a length and
+# the crate's name.
+_V0_CRATE = re.compile(r"C(?:s[0-9A-Za-z]*_)?(\d+)")
+# rustc's own shims (`__rustc::__rust_alloc`) come with std
+_CRATE_ALIASES = {"__rustc": "std"}
+
+
+def _v0_crate(symbol: str) -> str | None:
+    m = _V0_CRATE.search(symbol, 2)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    start = m.end()
+    if symbol[start : start + 1] == "_":  # a name starting with a digit or underscore is escaped
+        start += 1
+    name = symbol[start : start + n]
+    return name if name.isidentifier() else None
+
+
+def crate_of(name: str, symbol: str | None = None) -> str:
+    """The crate a readable function name belongs to: ``core``, ``alloc``, ``std``, the user's
+    crates; ``[unmangled]`` for names without a Rust path, ``[unnamed]`` for ``code[12]``.
+
+    ``symbol`` (the mangled name, when known) settles names the demangled text leaves open,
+    such as v0 inherent impls on primitives (``<str>::to_lowercase`` lives in ``alloc``)."""
+    crate = _crate_of(name)
+    if symbol and symbol.startswith("_R") and (crate == UNMANGLED or crate in _PRIMITIVES):
+        crate = _v0_crate(symbol) or crate
+    return _CRATE_ALIASES.get(crate, crate)
+
+
+def _crate_of(name: str) -> str:
+    if name.startswith("code[") and name.endswith("]"):
+        return UNNAMED
+    if "::" not in name:
+        return UNMANGLED
+    path = _type_path(name)
+    if len(path) == 2 and path[0] in _PRIMITIVES:
+        return path[0]
+    if len(path) < 2 or not path[0] or not (path[0][0].isalpha() or path[0][0] == "_"):
+        return UNMANGLED
+    return path[0]
+
+
+def module_path(name: str, symbol: str | None = None) -> str:
+    """The module (or type, for methods) a readable function name sits in: ``alloc::raw_vec`` for
+    ``alloc::raw_vec::finish_grow``, ``wee_alloc::LargeAllocPolicy`` for ``<wee_alloc::LargeAllocPolicy
+    as wee_alloc::AllocPolicy>::min_cell_size``; the crate name when there is nothing between."""
+    crate = crate_of(name, symbol)
+    if crate in (UNNAMED, UNMANGLED):
+        return crate
+    path = _type_path(name)
+    if path and path[0] != crate:  # `<str>::f` in alloc: alloc::str
+        path = [crate] + path
+    return "::".join(path[:-1]) if len(path) > 1 else crate
+
+
+__all__ = ["UNMANGLED", "UNNAMED", "crate_of", "demangle", "display_name", "generic_function", "module_path"]

@@ -1,0 +1,247 @@
+"""The size graph: items with shallow sizes, edges between them, a meta-root, dominators.
+
+Nothing here knows about WebAssembly: ``wasmforge.analysis.ir.build`` fills a graph in from a
+module. Items are dense integer ids ``0 .. len(graph) - 1``; the meta-root is the extra node
+``graph.meta_root == len(graph)`` with an edge to every root. Every walk is iterative, so deep
+graphs never reach Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import deque
+from dataclasses import dataclass
+from functools import cached_property
+
+from wasmforge.errors import UsageError
+
+
+class ItemKind(enum.IntEnum):
+    """What an item of the graph stands for."""
+
+    HEADER = 0  # section headers (id, size, count fields) and the magic bytes
+    FUNCTION = 1
+    IMPORT = 2
+    TYPE = 3
+    TABLE = 4
+    MEMORY = 5
+    GLOBAL = 6
+    TAG = 7
+    EXPORT = 8
+    ELEMENT = 9
+    DATA = 10
+    CUSTOM = 11
+    NAME_SUBSECTION = 12
+    #: a zero-byte stand-in for "any function this call_indirect can reach"
+    INDIRECT = 13
+
+    @property
+    def is_data(self) -> bool:
+        """Data the program may read at run time without a reference the graph can see."""
+        return self in (ItemKind.DATA, ItemKind.GLOBAL)
+
+
+@dataclass(frozen=True, eq=False)
+class ItemGraph:
+    """Items (name, shallow size, kind), edges and roots; derived data is computed on first use."""
+
+    #: item names, twiggy's conventions (``code[3]``, ``data[1]``, ``"function names" subsection``)
+    names: list[str]
+    #: shallow size in bytes of each item; they add up to ``file_size``
+    sizes: list[int]
+    kinds: list[ItemKind]
+    #: successors of each item (sorted, no duplicates), and of the meta-root last
+    edges: list[list[int]]
+    #: items the meta-root points at: exports, the start section, section headers, tables, ...
+    roots: list[int]
+    #: size of the whole file
+    file_size: int
+    #: function index (in the module's function index space) of each FUNCTION/IMPORT item
+    function_index: dict[int, int]
+    #: the name-section symbol of each named function item, as written (mangled)
+    symbols: dict[int, str]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def meta_root(self) -> int:
+        """The node id of the meta-root (not an item)."""
+        return len(self.names)
+
+    # -- lookups -------------------------------------------------------------------------
+    @cached_property
+    def by_name(self) -> dict[str, int]:
+        """Item id by name (the first item of that name when names repeat)."""
+        out: dict[str, int] = {}
+        for i, name in enumerate(self.names):
+            out.setdefault(name, i)
+        return out
+
+    def find(self, patterns: list[str], *, regex: bool = False) -> list[int]:
+        """Items named by ``patterns``: exact names, or regular expressions searched in names.
+
+        Raises :class:`UsageError` for an invalid regular expression or a name that matches nothing.
+        """
+        if regex:
+            try:
+                compiled = [re.compile(p) for p in patterns]
+            except re.error as err:
+                raise UsageError(f"invalid regular expression {err.pattern!r}: {err}") from None
+            return [i for i, name in enumerate(self.names) if any(c.search(name) for c in compiled)]
+        out = []
+        for p in patterns:
+            i = self.by_name.get(p)
+            if i is None:
+                raise UsageError(f"no item named {p!r}", hint="names are listed by 'wasmforge top'; use --regex to match part of a name")
+            out.append(i)
+        return out
+
+    # -- structure ------------------------------------------------------------------------
+    @cached_property
+    def predecessors(self) -> list[list[int]]:
+        """Predecessors of each node (the meta-root included as a predecessor of roots)."""
+        preds: list[list[int]] = [[] for _ in range(len(self.edges))]
+        for src, tos in enumerate(self.edges):
+            for t in tos:
+                preds[t].append(src)
+        return preds
+
+    @cached_property
+    def _dfs(self) -> tuple[list[int], list[int]]:
+        """Reverse postorder of the nodes reachable from the meta-root, and each node's position
+        in it (-1 when unreachable)."""
+        edges = self.edges
+        n = len(edges)
+        seen = bytearray(n)
+        post: list[int] = []
+        root = self.meta_root
+        seen[root] = 1
+        stack = [(root, iter(edges[root]))]
+        push = stack.append
+        pop = stack.pop
+        while stack:
+            node, it = stack[-1]
+            for nxt in it:
+                if not seen[nxt]:
+                    seen[nxt] = 1
+                    push((nxt, iter(edges[nxt])))
+                    break
+            else:
+                pop()
+                post.append(node)
+        post.reverse()
+        order = [-1] * n
+        for i, node in enumerate(post):
+            order[node] = i
+        return post, order
+
+    @cached_property
+    def reachable(self) -> bytearray:
+        """1 for every item reachable from a root, 0 for garbage (indexable by item id)."""
+        _, order = self._dfs
+        return bytearray(1 if o >= 0 else 0 for o in order[: len(self.names)])
+
+    @cached_property
+    def immediate_dominators(self) -> list[int]:
+        """The immediate dominator of each node (the meta-root for roots, -1 when unreachable).
+
+        Cooper, Harvey and Kennedy's iterative algorithm over the reverse postorder.
+        """
+        rpo, order = self._dfs
+        preds = self.predecessors
+        n = len(self.edges)
+        idom = [-1] * n
+        root = self.meta_root
+        idom[root] = root
+        changed = True
+        while changed:
+            changed = False
+            for b in rpo[1:]:
+                new = -1
+                for p in preds[b]:
+                    if idom[p] == -1:
+                        continue
+                    if new == -1:
+                        new = p
+                        continue
+                    # intersect(p, new): walk up the tree until the fingers meet
+                    f1, f2 = p, new
+                    while f1 != f2:
+                        o2 = order[f2]
+                        while order[f1] > o2:
+                            f1 = idom[f1]
+                        o1 = order[f1]
+                        while order[f2] > o1:
+                            f2 = idom[f2]
+                    new = f1
+                if idom[b] != new:
+                    idom[b] = new
+                    changed = True
+        return idom
+
+    @cached_property
+    def dominator_children(self) -> list[list[int]]:
+        """Children of each node in the dominator tree, largest retained size first."""
+        idom = self.immediate_dominators
+        children: list[list[int]] = [[] for _ in range(len(self.edges))]
+        root = self.meta_root
+        for node in self._dfs[0]:
+            if node != root:
+                children[idom[node]].append(node)
+        retained = self.retained_sizes
+        for c in children:
+            if len(c) > 1:
+                c.sort(key=lambda i: -retained[i])
+        return children
+
+    @cached_property
+    def retained_sizes(self) -> list[int]:
+        """Bytes each node keeps alive: its size plus the sizes of the items it dominates.
+
+        Unreachable items retain their own size; the meta-root's entry is the reachable total.
+        """
+        sizes = list(self.sizes) + [0]
+        idom = self.immediate_dominators
+        root = self.meta_root
+        # children come after their dominator in reverse postorder: sum from the end
+        for node in reversed(self._dfs[0]):
+            if node != root:
+                sizes[idom[node]] += sizes[node]
+        return sizes
+
+    @cached_property
+    def shortest_paths(self) -> list[int]:
+        """For each node, the previous node on one shortest path from the meta-root (-1: none)."""
+        edges = self.edges
+        parent = [-1] * len(edges)
+        root = self.meta_root
+        parent[root] = root
+        queue = deque([root])
+        while queue:
+            node = queue.popleft()
+            for nxt in edges[node]:
+                if parent[nxt] == -1:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        return parent
+
+    def retaining_path(self, item: int) -> list[int]:
+        """One shortest chain of items from a root down to ``item`` (empty when unreachable)."""
+        parent = self.shortest_paths
+        if parent[item] == -1:
+            return []
+        path = [item]
+        root = self.meta_root
+        while parent[path[-1]] != root:
+            path.append(parent[path[-1]])
+        path.reverse()
+        return path
+
+    def percent(self, size: int) -> float:
+        """``size`` as a percentage of the file size."""
+        return 100.0 * size / self.file_size if self.file_size else 0.0
+
+
+__all__ = ["ItemGraph", "ItemKind"]
