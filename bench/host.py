@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from typing import Any
 
 import wasmtime
 from wasmtime import _ffi as ffi
@@ -33,10 +34,22 @@ WAT = """
   (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
   (memory (export "memory") 161))
 """
+# Calls an imported (i32, i32) -> i32 the given number of times.
+IMPORT_WAT = """
+(module
+  (import "env" "f" (func $f (param i32 i32) (result i32)))
+  (func (export "loop") (param i32) (result i32) (local $acc i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get 0)))
+      (local.set $acc (call $f (local.get $acc) (local.get 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br $next)))
+    local.get $acc))
+"""
 
 NODE_SCRIPT = r"""
 import fs from "fs";
-const [path, calls, repeat, copyBytes] = process.argv.slice(2).map((v, i) => i ? Number(v) : v);
+const [path, importPath, calls, repeat, copyBytes] = process.argv.slice(2).map((v, i) => i > 1 ? Number(v) : v);
 const { instance } = await WebAssembly.instantiate(fs.readFileSync(path), {});
 const add = instance.exports.add;
 const best = (fn) => { let b = Infinity; for (let r = 0; r < repeat; r++) { const t = process.hrtime.bigint(); fn(); b = Math.min(b, Number(process.hrtime.bigint() - t) / 1e9); } return b; };
@@ -49,7 +62,9 @@ const copySeconds = best(() => {
   mem.set(src, 0);
   out.set(mem.subarray(0, copyBytes));
 });
-console.log(JSON.stringify({ callSeconds, copySeconds, sink }));
+const imported = await WebAssembly.instantiate(fs.readFileSync(importPath), { env: { f: (a, b) => (a + b) & 0xffff } });
+const importSeconds = best(() => { sink += imported.instance.exports.loop(calls); });
+console.log(JSON.stringify({ callSeconds, copySeconds, importSeconds, sink }));
 """
 
 
@@ -69,7 +84,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per row; the best counts (default 5)")
     options = parser.parse_args()
     calls, repeat = options.calls, options.repeat
-    wasm = wasmtime.wat2wasm(WAT)
+    wasm = bytes(wasmtime.wat2wasm(WAT))
 
     instance = load(wasm)
     add = instance.exports.add
@@ -118,6 +133,23 @@ def main() -> int:
     rate_wasmforge = calls / best_of(repeat, wasmforge_loop)
     rate_plain = calls / best_of(repeat, wasmforge_plain_loop)
 
+    # Calls from wasm into Python: an imported (i32, i32) -> i32 called in a wasm loop.
+    import_wasm = bytes(wasmtime.wat2wasm(IMPORT_WAT))
+
+    def host_f(a: int, b: int) -> int:
+        return (a + b) & 0xFFFF
+
+    looping = load(import_wasm, {"env": {"f": host_f}}).exports.loop
+    py_store = wasmtime.Store()
+    py_type = wasmtime.FuncType([wasmtime.ValType.i32()] * 2, [wasmtime.ValType.i32()])
+    py_instance = wasmtime.Instance(
+        py_store, wasmtime.Module(py_store.engine, import_wasm), [wasmtime.Func(py_store, py_type, host_f)]
+    )
+    py_loop = py_instance.exports(py_store)["loop"]
+    assert isinstance(py_loop, wasmtime.Func)
+    import_rate_wasmtime = slow_calls / best_of(repeat, lambda: py_loop(py_store, slow_calls))
+    import_rate_wasmforge = calls / best_of(repeat, lambda: looping(calls))
+
     # 10 MiB into linear memory and back.
     memory = instance.memory
     source = bytes(range(256)) * (COPY_BYTES // 256)
@@ -144,7 +176,7 @@ def main() -> int:
         copy_read = min(copy_read, best_of(1, wasmforge_copy_read))
     assert bytes(back) == source
 
-    node = _node(wasm, calls, repeat)
+    node = _node(wasm, import_wasm, calls, repeat)
 
     def row(label: str, value: str, note: str = "") -> None:
         print(f"  {label:<52} {value:>16}  {note}")
@@ -163,6 +195,13 @@ def main() -> int:
     print(f"  exports.add vs bare ctypes:   {ratio_bare:.2f}x the time per call (target <= 3x)"
           f" {'ok' if ratio_bare <= 3 else 'MISSED'}")
 
+    print(f"\ncalls from wasm into a Python import (i32, i32) -> i32 (best of {repeat})")
+    row("wasmtime-py Func(store, type, callable)", f"{import_rate_wasmtime:,.0f}/s")
+    row("wasmforge load(imports=...)", f"{import_rate_wasmforge:,.0f}/s")
+    if node:
+        row("node, a JavaScript import (reference)", f"{calls / node['importSeconds']:,.0f}/s")
+    print(f"  wasmforge import vs wasmtime-py: {import_rate_wasmforge / import_rate_wasmtime:.1f}x the calls per second")
+
     mib = COPY_BYTES / 2**20
     print(f"\ncopy {mib:.0f} MiB into linear memory and back (best of {max(repeat, 10)})")
     row("memoryview to memoryview (in and back)", f"{2 * COPY_BYTES / copy_baseline / 2**30:.2f} GiB/s")
@@ -178,25 +217,30 @@ def main() -> int:
     return 0
 
 
-def _node(wasm: bytes, calls: int, repeat: int) -> dict[str, object] | None:
+def _node(wasm: bytes, import_wasm: bytes, calls: int, repeat: int) -> dict[str, Any] | None:
     node = shutil.which("node")
     if node is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
         module = os.path.join(folder, "bench.wasm")
+        import_module = os.path.join(folder, "import.wasm")
         script = os.path.join(folder, "bench.mjs")
         with open(module, "wb") as handle:
             handle.write(wasm)
+        with open(import_module, "wb") as handle:
+            handle.write(import_wasm)
         with open(script, "w") as handle:
             handle.write(NODE_SCRIPT)
         proc = subprocess.run(
-            [node, script, module, str(calls), str(repeat), str(COPY_BYTES)], capture_output=True, text=True
+            [node, script, module, import_module, str(calls), str(repeat), str(COPY_BYTES)],
+            capture_output=True,
+            text=True,
         )
         version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip().lstrip("v")
     if proc.returncode != 0:
         sys.stderr.write(f"node failed: {proc.stderr.strip()}\n")
         return None
-    result: dict[str, object] = json.loads(proc.stdout)
+    result: dict[str, Any] = json.loads(proc.stdout)
     result["version"] = version
     return result
 

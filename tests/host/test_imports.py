@@ -104,3 +104,40 @@ def test_multi_value_host_function_returns_a_tuple():
 def test_i64_host_values_cross_both_ways_signed():
     inst = load(wasm(MULTI_WAT), {"env": {"divmod": divmod, "wide": lambda x: x * 2}})
     assert inst.exports.wide(-(2**40)) == -(2**41)
+
+
+FACT_WAT = """
+(module
+  (import "env" "again" (func $again (param i32) (result i32)))
+  (func (export "fact") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (i32.mul (local.get 0) (call $again (i32.sub (local.get 0) (i32.const 1))))))))
+"""
+
+
+def test_host_function_may_call_back_into_the_instance():
+    holder = {}
+    inst = load(wasm(FACT_WAT), {"env": {"again": lambda n: holder["inst"].exports.fact(n)}})
+    holder["inst"] = inst
+    assert inst.exports.fact(6) == 720
+
+
+def test_i32_host_result_out_of_range_is_a_type_error():
+    inst = load(wasm(MULTI_WAT), {"env": {"divmod": lambda a, b: (2**40, 0), "wide": lambda x: x}})
+    with pytest.raises(TypeError, match="host function env.divmod returned"):
+        inst.exports.rem(1, 1)
+
+
+def test_multi_value_host_result_of_wrong_length_is_a_type_error():
+    inst = load(wasm(MULTI_WAT), {"env": {"divmod": lambda a, b: (1,), "wide": lambda x: x}})
+    with pytest.raises(TypeError, match="host function env.divmod returned"):
+        inst.exports.rem(1, 1)
+
+
+def test_u64_hint_on_a_host_parameter():
+    seen = []
+    wide = HostFunction(lambda x: seen.append(x) or 0, "(u64) -> i64")
+    inst = load(wasm(MULTI_WAT), {"env": {"divmod": divmod, "wide": wide}})
+    inst.exports.wide(-1)
+    assert seen == [2**64 - 1]

@@ -57,3 +57,27 @@ def test_no_directory_unless_preopened():
 def test_preopened_directory_is_visible(tmp_path):
     inst = load(WASI_WAT, wasi=WasiConfig(preopens={"/data": tmp_path}))
     assert inst.exports.prestat3() == 0
+
+
+EXIT_WAT = wat2wasm("""
+(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (call $exit (i32.const 3))))
+""")
+
+
+def test_proc_exit_is_wasi_exit_with_the_status():
+    from wasmforge.host import WasiExit
+
+    inst = load(EXIT_WAT, wasi=WasiConfig())
+    with pytest.raises(WasiExit) as info:
+        inst.exports._start()
+    assert info.value.code == 3
+    assert inst.poisoned
+
+
+def test_run_with_wasi_calls_start_and_exits_with_its_status(run_cli, tmp_path):
+    path = tmp_path / "exit.wasm"
+    path.write_bytes(EXIT_WAT)
+    assert run_cli("run", path, "--wasi")[0] == 3

@@ -232,7 +232,7 @@ def run_command(args: argparse.Namespace) -> int:
     if not calls and not args.wasi:
         raise UsageError("nothing to call", hint="name an EXPORT, or use --invoke \"EXPORT ARGS...\"")
 
-    from wasmforge.host import WasmTrap
+    from wasmforge.host import WasiExit, WasmTrap
 
     instance = _load_from_args(args)
     if not calls:
@@ -257,6 +257,9 @@ def run_command(args: argparse.Namespace) -> int:
     for name, function, values in prepared:
         try:
             result = function(*values)
+        except WasiExit as exit_:
+            sys.stdout.flush()
+            return exit_.code
         except WasmTrap as trap:
             sys.stdout.flush()
             sys.stderr.write(f"error: {args.file}: {trap.message}\n")

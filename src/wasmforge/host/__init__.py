@@ -19,6 +19,7 @@ from wasmforge.host._errors import (
     MemoryLimitError,
     TraceFrame,
     TrapKind,
+    WasiExit,
     WasmTrap,
 )
 from wasmforge.host._types import Signature
@@ -62,6 +63,7 @@ __all__ = [
     "TraceFrame",
     "TrapKind",
     "WasiConfig",
+    "WasiExit",
     "WasmTrap",
     "engine_for",
     "host_function",

@@ -149,6 +149,10 @@ def export_factory(signature: Signature, with_deadline: bool) -> Callable[..., C
 
 #: the C type of an unchecked host callback, with the value array as a plain address.
 HOST_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_size_t, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
+#: the same, with the value array as 64-bit integers (signatures of integers only: the fast case).
+HOST_CALLBACK_INT = ctypes.CFUNCTYPE(
+    ctypes.c_size_t, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_size_t
+)
 
 _host_factories: dict[tuple[Signature, bool], Callable[..., Callable[..., int]]] = {}
 _READ = {
@@ -159,40 +163,60 @@ _READ = {
     "f32": "f32[{i}]",
     "f64": "f64[{i}]",
 }
+# Reading a 64-bit slot as each integer type (the slot of an i32 holds it in its low half).
+_READ_INT = {
+    "i32": "((values[{i}] & 0xFFFFFFFF) ^ 0x80000000) - 0x80000000",
+    "u32": "values[{i}] & 0xFFFFFFFF",
+    "i64": "values[{i}]",
+    "u64": "values[{i}] & 0xFFFFFFFFFFFFFFFF",
+}
+
+
+def integers_only(signature: Signature) -> bool:
+    """Whether every parameter and result is an integer type (the host fast path)."""
+    return all(t in _READ_INT for t in signature.params + signature.results)
 
 
 def _host_source(signature: Signature, with_instance: bool) -> str:
+    ints = integers_only(signature)
     lines = [
         "def factory(fn, instance, state, new_trap, bad_result, array_types):",
         "    I32, U32, I64, U64, F32, F64 = array_types",
         "    def host(env, caller, values, nvalues):",
         "        try:",
     ]
-    used = {_VIEW[t][0] for t in signature.params}
-    for kind in signature.results:
-        used.add("i64" if kind in ("i32", "u32", "i64", "u64") else _VIEW[kind][0])
-    for view in sorted(used):
-        lines.append(f"            {view} = {view.upper()}.from_address(values)")
-    args = [_READ[kind].format(i=slot * _VIEW[kind][1]) for slot, kind in enumerate(signature.params)]
+    if ints:
+        args = [_READ_INT[kind].format(i=slot * 2) for slot, kind in enumerate(signature.params)]
+        store = "values"
+    else:
+        used = {_VIEW[t][0] for t in signature.params}
+        for kind in signature.results:
+            used.add("i64" if kind in _READ_INT else _VIEW[kind][0])
+        for view in sorted(used):
+            lines.append(f"            {view} = {view.upper()}.from_address(values)")
+        args = [_READ[kind].format(i=slot * _VIEW[kind][1]) for slot, kind in enumerate(signature.params)]
+        store = "i64"
     if with_instance:
         args.insert(0, "instance")
     lines.append(f"            result = fn({', '.join(args)})")
-    if len(signature.results) == 1:
-        lines.append("            result = (result,)")
-    if signature.results:
+    if len(signature.results) > 1:
         lines.append(f"            if type(result) is not tuple or len(result) != {len(signature.results)}:")
-        lines.append("                result = bad_result(result)")
+        lines.append("                bad_result(result)")
+    if signature.results:
+        lines.append("            try:")
         for slot, kind in enumerate(signature.results):
-            value = f"result[{slot}]"
+            value = "result" if len(signature.results) == 1 else f"result[{slot}]"
             if kind in ("i32", "u32"):
-                lines.append(f"            if not {_I32_RANGE.format(v=value)}: bad_result(result)")
-                lines.append(f"            i64[{slot * 2}] = {value} & 0xFFFFFFFF")
+                lines.append(f"                if not {_I32_RANGE.format(v=value)}: raise OverflowError")
+                lines.append(f"                {store}[{slot * 2}] = {value} & 0xFFFFFFFF")
             elif kind in ("i64", "u64"):
-                lines.append(f"            if not {_I64_RANGE.format(v=value)}: bad_result(result)")
-                lines.append(f"            i64[{slot * 2}] = {value}")
+                lines.append(f"                if not {_I64_RANGE.format(v=value)}: raise OverflowError")
+                lines.append(f"                {store}[{slot * 2}] = {value}")
             else:
                 view, per_slot = _VIEW[kind]
-                lines.append(f"            {view}[{slot * per_slot}] = {value}")
+                lines.append(f"                {view}[{slot * per_slot}] = {value}")
+        lines.append("            except (TypeError, OverflowError):")
+        lines.append("                bad_result(result)")
     lines.append("            return 0")
     lines.append("        except BaseException as exc:")
     lines.append("            state.pending = exc")

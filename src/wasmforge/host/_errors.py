@@ -46,6 +46,15 @@ class MemoryLimitError(HostError):
     """Linear memory could not grow (a limit or the memory's maximum refused it)."""
 
 
+class WasiExit(HostError):
+    """The module called WASI's ``proc_exit``; ``code`` is its exit status."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(f"the module exited with status {code}")
+        self.code = code
+        self.exit_code = code
+
+
 class TrapKind(str, enum.Enum):
     """Why wasm code trapped; the value is the text shown to users."""
 

@@ -15,12 +15,14 @@ from wasmforge.host import _raw
 from wasmforge.host._allocator import Allocator, make_allocator
 from wasmforge.host._calls import (
     HOST_CALLBACK,
+    HOST_CALLBACK_INT,
     RawBuffer,
     describe_bad_argument,
     export_factory,
     fast_path_supported,
     host_array_types,
     host_factory,
+    integers_only,
 )
 from wasmforge.host._config import HostMemory, Limits, WasiConfig
 from wasmforge.host._errors import (
@@ -29,6 +31,7 @@ from wasmforge.host._errors import (
     LinkError,
     TraceFrame,
     TrapKind,
+    WasiExit,
     WasmTrap,
 )
 from wasmforge.host._memory import Memory
@@ -316,6 +319,7 @@ class Instance:
         self._instance: wasmtime.Instance | None = None
         self._exports_raw: dict[str, Any] = {}
         self._signatures: dict[str, Signature] = {}
+        self._functions: dict[tuple[str, Signature | None], ExportedFunction] = {}
         self._wasi_output: dict[str, bytearray] = {}
         deadline = self.limits.deadline
         self._deadline_ticks = (
@@ -358,6 +362,9 @@ class Instance:
         if pending is not None:
             self.poison(f"{call} was aborted by {type(pending).__name__} raised in a host function")
             raise pending
+        if isinstance(trap, wasmtime.ExitTrap):
+            self.poison(f"the module exited (status {trap.code}) during {call}")
+            raise WasiExit(trap.code) from None
         wasm_trap = trap_from_wasmtime(trap, export, self.module)
         self.poison(f"{call} trapped ({wasm_trap.kind.value})")
         hook = self.on_trap
@@ -390,10 +397,17 @@ class Instance:
         an export of type ``(i32) -> i64`` returns its result unsigned. Raises
         :class:`HostError` when there is no such function or the signature does not fit.
         """
+        hinted = coerce_signature(signature)
+        key = (name, hinted)
+        cached = self._functions.get(key)
+        if cached is not None:
+            return cached
         item = self._exports_raw.get(name)
         if not isinstance(item, wasmtime.Func):
             raise HostError(f"module {self.module.name} exports no function {name!r}")
-        return self._make_function(name, item, coerce_signature(signature))
+        function = self._make_function(name, item, hinted)
+        self._functions[key] = function
+        return function
 
     def _make_function(self, name: str, func: wasmtime.Func, hinted: Signature | None) -> ExportedFunction:
         wasm = signature_of(func.type(self.store))
@@ -701,7 +715,7 @@ def _host_func(
         raise TypeError(f"host function {label} returned {result!r}; the import expects {signature.results}")
 
     body = host_factory(signature, with_instance)(fn, instance, state, new_trap, bad_result, host_array_types(signature))
-    callback = HOST_CALLBACK(body)
+    callback = (HOST_CALLBACK_INT if integers_only(signature) else HOST_CALLBACK)(body)
     raw_func = ffi.wasmtime_func_t()
     _func_new_unchecked(
         instance._cctx, func_type.ptr(), callback, None, _no_finalizer, ctypes.byref(raw_func)
