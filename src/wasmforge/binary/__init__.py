@@ -1,61 +1,63 @@
 """The binary format: a lazy zero-copy reader, an encoder, and the one opcode table.
 
 See ``docs/binary-api.md`` for a tour. This layer knows nothing of Rust, Python glue,
-the CLI or wasmtime.
+the CLI or wasmtime. Submodules load on first use of a name (PEP 562), so that reading
+section headers does not pay for the opcode table or the encoder.
 """
 
-from wasmforge.binary._opcodes import OPCODES, Opcode, by_name
-from wasmforge.binary.encoder import build_module, encode, encode_items, reencode, replace_sections, section_bytes
-from wasmforge.binary.errors import WasmDecodeError
-from wasmforge.binary.instructions import (
-    Instruction,
-    decode_const_expr,
-    decode_instructions,
-    encode_instruction,
-    encode_instructions,
-)
-from wasmforge.binary.module import (
-    ConstExpr,
-    CustomSection,
-    DataSegment,
-    ElementSegment,
-    Export,
-    FunctionBody,
-    Global,
-    Import,
-    Module,
-    NameSection,
-    Section,
-    SectionId,
-    Table,
-    read_module,
-)
-from wasmforge.binary.types import (
-    AbsHeap,
-    ArrayType,
-    ExternKind,
-    FieldType,
-    FuncType,
-    GlobalType,
-    HeapType,
-    Limits,
-    MemoryType,
-    NumType,
-    PackedType,
-    RecGroup,
-    RefType,
-    StructType,
-    SubType,
-    TableType,
-    TagType,
-)
+from __future__ import annotations
 
-__all__ = [
-    "OPCODES", "Opcode", "by_name", "WasmDecodeError", "build_module", "encode", "encode_items",
-    "reencode", "replace_sections", "section_bytes", "Instruction", "decode_const_expr",
-    "decode_instructions", "encode_instruction", "encode_instructions", "ConstExpr", "CustomSection",
-    "DataSegment", "ElementSegment", "Export", "FunctionBody", "Global", "Import", "Module",
-    "NameSection", "Section", "SectionId", "Table", "read_module", "AbsHeap", "ArrayType",
-    "ExternKind", "FieldType", "FuncType", "GlobalType", "HeapType", "Limits", "MemoryType",
-    "NumType", "PackedType", "RecGroup", "RefType", "StructType", "SubType", "TableType", "TagType",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "_opcodes": ("OPCODES", "Opcode", "by_name"),
+    "encoder": ("build_module", "encode", "encode_items", "reencode", "replace_sections", "section_bytes"),
+    "errors": ("WasmDecodeError",),
+    "instructions": (
+        "Instruction", "decode_const_expr", "decode_instructions", "encode_instruction", "encode_instructions",
+    ),
+    "module": (
+        "ConstExpr", "CustomSection", "DataSegment", "ElementSegment", "Export", "FunctionBody", "Global",
+        "Import", "Module", "NameSection", "Section", "SectionId", "Table", "read_module",
+    ),
+    "types": (
+        "AbsHeap", "ArrayType", "ExternKind", "FieldType", "FuncType", "GlobalType", "HeapType", "Limits",
+        "MemoryType", "NumType", "PackedType", "RecGroup", "RefType", "StructType", "SubType", "TableType",
+        "TagType",
+    ),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wasmforge.binary' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"wasmforge.binary.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:
+    from wasmforge.binary._opcodes import OPCODES, Opcode, by_name
+    from wasmforge.binary.encoder import (
+        build_module, encode, encode_items, reencode, replace_sections, section_bytes,
+    )
+    from wasmforge.binary.errors import WasmDecodeError
+    from wasmforge.binary.instructions import (
+        Instruction, decode_const_expr, decode_instructions, encode_instruction, encode_instructions,
+    )
+    from wasmforge.binary.module import (
+        ConstExpr, CustomSection, DataSegment, ElementSegment, Export, FunctionBody, Global, Import, Module,
+        NameSection, Section, SectionId, Table, read_module,
+    )
+    from wasmforge.binary.types import (
+        AbsHeap, ArrayType, ExternKind, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType,
+        NumType, PackedType, RecGroup, RefType, StructType, SubType, TableType, TagType,
+    )

@@ -46,6 +46,10 @@ class Opcode:
     encoding: bytes = field(default=b"", compare=False)
     #: dense index into OPCODES, used by decoders for dispatch.
     index: int = field(default=-1, compare=False)
+    #: stack signature "pops:pushes", one letter per value (i i32, l i64, f f32, d f64, v v128,
+    #: r reference, * a type the context decides); None when the immediates or the enclosing
+    #: blocks decide the arity (calls, branches, block structure, struct.new, ...).
+    stack: str | None = field(default=None, compare=False)
 
     def __repr__(self) -> str:
         return f"<Opcode {self.name}>"
@@ -333,11 +337,95 @@ def _natural_align(name: str, imms: tuple[str, ...]) -> int | None:
     return {"8": 0, "16": 1, "32": 2, "64": 3}[width]
 
 
+# --- stack signatures --------------------------------------------------------------------------
+# Most signatures follow from the mnemonic (``i64.add`` pops two i64 and pushes one); the rest
+# are listed here. None marks instructions whose arity the immediates or blocks decide.
+_STACK: dict[str, str | None] = {
+    "unreachable": ":", "nop": ":", "drop": "*:", "select": "**i:*",
+    "local.get": ":*", "local.set": "*:", "local.tee": "*:*", "global.get": ":*", "global.set": "*:",
+    "table.get": "i:r", "table.set": "ir:", "table.size": ":i", "table.grow": "ri:i", "table.fill": "iri:",
+    "table.copy": "iii:", "table.init": "iii:", "elem.drop": ":", "data.drop": ":",
+    "memory.size": ":i", "memory.grow": "i:i", "memory.fill": "iii:", "memory.copy": "iii:",
+    "memory.init": "iii:",
+    "ref.null": ":r", "ref.is_null": "r:i", "ref.func": ":r", "ref.eq": "rr:i", "ref.as_non_null": "r:r",
+    "ref.test": "r:i", "ref.cast": "r:r", "ref.i31": "i:r", "i31.get_s": "r:i", "i31.get_u": "r:i",
+    "any.convert_extern": "r:r", "extern.convert_any": "r:r",
+    "struct.new_default": ":r", "struct.get": "r:*", "struct.get_s": "r:i", "struct.get_u": "r:i",
+    "struct.set": "r*:", "array.new": "*i:r", "array.new_default": "i:r", "array.new_data": "ii:r",
+    "array.new_elem": "ii:r", "array.get": "ri:*", "array.get_s": "ri:i", "array.get_u": "ri:i",
+    "array.set": "ri*:", "array.len": "r:i", "array.fill": "ri*i:", "array.copy": "riiri:",
+    "array.init_data": "riii:", "array.init_elem": "riii:",
+    "v128.const": ":v", "i8x16.shuffle": "vv:v", "v128.bitselect": "vvv:v", "v128.any_true": "v:i",
+    "atomic.fence": ":", "memory.atomic.notify": "ii:i", "memory.atomic.wait32": "iil:i",
+    "memory.atomic.wait64": "ill:i",
+}
+_LETTER = {"i32": "i", "i64": "l", "f32": "f", "f64": "d", "v128": "v"}
+#: vector shapes and the scalar type of their lanes.
+_LANE = {"i8x16": "i", "i16x8": "i", "i32x4": "i", "i64x2": "l", "f32x4": "f", "f64x2": "d", "v128": "v"}
+_SIMD_UNARY = re.compile(
+    r"\.(abs|neg|popcnt|sqrt|ceil|floor|trunc|nearest|not|extend_(low|high)_\w+|extadd_pairwise_\w+|"
+    r"convert\w*|trunc_sat\w*|demote\w*|promote\w*|relaxed_trunc\w*)$"
+)
+_SIMD_TERNARY = re.compile(r"\.(relaxed_n?madd|relaxed_laneselect|relaxed_dot_i8x16_i7x16_add_s)$")
+_SCALAR_UNARY = {"clz", "ctz", "popcnt", "abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt",
+                 "extend8_s", "extend16_s", "extend32_s"}
+
+
+def _stack(name: str, imms: tuple[str, ...]) -> str | None:
+    """The stack signature of an instruction, from the list above or its mnemonic."""
+    if name in _STACK:
+        return _STACK[name]
+    head, _, op = name.partition(".")
+    if head in _LANE:
+        lane = _LANE[head]
+        if "memarg" in imms:
+            if "store" in op:
+                return "iv:"
+            return "iv:v" if "lane" in op else "i:v"
+        if op.startswith("extract_lane"):
+            return f"v:{lane}"
+        if op == "replace_lane":
+            return f"v{lane}:v"
+        if op == "splat":
+            return f"{lane}:v"
+        if op in ("all_true", "bitmask"):
+            return "v:i"
+        if op.startswith(("shl", "shr")):
+            return "vi:v"
+        if _SIMD_TERNARY.search(name):
+            return "vvv:v"
+        return "v:v" if _SIMD_UNARY.search(name) else "vv:v"
+    t = _LETTER.get(head)
+    if t is None:
+        return None
+    if "atomic" in op:
+        if "cmpxchg" in op:
+            return f"i{t}{t}:{t}"
+        if "rmw" in op:
+            return f"i{t}:{t}"
+        return f"i{t}:" if "store" in op else f"i:{t}"
+    if "memarg" in imms:
+        return f"i{t}:" if op.startswith("store") else f"i:{t}"
+    if op == "const":
+        return f":{t}"
+    if op == "eqz":
+        return f"{t}:i"
+    if op in ("eq", "ne", "lt", "gt", "le", "ge") or op[:3] in ("lt_", "gt_", "le_", "ge_"):
+        return f"{t}{t}:i"
+    if op in _SCALAR_UNARY:
+        return f"{t}:{t}"
+    m = re.search(r"_(i32|i64|f32|f64)(_[su])?$", op)
+    if m:  # conversions name their source type last: i32.trunc_f64_s, f64.promote_f32
+        return f"{_LETTER[m.group(1)]}:{t}"
+    return f"{t}{t}:{t}"
+
+
 def _build() -> list[Opcode]:
     ops = []
     for index, (name, prefix, code, imms, proposal) in enumerate(_ROWS):
         encoding = (bytes((prefix,)) + encode_unsigned(code)) if prefix is not None else bytes((code,))
-        ops.append(Opcode(name, prefix, code, imms, proposal, _natural_align(name, imms), encoding, index))
+        ops.append(Opcode(name, prefix, code, imms, proposal, _natural_align(name, imms), encoding, index,
+                          _stack(name, imms)))
     return ops
 
 

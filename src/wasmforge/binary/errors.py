@@ -35,3 +35,15 @@ class WasmDecodeError(WasmforgeError):
             self.message = self._render()
             self.args = (self.message,)
         return self
+
+
+class MalformedImmediate(Exception):
+    """Internal: a malformed value met by a low-level decoder, with its offset and reason.
+
+    Readers catch it and raise :class:`WasmDecodeError` naming the section and file.
+    """
+
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(reason)
+        self.offset = offset
+        self.reason = reason

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from wasmforge.binary._opcodes import OPCODES, PREFIXED, SINGLE, Opcode
+from wasmforge.binary.errors import MalformedImmediate as _Bad
 from wasmforge.binary.errors import WasmDecodeError
 from wasmforge.binary.leb128 import encode_signed, encode_unsigned, read_signed, read_unsigned
 from wasmforge.binary.types import AbsHeap, HeapType, NumType, RefType
@@ -63,13 +64,6 @@ _U32 = struct.Struct("<I").unpack_from
 _U64 = struct.Struct("<Q").unpack_from
 
 
-class _Bad(Exception):
-    """Internal: a malformed immediate; carries the offset and reason."""
-
-    def __init__(self, offset: int, reason: str) -> None:
-        super().__init__(reason)
-        self.offset = offset
-        self.reason = reason
 
 
 # --- immediates shared with the type decoders ---------------------------------------------------

@@ -13,17 +13,10 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from wasmforge.binary.errors import MalformedImmediate as _Bad
 from wasmforge.binary.errors import WasmDecodeError
-from wasmforge.binary.instructions import (
-    Instruction,
-    _Bad,
-    decode_const_expr,
-    decode_instructions,
-    read_heaptype,
-    read_valtype,
-)
 from wasmforge.binary.leb128 import read_signed, read_unsigned
 from wasmforge.binary.types import (
     FUNCREF,
@@ -44,6 +37,18 @@ from wasmforge.binary.types import (
     TagType,
     ValType,
 )
+
+if TYPE_CHECKING:
+    from wasmforge.binary.instructions import Instruction
+
+
+def _instructions() -> Any:
+    # The instruction decoder (and the opcode table behind it) loads on first use, so that
+    # reading section headers alone stays cheap for commands like ``headers``.
+    from wasmforge.binary import instructions
+
+    return instructions
+
 
 MAGIC = b"\0asm"
 VERSION = b"\x01\0\0\0"
@@ -184,7 +189,7 @@ class _Cursor:
         return value
 
     def valtype(self) -> ValType:
-        return self._wrap(read_valtype)  # type: ignore[no-any-return]
+        return self._wrap(_instructions().read_valtype)  # type: ignore[no-any-return]
 
     def reftype(self) -> RefType:
         start = self.pos
@@ -207,7 +212,7 @@ class _Cursor:
 
     def const_expr(self) -> ConstExpr:
         start = self.pos
-        instrs, pos = decode_const_expr(self.buf, self.pos, self.end, section=self.section, path=self.path)
+        instrs, pos = _instructions().decode_const_expr(self.buf, self.pos, self.end, section=self.section, path=self.path)
         self.pos = pos
         return ConstExpr(instrs, self.buf[start:pos], start, pos)
 
@@ -407,7 +412,7 @@ class FunctionBody:
     def instructions(self) -> list[Instruction]:
         """Decode this body's instructions (not cached: large modules hold millions)."""
         m = self._module
-        return decode_instructions(m.buffer, self.code_start, self.end, section="code", path=m.path)
+        return _instructions().decode_instructions(m.buffer, self.code_start, self.end, section="code", path=m.path)
 
 
 @dataclass(frozen=True, slots=True)
