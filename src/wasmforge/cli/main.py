@@ -18,6 +18,7 @@ from wasmforge.errors import WasmforgeError
 
 #: command-group modules of ``wasmforge.cli``, in the order their commands are listed.
 COMMAND_MODULES: list[str] = [
+    "build",
     "inspect",
     "doctor",
     "host",
