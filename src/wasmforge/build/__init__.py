@@ -3,8 +3,10 @@
 ``build(path, profile=...)`` runs cargo for ``wasm32-unknown-unknown``, reads the
 descriptors, generates the glue and stubs, runs ``wasm-opt``, strips, and writes the
 package folder, reporting the size of each step; ``pack(path)`` also writes a
-``py3-none-any`` wheel; ``create_crate(path)`` starts a new crate. Toolchain discovery
-lives in :mod:`wasmforge.build.toolchain`.
+``py3-none-any`` wheel; ``create_crate(path)`` starts a new crate.
+
+``toolchain.find()`` returns the cargo/rustc pair that can build for ``wasm32-unknown-unknown``;
+``toolchain.check_environment()`` is what ``wasmforge doctor`` shows.
 """
 
 from __future__ import annotations
@@ -17,9 +19,37 @@ from wasmforge.build.cargo import PROFILES, BuildError, CrateError, CrateInfo, c
 from wasmforge.build.new import NewCrateError, create_crate
 from wasmforge.build.optimize import OptimizeError, optimize
 from wasmforge.build.pipeline import BuildResult, NoExportsError, SizeStep, build
+from wasmforge.build.toolchain import (
+    TARGET,
+    Candidate,
+    Check,
+    EnvironmentReport,
+    Tool,
+    Toolchain,
+    ToolchainNotFound,
+    check_environment,
+    find,
+    find_wasm_linker,
+    find_wasm_opt,
+)
 from wasmforge.build.wheel import WheelError, write_wheel
 
+# `find` is re-exported under a name that says what it finds.
+find_toolchain = find
+
 __all__ = [
+    "TARGET",
+    "Candidate",
+    "Check",
+    "EnvironmentReport",
+    "Tool",
+    "Toolchain",
+    "ToolchainNotFound",
+    "check_environment",
+    "find",
+    "find_toolchain",
+    "find_wasm_linker",
+    "find_wasm_opt",
     "PROFILES",
     "BuildError",
     "BuildResult",
