@@ -26,6 +26,17 @@ class FunctionEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherEntry:
+    """An item that is not a function (data segment, custom section, header, type, ...)."""
+
+    item: int
+    name: str
+    kind: str
+    shallow_size: int
+    retained_size: int
+
+
+@dataclass(frozen=True, slots=True)
 class CrateRow:
     """Totals of one crate. ``retained_size`` counts what the crate's functions keep alive,
     each byte once (items dominated by other items of the same crate are not counted twice)."""
@@ -44,6 +55,8 @@ class Crates:
 
     rows: tuple[CrateRow, ...]
     functions: tuple[FunctionEntry, ...]
+    #: every other item, attributed to ``[non-code]`` and grouped by kind in the treemap
+    others: tuple[OtherEntry, ...]
     file_size: int
 
     @cached_property
@@ -91,7 +104,10 @@ def crates(graph: ItemGraph) -> Crates:
     rows.append(CrateRow(NON_CODE, 0, other, graph.percent(other), other, graph.percent(other)))
     rows.sort(key=lambda r: (-r.shallow_size, r.crate))
     entries.sort(key=lambda e: -e.shallow_size)
-    return Crates(tuple(rows), tuple(entries), graph.file_size)
+    others = [OtherEntry(i, graph.names[i], kind.name.lower().replace("_", " "), graph.sizes[i], retained[i])
+              for i, kind in enumerate(graph.kinds) if kind != ItemKind.FUNCTION]
+    others.sort(key=lambda e: -e.shallow_size)
+    return Crates(tuple(rows), tuple(entries), tuple(others), graph.file_size)
 
 
-__all__ = ["NON_CODE", "CrateRow", "Crates", "FunctionEntry", "crates"]
+__all__ = ["NON_CODE", "CrateRow", "Crates", "FunctionEntry", "OtherEntry", "crates"]

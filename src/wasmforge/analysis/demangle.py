@@ -11,6 +11,8 @@ import re
 
 # The hash suffix of legacy symbols (`::h0123456789abcdef`) says nothing to a reader.
 _HASH_SUFFIX = re.compile(r"::h[0-9a-f]{16}$")
+# The hash as the last path segment, with an optional `.<n>` suffix the linker added.
+_HASH_SEGMENT = re.compile(r"::h[0-9a-f]{16}(\.[0-9A-Za-z_.]*)?$")
 # LLVM appends `.llvm.<digits>` to symbols it renamed during LTO.
 _LLVM_SUFFIX = re.compile(r"(\.llvm\.\d+)+$")
 _PRIMITIVES = frozenset(
@@ -67,8 +69,9 @@ def generic_function(name: str) -> str | None:
 
     Legacy Rust names drop their ``::h<hash>`` (the hash tells instantiations apart), v0 names their
     ``::<...>`` arguments, C++ names everything from the first ``<`` (as twiggy does)."""
-    if _HASH_SUFFIX.search(name):
-        return name[: name.rfind("::h")]
+    m = _HASH_SEGMENT.search(name)
+    if m:  # `::h<hash>` possibly followed by a linker suffix such as `.1519`
+        return name[: m.start()]
     if name.endswith(">"):
         depth = 0
         for k in range(len(name) - 1, -1, -1):

@@ -32,7 +32,7 @@ class Dominators:
     @property
     def unreachable_size_percent(self) -> float:
         """Unreachable bytes as a percentage of the file."""
-        return 100.0 * self.unreachable_size / self.file_size if self.file_size else 0.0
+        return self.unreachable_size / self.file_size * 100.0 if self.file_size else 0.0
 
 
 def dominators(graph: ItemGraph, items: list[str] | None = None, *, regex: bool = False,

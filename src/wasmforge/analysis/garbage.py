@@ -33,7 +33,7 @@ class Garbage:
 
     def percent(self, size: int) -> float:
         """``size`` as a percentage of the file."""
-        return 100.0 * size / self.file_size if self.file_size else 0.0
+        return size / self.file_size * 100.0 if self.file_size else 0.0
 
 
 def garbage(graph: ItemGraph, *, max_items: int | None = 10, show_data_segments: bool = False) -> Garbage:

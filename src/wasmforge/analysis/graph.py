@@ -183,13 +183,15 @@ class ItemGraph:
 
     @cached_property
     def dominator_children(self) -> list[list[int]]:
-        """Children of each node in the dominator tree, largest retained size first."""
+        """Children of each node in the dominator tree, largest retained size first (ties in
+        file order)."""
         idom = self.immediate_dominators
         children: list[list[int]] = [[] for _ in range(len(self.edges))]
         root = self.meta_root
-        for node in self._dfs[0]:
-            if node != root:
-                children[idom[node]].append(node)
+        for node in range(len(self.names)):  # in id order, so ties stay in file order
+            d = idom[node]
+            if d != -1:
+                children[d].append(node)
         retained = self.retained_sizes
         for c in children:
             if len(c) > 1:
@@ -241,7 +243,7 @@ class ItemGraph:
 
     def percent(self, size: int) -> float:
         """``size`` as a percentage of the file size."""
-        return 100.0 * size / self.file_size if self.file_size else 0.0
+        return size / self.file_size * 100.0 if self.file_size else 0.0
 
 
 __all__ = ["ItemGraph", "ItemKind"]

@@ -23,6 +23,11 @@ class MonoGroup:
     remaining_size: int
     count: int
 
+    @property
+    def rows(self) -> int:
+        """Rows this group takes in a listing: itself, its instantiations, a "... and N more" row."""
+        return 1 + len(self.instantiations) + (1 if self.remaining_count else 0)
+
 
 @dataclass(frozen=True, slots=True)
 class Monos:
@@ -30,6 +35,7 @@ class Monos:
 
     groups: tuple[MonoGroup, ...]
     remaining_groups: int
+    #: rows the groups not listed would take (twiggy's "... and N more." counts rows)
     remaining_rows: int
     remaining_size: int
     remaining_bloat: int
@@ -40,7 +46,7 @@ class Monos:
 
     def percent(self, size: int) -> float:
         """``size`` as a percentage of the file."""
-        return 100.0 * size / self.file_size if self.file_size else 0.0
+        return size / self.file_size * 100.0 if self.file_size else 0.0
 
 
 def _bloat(sizes: list[int]) -> int:
@@ -89,10 +95,10 @@ def monos(graph: ItemGraph, functions: list[str] | None = None, *, regex: bool =
     return Monos(
         tuple(kept),
         len(rest_groups),
-        sum(1 + g.count for g in rest_groups),
+        sum(g.rows for g in rest_groups),
         sum(g.size for g in rest_groups),
         sum(g.bloat for g in rest_groups),
-        sum(1 + g.count for g in out),
+        sum(g.rows for g in out),
         sum(g.size for g in out),
         sum(g.bloat for g in out),
         graph.file_size,

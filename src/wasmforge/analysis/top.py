@@ -36,7 +36,7 @@ class Top:
     @property
     def remaining_shallow_size_percent(self) -> float:
         """The items not listed, as a percentage of the file."""
-        return 100.0 * self.remaining_shallow_size / self.file_size if self.file_size else 0.0
+        return self.remaining_shallow_size / self.file_size * 100.0 if self.file_size else 0.0
 
 
 def top(graph: ItemGraph, *, max_items: int | None = None, retained: bool = False,
