@@ -1,0 +1,249 @@
+"""Folded S-expressions: a function body as a tree of ``(op operands...)`` and block forms.
+
+The fold keeps the instructions in their order (an operand always comes before the instruction
+that consumes it), so the text assembles to the same bytes whatever the stack effects say;
+the effects only decide how much nests. An instruction takes as operands the nodes just before
+it when their result counts add up to exactly what it pops; otherwise it stands alone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from wasmforge.binary import OPCODES, ExternKind, FuncType
+from wasmforge.text._wat import BLOCK, CATEGORIES, DELEGATE, END, MIDDLE
+
+if TYPE_CHECKING:
+    from wasmforge.text._wat import WatPrinter
+
+#: (pops, pushes) from the opcode table's stack signature, or None where context decides.
+FIXED_EFFECT: list[tuple[int, int] | None] = []
+for _op in OPCODES:
+    if _op.stack is None:
+        FIXED_EFFECT.append(None)
+    else:
+        _before, _, _after = _op.stack.partition(":")
+        FIXED_EFFECT.append((len(_before), len(_after)))
+
+# A node: [head text, children (list of nodes) or None, result count (-1: a raw line, no parens)].
+Node = list
+
+
+class _Frame:
+    __slots__ = ("kind", "node", "body", "arity", "results", "depth")
+
+    def __init__(self, kind: str, node: Node | None, body: list[Node], arity: int, results: int, depth: int) -> None:
+        self.kind = kind
+        self.node = node
+        self.body = body
+        self.arity = arity  # values a branch to this label carries
+        self.results = results
+        self.depth = depth
+
+
+def _take(body: list[Node], n: int) -> list[Node] | None:
+    """The trailing nodes of ``body`` that produce exactly ``n`` values (removed), or None."""
+    if n == 0:
+        return None
+    total = 0
+    k = len(body)
+    while k > 0 and total < n:
+        r = body[k - 1][2]
+        if r <= 0:
+            break
+        total += r
+        k -= 1
+    if total != n:
+        return None
+    children = body[k:]
+    del body[k:]
+    return children
+
+
+class _Types:
+    """Arity lookups against the module, tolerant of bad indices (the printer never validates)."""
+
+    def __init__(self, printer: WatPrinter) -> None:
+        self.m = printer.m
+
+    def func(self, type_index: Any) -> FuncType | None:
+        types = self.m.types
+        if isinstance(type_index, int) and 0 <= type_index < len(types):
+            comp = types[type_index].comp
+            return comp if isinstance(comp, FuncType) else None
+        return None
+
+    def of_function(self, func_index: int) -> FuncType | None:
+        try:
+            return self.func(self.m.function_type_index(func_index))
+        except IndexError:
+            return None
+
+    def block(self, bt: Any) -> tuple[int, int]:
+        if bt is None:
+            return 0, 0
+        if isinstance(bt, int):
+            ft = self.func(bt)
+            return (len(ft.params), len(ft.results)) if ft else (0, 0)
+        return 0, 1
+
+    def tag_params(self, tag: int) -> int:
+        m = self.m
+        n = m.num_imported(ExternKind.TAG)
+        if tag < n:
+            tt = [i.desc for i in m.imports if i.kind == ExternKind.TAG][tag]
+        elif tag - n < len(m.tags):
+            tt = m.tags[tag - n]
+        else:
+            return 0
+        ft = self.func(tt.type_index)
+        return len(ft.params) if ft else 0
+
+
+def _effect(op: Any, imm: Any, frames: list[_Frame], types: _Types) -> tuple[int, int]:
+    name = op.name
+    if name in ("call", "return_call"):
+        ft = types.of_function(imm)
+        if ft is None:
+            return 0, 0
+        return len(ft.params), (len(ft.results) if name == "call" else 0)
+    if name in ("call_indirect", "return_call_indirect", "call_ref", "return_call_ref"):
+        ft = types.func(imm[0] if isinstance(imm, tuple) else imm)
+        if ft is None:
+            return 0, 0
+        return len(ft.params) + 1, (len(ft.results) if not name.startswith("return") else 0)
+    if name in ("br", "br_if", "br_table"):
+        label = imm[1] if name == "br_table" else imm
+        if label >= len(frames):
+            return 0, 0
+        arity = frames[-1 - label].arity
+        if name == "br":
+            return arity, 0
+        return arity + 1, (arity if name == "br_if" else 0)
+    if name == "return":
+        return frames[0].results, 0
+    if name == "throw":
+        return types.tag_params(imm), 0
+    if name == "throw_ref":
+        return 1, 0
+    if name == "struct.new":
+        ty = types.m.types[imm].comp if 0 <= imm < len(types.m.types) else None
+        return (len(ty.fields), 1) if ty is not None and hasattr(ty, "fields") else (0, 0)
+    if name == "array.new_fixed":
+        return imm[1], 1
+    return 0, 0
+
+
+def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref: list[str],
+                  lines: list[str]) -> None:
+    """Append the folded body of a function to ``lines`` (its final ``end`` left implicit)."""
+    types = _Types(printer)
+    ft = types.of_function(func_index)
+    nresults = len(ft.results) if ft else 0
+    top: list[Node] = []
+    frames = [_Frame("func", None, top, nresults, nresults, 0)]
+    kw = printer.kw
+    paint = printer._paint
+    fixed = FIXED_EFFECT
+    cats = CATEGORIES
+    last = len(instrs) - 1
+    for n, (_, op, imm) in enumerate(instrs):
+        f = frames[-1]
+        c = cats[op.index]
+        if c == BLOCK:
+            name = op.name
+            bt = imm[0] if name == "try_table" else imm
+            params, results = types.block(bt)
+            depth = f.depth + 1
+            head = ("(" + kw[op.index] + printer.immediates(op, imm, f.depth, lref) + "  "
+                    + paint("comment", f";; label = @{depth}"))
+            if name == "if":
+                children = _take(f.body, params + 1) or []
+                clause: Node = ["(" + printer.k("then"), [], 0]
+                children.append(clause)
+                node: Node = [head, children, results]
+                body = clause[1]
+            elif name == "try":
+                # The text assembler has no folded form of the legacy try: write it flat.
+                node = [head[1:], [], -1]
+                f.body.append(node)
+                body = node[1]
+            else:
+                node = [head, [], results]
+                body = node[1]
+            frames.append(_Frame(name, node, body, params if name == "loop" else results, results, depth))
+            continue
+        if c == END:
+            if len(frames) == 1:
+                if n == last:
+                    break
+                f.body.append([kw[op.index], None, -1])  # a stray end: keep it, unfolded
+                continue
+            frames.pop()
+            if f.kind == "try":
+                frames[-1].body.append([kw[op.index], None, -1])
+            else:
+                frames[-1].body.append(f.node)
+            continue
+        if c == MIDDLE:
+            if f.node is None:
+                f.body.append([kw[op.index] + printer.immediates(op, imm, f.depth, None), None, -1])
+                continue
+            if f.kind == "try":
+                clause = [kw[op.index] + printer.immediates(op, imm, f.depth, lref), [], -1]
+                frames[-2].body.append(clause)
+            else:
+                clause = ["(" + kw[op.index] + printer.immediates(op, imm, f.depth, lref), [], 0]
+                f.node[1].append(clause)
+            f.body = clause[1]
+            continue
+        if c == DELEGATE:
+            if f.node is None:
+                f.body.append([kw[op.index] + f" {imm}", None, -1])
+                continue
+            frames.pop()
+            if f.kind == "try":
+                frames[-1].body.append([kw[op.index] + f" {imm}", None, -1])
+            else:
+                f.node[1].append(["(" + kw[op.index] + f" {imm}", None, 0])
+                frames[-1].body.append(f.node)
+            continue
+        effect = fixed[op.index] or _effect(op, imm, frames, types)
+        pops, pushes = effect
+        children = _take(f.body, pops) if pops else None
+        f.body.append(["(" + kw[op.index] + printer.immediates(op, imm, f.depth, lref), children, pushes])
+    # Blocks left open (a malformed body) still print, closed where the function ends.
+    while len(frames) > 1:
+        f = frames.pop()
+        if f.kind != "try":
+            frames[-1].body.append(f.node)
+    _render(top, lines)
+
+
+def _render(nodes: list[Node], lines: list[str]) -> None:
+    """Lines of a node tree, two spaces per level; closing parens join the last line (iteratively)."""
+    append = lines.append
+    stack: list[tuple[list[Node], int, int, bool]] = [(nodes, 0, 0, False)]
+    while stack:
+        lst, i, level, closes = stack[-1]
+        if i < len(lst):
+            stack[-1] = (lst, i + 1, level, closes)
+            node = lst[i]
+            indent = "    " + "  " * level
+            append(indent + node[0])
+            raw = node[2] < 0  # raw lines are not parenthesised
+            if node[1]:
+                stack.append((node[1], 0, level + 1, not raw))
+            elif not raw:
+                _close(lines, indent)
+        else:
+            stack.pop()
+            if closes:
+                _close(lines, "    " + "  " * (level - 1))
+
+
+def _close(lines: list[str], indent: str) -> None:
+    if ";;" in lines[-1]:
+        lines.append(indent + ")")
+    else:
+        lines[-1] += ")"

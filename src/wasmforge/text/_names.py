@@ -1,0 +1,113 @@
+"""Names of a module's items as the printers show them: from the ``name`` section, generated, or
+indices; unique within each index space, quoted where the identifier syntax needs it."""
+
+from __future__ import annotations
+
+from wasmforge.binary import ExternKind, Module
+from wasmforge.text._literals import identifier
+
+
+def _unique(names: dict[int, str], count: int) -> dict[int, str]:
+    """Drop empty names and make the rest unique (``name.1``, ``name.2`` for repeats)."""
+    seen: set[str] = set()
+    out: dict[int, str] = {}
+    for index in sorted(names):
+        if index >= count:
+            continue
+        name = names[index]
+        if not name:
+            continue
+        if name in seen:
+            n = 1
+            while f"{name}.{n}" in seen:
+                n += 1
+            name = f"{name}.{n}"
+        seen.add(name)
+        out[index] = name
+    return out
+
+
+class ModuleNames:
+    """Reference and definition text of every item, per index space.
+
+    ``ref[space][i]`` is what an instruction or field shows (``$name`` or ``i``);
+    ``define(space, i)`` what the item's own definition shows (``$name`` or ``(;i;)``).
+    Spaces: func, type, table, memory, global, tag, elem, data.
+    """
+
+    def __init__(self, module: Module, *, use_names: bool = True, generate: bool = False) -> None:
+        self._module = module
+        names = module.names if use_names else None
+        self._section = names
+        self._generate = generate
+        counts = {
+            "func": module.num_functions,
+            "type": len(module.types),
+            "table": module.num_imported(ExternKind.TABLE) + len(module.tables),
+            "memory": module.num_imported(ExternKind.MEMORY) + len(module.memories),
+            "global": module.num_imported(ExternKind.GLOBAL) + len(module.globals),
+            "tag": module.num_imported(ExternKind.TAG) + len(module.tags),
+            "elem": len(module.elements),
+            "data": len(module.data_segments),
+        }
+        given: dict[str, dict[int, str]] = {
+            "func": dict(names.functions) if names else {},
+            "type": dict(names.types) if names else {},
+            "table": dict(names.tables) if names else {},
+            "memory": dict(names.memories) if names else {},
+            "global": dict(names.globals) if names else {},
+            "tag": dict(names.tags) if names else {},
+            "elem": dict(names.elems) if names else {},
+            "data": dict(names.datas) if names else {},
+        }
+        if generate:
+            self._generate_names(given, counts)
+        #: space -> {index: identifier text}
+        self.named: dict[str, dict[int, str]] = {
+            space: {i: identifier(n) for i, n in _unique(given[space], counts[space]).items()} for space in counts
+        }
+        #: space -> list of reference texts by index.
+        self.ref: dict[str, list[str]] = {}
+        for space, count in counts.items():
+            named = self.named[space]
+            self.ref[space] = [named.get(i) or str(i) for i in range(count)]
+
+    def _generate_names(self, given: dict[str, dict[int, str]], counts: dict[str, int]) -> None:
+        """Fill in names for unnamed items the way wabt's --generate-names does."""
+        m = self._module
+        space_of = {ExternKind.FUNC: "func", ExternKind.TABLE: "table", ExternKind.MEMORY: "memory",
+                    ExternKind.GLOBAL: "global", ExternKind.TAG: "tag"}
+        seen = {kind: 0 for kind in space_of}
+        for imp in m.imports:
+            space = space_of[imp.kind]
+            i = seen[imp.kind]
+            seen[imp.kind] += 1
+            given[space].setdefault(i, f"{imp.module}.{imp.name}")
+        for exp in m.exports:
+            given[space_of[exp.kind]].setdefault(exp.index, exp.name)
+        prefixes = {"func": "f", "type": "t", "table": "T", "memory": "M", "global": "g", "tag": "tag",
+                    "elem": "e", "data": "d"}
+        for space, count in counts.items():
+            names = given[space]
+            for i in range(count):
+                names.setdefault(i, f"{prefixes[space]}{i}")
+
+    def define(self, space: str, index: int) -> str:
+        """Definition text: the name, or the index in a block comment."""
+        name = self.named[space].get(index)
+        return name if name is not None else f"(;{index};)"
+
+    def locals(self, func_index: int, count: int) -> tuple[list[str], dict[int, str]]:
+        """Reference texts of a function's params and locals, and the named ones' identifiers."""
+        given: dict[int, str] = {}
+        if self._section is not None:
+            given = dict(self._section.locals.get(func_index, {}))
+        if self._generate:
+            try:
+                nparams = len(self._module.function_type(func_index).params)
+            except (TypeError, IndexError):
+                nparams = 0
+            for i in range(count):
+                given.setdefault(i, f"p{i}" if i < nparams else f"l{i}")
+        named = {i: identifier(n) for i, n in _unique(given, count).items()}
+        return [named.get(i) or str(i) for i in range(count)], named
