@@ -516,138 +516,68 @@ class Module:
         """The type index space (recursion groups flattened)."""
         return [t for g in self.rec_groups for t in g.types]
 
+    def _vector(self, id: SectionId, what: str, min_item_size: int, item: Any) -> list[Any]:
+        """Decode a vector section: its count, then ``item(cursor)`` that many times."""
+        c = self._cursor(id)
+        if c is None:
+            return []
+        out = [item(c) for _ in range(c.count(what, min_item_size))]
+        c.done(f"the {SECTION_NAMES[id]} section")
+        return out
+
+    def _single(self, id: SectionId, what: str) -> int | None:
+        """Decode a section holding one u32 (start, data count)."""
+        c = self._cursor(id)
+        if c is None:
+            return None
+        value = c.u32(what)
+        c.done(f"the {SECTION_NAMES[id]} section")
+        return value
+
     @cached_property
     def imports(self) -> list[Import]:
         """Imports in order."""
-        c = self._cursor(SectionId.IMPORT)
-        if c is None:
-            return []
-        out = []
-        for _ in range(c.count("imports", 4)):
-            at = c.pos
-            module = c.name("an import's module name")
-            name = c.name("an import's field name")
-            kind_at = c.pos
-            kind = c.u8("an import kind")
-            if kind == 0:
-                desc: Any = c.u32("a type index")
-            elif kind == 1:
-                desc = _table_type(c)
-            elif kind == 2:
-                desc = MemoryType(c.limits())
-            elif kind == 3:
-                desc = _global_type(c)
-            elif kind == 4:
-                desc = TagType(c.u8("a tag attribute"), c.u32("a tag type index"))
-            else:
-                raise c.error(f"unknown import kind 0x{kind:02x}", kind_at)
-            out.append(Import(module, name, ExternKind(kind), desc, at))
-        c.done("the import section")
-        return out
+        return self._vector(SectionId.IMPORT, "imports", 4, _import)
 
     @cached_property
     def functions(self) -> list[int]:
         """The type index of every defined function."""
-        c = self._cursor(SectionId.FUNCTION)
-        if c is None:
-            return []
-        out = [c.u32("a type index") for _ in range(c.count("functions"))]
-        c.done("the function section")
-        return out
+        return self._vector(SectionId.FUNCTION, "functions", 1, lambda c: c.u32("a type index"))
 
     @cached_property
     def tables(self) -> list[Table]:
         """Defined tables."""
-        c = self._cursor(SectionId.TABLE)
-        if c is None:
-            return []
-        out = []
-        for _ in range(c.count("tables", 2)):
-            at = c.pos
-            if c.peek() == 0x40:
-                c.pos += 1
-                if c.u8("a table prefix") != 0:
-                    raise c.error("expected 0x00 after 0x40 in a table", c.pos - 1)
-                tt = _table_type(c)
-                out.append(Table(tt, c.const_expr(), at))
-            else:
-                out.append(Table(_table_type(c), None, at))
-        c.done("the table section")
-        return out
+        return self._vector(SectionId.TABLE, "tables", 2, _table)
 
     @cached_property
     def memories(self) -> list[MemoryType]:
         """Defined memories."""
-        c = self._cursor(SectionId.MEMORY)
-        if c is None:
-            return []
-        out = [MemoryType(c.limits()) for _ in range(c.count("memories", 2))]
-        c.done("the memory section")
-        return out
+        return self._vector(SectionId.MEMORY, "memories", 2, lambda c: MemoryType(c.limits()))
 
     @cached_property
     def globals(self) -> list[Global]:
         """Defined globals."""
-        c = self._cursor(SectionId.GLOBAL)
-        if c is None:
-            return []
-        out = []
-        for _ in range(c.count("globals", 3)):
-            at = c.pos
-            gt = _global_type(c)
-            out.append(Global(gt, c.const_expr(), at))
-        c.done("the global section")
-        return out
+        return self._vector(SectionId.GLOBAL, "globals", 3, _global)
 
     @cached_property
     def exports(self) -> list[Export]:
         """Exports in order."""
-        c = self._cursor(SectionId.EXPORT)
-        if c is None:
-            return []
-        out = []
-        for _ in range(c.count("exports", 3)):
-            at = c.pos
-            name = c.name("an export name")
-            kind_at = c.pos
-            kind = c.u8("an export kind")
-            if kind > 4:
-                raise c.error(f"unknown export kind 0x{kind:02x}", kind_at)
-            out.append(Export(name, ExternKind(kind), c.u32("an export index"), at))
-        c.done("the export section")
-        return out
+        return self._vector(SectionId.EXPORT, "exports", 3, _export)
 
     @cached_property
     def start(self) -> int | None:
         """The start function's index."""
-        c = self._cursor(SectionId.START)
-        if c is None:
-            return None
-        index = c.u32("the start function index")
-        c.done("the start section")
-        return index
+        return self._single(SectionId.START, "the start function index")
 
     @cached_property
     def elements(self) -> list[ElementSegment]:
         """Element segments."""
-        c = self._cursor(SectionId.ELEMENT)
-        if c is None:
-            return []
-        out = []
-        for _ in range(c.count("element segments", 2)):
-            out.append(_element(c))
-        c.done("the element section")
-        return out
+        return self._vector(SectionId.ELEMENT, "element segments", 2, _element)
 
     @cached_property
     def data_count(self) -> int | None:
         """The data count section's value."""
-        c = self._cursor(SectionId.DATA_COUNT)
-        if c is None:
-            return None
-        n = c.u32("the data count")
-        c.done("the data count section")
-        return n
+        return self._single(SectionId.DATA_COUNT, "the data count")
 
     @cached_property
     def code(self) -> list[FunctionBody]:
@@ -672,38 +602,12 @@ class Module:
     @cached_property
     def data_segments(self) -> list[DataSegment]:
         """Data segments."""
-        c = self._cursor(SectionId.DATA)
-        if c is None:
-            return []
-        out = []
-        for _ in range(c.count("data segments", 2)):
-            at = c.pos
-            flags = c.u32("data segment flags")
-            if flags == 0:
-                mode, memory, offset = "active", 0, c.const_expr()
-            elif flags == 1:
-                mode, memory, offset = "passive", 0, None
-            elif flags == 2:
-                memory = c.u32("a memory index")
-                mode, offset = "active", c.const_expr()
-            else:
-                raise c.error(f"invalid data segment flags {flags}", at)
-            n = c.u32("the length of a data segment")
-            data_start = c.pos
-            data = c.bytes(n, "a data segment")
-            out.append(DataSegment(flags, mode, memory, offset, data, at, data_start, c.pos))
-        c.done("the data section")
-        return out
+        return self._vector(SectionId.DATA, "data segments", 2, _data_segment)
 
     @cached_property
     def tags(self) -> list[TagType]:
         """Defined exception tags."""
-        c = self._cursor(SectionId.TAG)
-        if c is None:
-            return []
-        out = [TagType(c.u8("a tag attribute"), c.u32("a tag type index")) for _ in range(c.count("tags", 2))]
-        c.done("the tag section")
-        return out
+        return self._vector(SectionId.TAG, "tags", 2, _tag)
 
     @cached_property
     def customs(self) -> list[CustomSection]:
@@ -824,6 +728,77 @@ class Module:
 
 
 # --- section item decoders ------------------------------------------------------------------
+
+def _import(c: _Cursor) -> Import:
+    at = c.pos
+    module = c.name("an import's module name")
+    name = c.name("an import's field name")
+    kind_at = c.pos
+    kind = c.u8("an import kind")
+    if kind == 0:
+        desc: Any = c.u32("a type index")
+    elif kind == 1:
+        desc = _table_type(c)
+    elif kind == 2:
+        desc = MemoryType(c.limits())
+    elif kind == 3:
+        desc = _global_type(c)
+    elif kind == 4:
+        desc = _tag(c)
+    else:
+        raise c.error(f"unknown import kind 0x{kind:02x}", kind_at)
+    return Import(module, name, ExternKind(kind), desc, at)
+
+
+def _tag(c: _Cursor) -> TagType:
+    return TagType(c.u8("a tag attribute"), c.u32("a tag type index"))
+
+
+def _table(c: _Cursor) -> Table:
+    at = c.pos
+    if c.peek() == 0x40:  # the function-references form: a table type and an initialiser
+        c.pos += 1
+        if c.u8("a table prefix") != 0:
+            raise c.error("expected 0x00 after 0x40 in a table", c.pos - 1)
+        tt = _table_type(c)
+        return Table(tt, c.const_expr(), at)
+    return Table(_table_type(c), None, at)
+
+
+def _global(c: _Cursor) -> Global:
+    at = c.pos
+    gt = _global_type(c)
+    return Global(gt, c.const_expr(), at)
+
+
+def _export(c: _Cursor) -> Export:
+    at = c.pos
+    name = c.name("an export name")
+    kind_at = c.pos
+    kind = c.u8("an export kind")
+    if kind > 4:
+        raise c.error(f"unknown export kind 0x{kind:02x}", kind_at)
+    return Export(name, ExternKind(kind), c.u32("an export index"), at)
+
+
+def _data_segment(c: _Cursor) -> DataSegment:
+    at = c.pos
+    flags = c.u32("data segment flags")
+    offset: ConstExpr | None
+    if flags == 0:
+        mode, memory, offset = "active", 0, c.const_expr()
+    elif flags == 1:
+        mode, memory, offset = "passive", 0, None
+    elif flags == 2:
+        memory = c.u32("a memory index")
+        mode, offset = "active", c.const_expr()
+    else:
+        raise c.error(f"invalid data segment flags {flags}", at)
+    n = c.u32("the length of a data segment")
+    data_start = c.pos
+    data = c.bytes(n, "a data segment")
+    return DataSegment(flags, mode, memory, offset, data, at, data_start, c.pos)
+
 
 def _storage(c: _Cursor) -> Any:
     b = c.peek()
