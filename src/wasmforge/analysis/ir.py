@@ -9,6 +9,8 @@ edges (function bodies are decoded here, once each, and dropped as soon as they 
 from __future__ import annotations
 
 import bisect
+from itertools import compress
+from operator import attrgetter, itemgetter
 from collections.abc import Iterable
 from typing import Any
 
@@ -485,6 +487,13 @@ class _Builder:
         ftypes = m.functions
         targets = self._indirect_targets() if not compat else {}
         bisect_right = bisect.bisect_right
+        roles = list(role_of)
+        if not starts:  # no data segment at a known address: constants cannot point anywhere
+            for op in OPCODES:
+                if roles[op.index] == _CONST:
+                    roles[op.index] = 0
+        op_of = itemgetter(1)
+        op_index = attrgetter("index")
 
         def data_at(addr: int) -> int | None:
             k = bisect_right(starts, addr) - 1
@@ -499,7 +508,12 @@ class _Builder:
             if ti is not None and ti < len(types):
                 dest.add(types[ti])
             prev_const: int | None = None
-            for _, op, imm in body.instructions():
+            instructions = body.instructions()
+            if not compat:
+                # Only a few opcodes matter: pick them out with C-level iterators (op → its
+                # dense index → its role) before the Python loop sees them.
+                instructions = compress(instructions, map(roles.__getitem__, map(op_index, map(op_of, instructions))))
+            for _, op, imm in instructions:
                 role = role_of[op.index]
                 if not role:
                     prev_const = None

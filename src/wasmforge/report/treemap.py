@@ -37,8 +37,9 @@ def _top_rows(top: Top) -> list[list[Any]]:
 
 
 def _embed(data: Any) -> str:
-    # JSON inside <script>: escape "</" so a symbol name can never close the script element
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # JSON inside <script>: escape every "<" so a symbol name can neither close the element nor
+    # open a comment or another script in it
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def treemap_html(crates: Crates, top: Top, *, title: str) -> str:
@@ -246,6 +247,9 @@ document.querySelectorAll("input[name=metric]").forEach(r => r.onchange = () => 
 document.getElementById("search").oninput = ev => { query = ev.target.value.trim().toLowerCase(); draw(); fillTables(); };
 document.getElementById("map").onclick = () => { if (path.length) { path.pop(); draw(); } };
 addEventListener("resize", draw);
+// report.html#search=alloc opens with that search applied (links into a report)
+const preset = new URLSearchParams(location.hash.slice(1)).get("search");
+if (preset) { const box = document.getElementById("search"); box.value = preset; query = preset.trim().toLowerCase(); }
 fillTables();
 draw();
 </script>
