@@ -8,8 +8,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# Python >= 3.11 to build the virtual environment with.
-PYTHON ?= $(shell command -v python3.11 || command -v python3 || echo python3)
+# Python >= 3.11 to build the virtual environment with: the first of these that runs and is new enough.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.11 python3.12 python3.13 python3; do \
+  "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { command -v "$$p"; break; }; \
+  done)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 WASMFORGE := $(VENV)/bin/wasmforge
@@ -41,8 +45,8 @@ help:
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	  echo "error: wasmforge needs Python >= 3.11; '$(PYTHON)' is not one" >&2; \
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: wasmforge needs Python >= 3.11; found none (PYTHON='$(PYTHON)')" >&2; \
 	  echo "hint: install python3.11 or run 'make PYTHON=/path/to/python3.11 ...'" >&2; exit 1; }
 	@if [ -x $(PY) ] && ! $(PY) -m pip --version >/dev/null 2>&1; then $(PY) -m ensurepip --upgrade >/dev/null 2>&1 || true; fi
 	@if [ ! -x $(PY) ]; then \
