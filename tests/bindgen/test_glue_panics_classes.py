@@ -118,3 +118,12 @@ def test_instances_are_independent(bind_crate: Any, mod: Any) -> None:
         with pytest.raises(mod.RustPanic):
             one.panics("only one")
         assert two.echo_u8(5) == 5
+
+
+def test_objects_outliving_their_instance_close_quietly(bind_crate: Any) -> None:
+    mod = bind_crate("wf_types")
+    inst = mod.load()
+    acct = inst.Account("q", 1)
+    inst.close()
+    acct.close()
+    assert acct.closed

@@ -112,7 +112,7 @@ def _elem(ty: Type, where: str) -> str:
     return elem
 
 
-def _pytype(ty: Type, *, param: bool) -> str:
+def _pytype(ty: Type, *, param: bool, alias: bool = False) -> str:
     """The annotation of ``ty`` in the stub, as a parameter or as a result."""
     k = ty.kind
     if k in INT_KINDS:
@@ -136,15 +136,16 @@ def _pytype(ty: Type, *, param: bool) -> str:
         return "ReadableBuffer" if elem == "u8" else f"ReadableBuffer | Sequence[{num}]"
     if k == Kind.OPTION:
         assert ty.inner is not None
-        inner = _pytype(ty.inner, param=param)
+        inner = _pytype(ty.inner, param=param, alias=alias)
         if ty.inner.kind == Kind.UNIT:
             inner = "tuple[()]"
         return f"{inner} | None"
     if k == Kind.RESULT:
         assert ty.inner is not None
-        return _pytype(ty.inner, param=param)
+        return _pytype(ty.inner, param=param, alias=alias)
     assert ty.name is not None
-    return ty.name
+    # Inside `Instance`, a class name means the attribute holding the class: use the alias.
+    return f"_{ty.name}" if alias else ty.name
 
 
 class _Names:
@@ -740,9 +741,11 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
 # ---- the stub --------------------------------------------------------------------------
 
 
-def _stub_def(name: str, params: tuple[Param, ...], result: Type, doc: str, *, first: str = "") -> list[str]:
-    args = ([first] if first else []) + [f"{_py(p.name)}: {_pytype(p.type, param=True)}" for p in params]
-    ret = _pytype(result, param=False)
+def _stub_def(
+    name: str, params: tuple[Param, ...], result: Type, doc: str, *, first: str = "", alias: bool = False
+) -> list[str]:
+    args = ([first] if first else []) + [f"{_py(p.name)}: {_pytype(p.type, param=True, alias=alias)}" for p in params]
+    ret = _pytype(result, param=False, alias=alias)
     lines = [f"def {name}({', '.join(args)}) -> {ret}:"]
     if doc.strip():
         lines += _indent(_docstring(doc, ""))
@@ -800,17 +803,19 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
             "    def closed(self) -> bool: ...",
             f"    def __enter__(self) -> {cls.name}: ...",
             "    def __exit__(self, *exc: object) -> None: ...",
+            "",
+            f"_{cls.name} = {cls.name}",
         ]
     out += ["", "", "class Instance:"]
     for cls in desc.classes:
-        out.append(f"    {cls.name}: type[{cls.name}]")
+        out.append(f"    {cls.name}: type[_{cls.name}]")
     if imports:
         kw = ", ".join(f"{_py(i.name)}: {_import_callable(i)}" for i in imports)
         out.append(f"    def __init__(self, *, {kw}, imports: dict[str, Any] | None = None) -> None: ...")
     else:
         out.append("    def __init__(self, imports: dict[str, Any] | None = None) -> None: ...")
     for fn in desc.functions:
-        out += _indent(_stub_def(_py(fn.name), fn.params, fn.result, fn.doc, first="self"))
+        out += _indent(_stub_def(_py(fn.name), fn.params, fn.result, fn.doc, first="self", alias=True))
     for r in desc.raw_exports:
         out += _indent(_stub_raw(r, first="self"))
     out += [

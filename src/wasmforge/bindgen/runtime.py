@@ -16,8 +16,10 @@ the call returns; buffers handed over for good are allocated with
 from __future__ import annotations
 
 import array
+import atexit
 import struct
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -112,6 +114,19 @@ def f64_from_bits(bits: int) -> float:
 
 _compiled: dict[str, Any] = {}
 _compiled_lock = threading.Lock()
+_live: weakref.WeakSet[Runtime] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_all() -> None:
+    # Free stores and modules while wasmtime's library is still loaded: left to the
+    # interpreter's final teardown, their finalizers would call into an unloaded library.
+    for rt in list(_live):
+        try:
+            rt.close()
+        except Exception:  # noqa: BLE001  (best effort at exit)
+            pass
+    _compiled.clear()
 
 
 def compiled(path: str | Path) -> Any:
@@ -148,6 +163,7 @@ class Runtime:
         from wasmforge.host import HostFunction, load
 
         self.path = Path(wasm)
+        self.closed = False
         self._panic: tuple[str, str, int, int] | None = None
         module = compiled(self.path)
         providers = dict(providers or {})
@@ -156,6 +172,7 @@ class Runtime:
                 "panic": HostFunction(self._on_panic, "(u32, u32, u32, u32, u32, u32) -> ()")
             }
         self.instance = load(module, providers, on_trap=self._on_trap)
+        _live.add(self)
         self.memory = self.instance.memory if runtime or "memory" in self.instance.exports else None
         self.temps: list[tuple[int, int, int]] = []
         self.sp = 0
@@ -177,13 +194,14 @@ class Runtime:
 
     # ---- lifecycle ---------------------------------------------------------------
     def close(self) -> None:
-        """Free the instance's store."""
+        """Free the instance's store (objects of its classes become unusable)."""
+        self.closed = True
         self.instance.close()
 
     @property
     def poisoned(self) -> bool:
-        """Whether a trap (or panic) has made the instance unusable."""
-        return bool(self.instance.poisoned)
+        """Whether a trap (or panic) has made the instance unusable, or it was closed."""
+        return self.closed or bool(self.instance.poisoned)
 
     def func(self, symbol: str, signature: str) -> Callable[..., Any]:
         """The host layer's specialised callable for an export, with signedness hints."""

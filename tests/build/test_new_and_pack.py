@@ -1,0 +1,131 @@
+"""``new`` gives a crate that builds and passes its own test; ``pack`` gives an installable wheel."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import wasmforge
+
+
+@pytest.fixture(scope="module")
+def new_crate(toolchain: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from wasmforge.build import create_crate
+
+    return create_crate(tmp_path_factory.mktemp("new") / "hello-crate")
+
+
+@pytest.fixture(scope="module")
+def packed(new_crate: Path, build_target_dir: Path) -> tuple[Any, Path]:
+    from wasmforge.build import pack
+
+    return pack(new_crate, target_dir=build_target_dir, quiet=True)
+
+
+def test_new_crate_layout(new_crate: Path) -> None:
+    toml = (new_crate / "Cargo.toml").read_text()
+    assert 'crate-type = ["cdylib", "rlib"]' in toml
+    assert 'lto = true' in toml and 'opt-level = "z"' in toml and 'panic = "abort"' in toml
+    from wasmforge.bindgen import support_crate
+
+    assert f'path = "{support_crate().as_posix()}"' in toml
+    assert (support_crate() / "Cargo.toml").is_file()
+    assert (new_crate / "tests" / "test_hello_crate.py").is_file()
+
+
+def test_new_crate_passes_its_own_python_test(new_crate: Path, build_target_dir: Path) -> None:
+    env = dict(os.environ, CARGO_TARGET_DIR=str(build_target_dir))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=new_crate,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
+
+
+def test_new_refuses_bad_name_and_existing_folder(tmp_path: Path) -> None:
+    from wasmforge.build import NewCrateError, create_crate
+
+    with pytest.raises(NewCrateError, match="not a valid crate name"):
+        create_crate(tmp_path / "1bad")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("")
+    with pytest.raises(NewCrateError, match="not empty"):
+        create_crate(tmp_path / "full")
+
+
+def test_wheel_name_and_contents(packed: tuple[Any, Path]) -> None:
+    result, wheel = packed
+    assert wheel.name == "hello_crate-0.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as zf:
+        names = sorted(zf.namelist())
+        assert names == sorted(
+            [
+                "hello_crate/__init__.py",
+                "hello_crate/__init__.pyi",
+                "hello_crate/py.typed",
+                "hello_crate/hello_crate.wasm",
+                "hello_crate-0.1.0.dist-info/METADATA",
+                "hello_crate-0.1.0.dist-info/WHEEL",
+                "hello_crate-0.1.0.dist-info/RECORD",
+            ]
+        )
+        assert "Tag: py3-none-any" in zf.read("hello_crate-0.1.0.dist-info/WHEEL").decode()
+        assert "Requires-Dist: wasmforge" in zf.read("hello_crate-0.1.0.dist-info/METADATA").decode()
+        record = list(csv.reader(io.StringIO(zf.read("hello_crate-0.1.0.dist-info/RECORD").decode())))
+        for path, digest, size in record:
+            if path.endswith("RECORD"):
+                assert (digest, size) == ("", "")
+                continue
+            data = zf.read(path)
+            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert digest == f"sha256={expected}" and int(size) == len(data)
+
+
+def test_wheel_is_reproducible(packed: tuple[Any, Path], tmp_path: Path) -> None:
+    from wasmforge.build import write_wheel
+
+    result, wheel = packed
+    again = write_wheel(result.package_dir, tmp_path, name=result.package, version="0.1.0")
+    assert again.read_bytes() == wheel.read_bytes()
+
+
+def test_wheel_installs_and_imports_in_a_fresh_venv(packed: tuple[Any, Path], tmp_path: Path) -> None:
+    _, wheel = packed
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    # wasmforge and wasmtime come from this interpreter (no network); Rust is not reachable.
+    deps = [p for p in sys.path if p.endswith("site-packages")] + [str(Path(wasmforge.__file__).parents[1])]
+    Path(site, "wasmforge-dev.pth").write_text("\n".join(deps) + "\n")
+    clean_env = {"PATH": str(env_dir / "bin"), "HOME": str(tmp_path), "PIP_NO_INDEX": "1"}
+    install = subprocess.run(
+        [str(py), "-m", "pip", "install", "--no-deps", "--disable-pip-version-check", "-q", str(wheel)],
+        capture_output=True, text=True, env=clean_env, timeout=300,
+    )
+    assert install.returncode == 0, install.stderr
+    run = subprocess.run(
+        [str(py), "-c", "import shutil, hello_crate; assert shutil.which('cargo') is None; print(hello_crate.greet('world'))"],
+        capture_output=True, text=True, env=clean_env, cwd=tmp_path, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "Hello, world!"
