@@ -92,9 +92,9 @@ def crates(graph: ItemGraph) -> Crates:
     stack = [(graph.meta_root, empty)]
     while stack:
         node, above = stack.pop()
-        crate = crate_of_item.get(node)
-        if crate is not None and crate not in above:
-            above = above | {crate}
+        own = crate_of_item.get(node)
+        if own is not None and own not in above:
+            above = above | {own}
         if above and node < len(sizes):
             for c in above:
                 totals[c][2] += sizes[node]

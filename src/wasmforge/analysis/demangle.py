@@ -28,7 +28,7 @@ def _rust(symbol: str) -> str | None:
     if not (symbol.startswith("_ZN") or symbol.startswith("_R") or symbol.startswith("__ZN")):
         return None
     try:
-        from rust_demangler import demangle as rust_demangle
+        from rust_demangler import demangle as rust_demangle  # type: ignore[import-untyped]
 
         return str(rust_demangle(_LLVM_SUFFIX.sub("", symbol))) or None
     except Exception:  # the demangler raises its own error types for non-Rust input
@@ -41,7 +41,7 @@ def _cpp(symbol: str) -> str | None:
     if not (symbol.startswith("_Z") or symbol.startswith("__Z") or symbol.startswith("_GLOBAL_")):
         return None
     try:
-        import cpp_demangle
+        import cpp_demangle  # type: ignore[import-not-found]
 
         return str(cpp_demangle.demangle(symbol)) or None
     except Exception:  # not a valid C++ symbol

@@ -9,6 +9,7 @@ edges (function bodies are decoded here, once each, and dropped as soon as they 
 from __future__ import annotations
 
 import bisect
+import os
 from itertools import compress
 from operator import attrgetter, itemgetter
 from collections.abc import Iterable
@@ -508,11 +509,12 @@ class _Builder:
             if ti is not None and ti < len(types):
                 dest.add(types[ti])
             prev_const: int | None = None
-            instructions = body.instructions()
+            decoded = body.instructions()
+            instructions: Iterable[tuple[int, Any, Any]] = decoded
             if not compat:
                 # Only a few opcodes matter: pick them out with C-level iterators (op → its
                 # dense index → its role) before the Python loop sees them.
-                instructions = compress(instructions, map(roles.__getitem__, map(op_index, map(op_of, instructions))))
+                instructions = compress(decoded, map(roles.__getitem__, map(op_index, map(op_of, decoded))))
             for _, op, imm in instructions:
                 role = role_of[op.index]
                 if not role:
@@ -584,7 +586,8 @@ class _Builder:
         )
 
 
-def build(module: Module | bytes | str, *, twiggy_compatible: bool = False) -> ItemGraph:
+def build(module: Module | bytes | bytearray | memoryview | str | os.PathLike[str], *,
+          twiggy_compatible: bool = False) -> ItemGraph:
     """The size graph of ``module`` (a :class:`Module`, bytes or a path).
 
     With ``twiggy_compatible=True`` the edges are exactly twiggy's, so sizes compare line by line
@@ -593,12 +596,14 @@ def build(module: Module | bytes | str, *, twiggy_compatible: bool = False) -> I
     is followed directly by a load. Raises :class:`WasmforgeError` for a malformed module.
     """
     owned = not isinstance(module, Module)
+    m: Module
     try:
-        m = read_module(module) if owned else module  # type: ignore[arg-type]
+        m = module if isinstance(module, Module) else read_module(module)
     except WasmDecodeError as err:
         raise WasmforgeError(str(err), hint="the module is malformed; 'wasm-tools validate' names the problem") from None
     except OSError as err:
-        raise WasmforgeError(f"{module}: cannot read: {err.strerror or err}") from None
+        where = os.fspath(module) if isinstance(module, (str, os.PathLike)) else "module"
+        raise WasmforgeError(f"{where}: cannot read: {err.strerror or err}") from None
     try:
         builder = _Builder(m, twiggy_compatible)
         builder.items()

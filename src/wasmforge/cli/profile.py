@@ -59,6 +59,12 @@ def _emit(args: argparse.Namespace, result: Any) -> int:
     return 0
 
 
+def _count(value: int) -> int:
+    if value < 0:
+        raise UsageError(f"a count cannot be negative: {value}")
+    return value
+
+
 def _limit(value: int | None, all_: bool) -> int | None:
     if value is not None and value < 0:
         raise UsageError(f"a count cannot be negative: {value}")
@@ -88,7 +94,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
 
     graph = _graph(args.file, args)
     return _emit(args, paths(graph, args.items, regex=args.regex, descending=args.descending,
-                             max_depth=_limit(args.max_depth, False), max_paths=_limit(args.max_paths, False)))
+                             max_depth=_count(args.max_depth), max_paths=_count(args.max_paths)))
 
 
 def cmd_monos(args: argparse.Namespace) -> int:

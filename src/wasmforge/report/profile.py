@@ -117,7 +117,7 @@ def _(result: Dominators, fmt: str = "text", *, color: bool = False) -> str:
         top: list[dict[str, Any]] = []
         stack: list[tuple[int, list[dict[str, Any]]]] = [(0, top)]
         for r in result.rows:
-            node = {"name": r.name, "shallow_size": r.shallow_size,
+            node: dict[str, Any] = {"name": r.name, "shallow_size": r.shallow_size,
                     "shallow_size_percent": r.shallow_size / result.file_size * 100.0 if result.file_size else 0.0,
                     "retained_size": r.retained_size, "retained_size_percent": r.retained_size_percent,
                     "children": []}
