@@ -166,3 +166,14 @@ def test_top_profiles_threads_gc_and_exception_handling(run_cli, tmp_path: Path,
     assert code == 0, err
     items = json.loads(out)["items"]
     assert sum(i["shallow_size"] for i in items) == path.stat().st_size
+
+
+def test_output_to_a_directory_is_a_clean_error(run_cli, module: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli("top", module, "-o", tmp_path)
+    assert code == 2 and out == "" and err.startswith("error: ") and "directory" in err
+
+
+def test_negative_counts_are_usage_errors(run_cli, module: Path) -> None:  # type: ignore[no-untyped-def]
+    for argv in (["top", module, "-n", "-1"], ["paths", module, "app::main", "-d", "-2"]):
+        code, _, err = run_cli(*argv)
+        assert code == 2 and "negative" in err

@@ -27,10 +27,15 @@ def _graph(path: str, args: argparse.Namespace) -> Any:
 
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    if os.path.isdir(path):
+        raise WasmforgeError(f"{path}: is a directory, expected a file name", hint="give -o a file path")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise WasmforgeError(f"{path}: folder {folder} does not exist", hint="create it first or pick another -o path")
-    fd, tmp = tempfile.mkstemp(prefix=".wasmforge-", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".wasmforge-", dir=folder)
+    except OSError as err:
+        raise WasmforgeError(f"{path}: cannot write: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -39,11 +44,13 @@ def write_atomic(path: str, text: str) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(err, OSError):
+            raise WasmforgeError(f"{path}: cannot write: {err.strerror or err}") from None
         raise
 
 
