@@ -586,6 +586,12 @@ class _Builder:
         )
 
 
+def _hint(err: WasmDecodeError) -> str:
+    if "component" in err.message:
+        return "the size profiler reads core modules; profile the core modules the component embeds"
+    return "the module is malformed; 'wasm-tools validate' names the problem"
+
+
 def build(module: Module | bytes | bytearray | memoryview | str | os.PathLike[str], *,
           twiggy_compatible: bool = False) -> ItemGraph:
     """The size graph of ``module`` (a :class:`Module`, bytes or a path).
@@ -600,7 +606,7 @@ def build(module: Module | bytes | bytearray | memoryview | str | os.PathLike[st
     try:
         m = module if isinstance(module, Module) else read_module(module)
     except WasmDecodeError as err:
-        raise WasmforgeError(str(err), hint="the module is malformed; 'wasm-tools validate' names the problem") from None
+        raise WasmforgeError(str(err), hint=_hint(err)) from None
     except OSError as err:
         where = os.fspath(module) if isinstance(module, (str, os.PathLike)) else "module"
         raise WasmforgeError(f"{where}: cannot read: {err.strerror or err}") from None
@@ -610,7 +616,7 @@ def build(module: Module | bytes | bytearray | memoryview | str | os.PathLike[st
         builder.edges()
         graph = builder.graph()
     except WasmDecodeError as err:
-        raise WasmforgeError(str(err.with_path(m.path)), hint="the module is malformed; 'wasm-tools validate' names the problem") from None
+        raise WasmforgeError(str(err.with_path(m.path)), hint=_hint(err)) from None
     finally:
         if owned:
             m.close()
