@@ -159,6 +159,7 @@ function squarify(items, x, y, w, h, out) {
   }
   return out;
 }
+function expand(n) { while (!isLeaf(n) && n.c.length === 1 && !isLeaf(n.c[0])) n = n.c[0]; return n; }
 function current() { let n = DATA.tree; for (const i of path) n = n.c[i]; return n; }
 function colorOf(topIndex) { return PALETTE[topIndex % PALETTE.length]; }
 function draw() {
@@ -171,11 +172,18 @@ function draw() {
   for (const [it, x, y, w, h] of squarify(kids, 0, 0, W, H, [])) {
     if (w < 1 || h < 1) continue;
     const el = tile(it.node, x, y, w, h, topColor || colorOf(it.i));
-    el.onclick = ev => { ev.stopPropagation(); if (!isLeaf(it.node)) { path.push(it.i); draw(); } };
+    el.onclick = ev => {
+      ev.stopPropagation();
+      if (isLeaf(it.node)) return;
+      path.push(it.i);
+      for (let n = it.node; n.c.length === 1 && !isLeaf(n.c[0]); n = n.c[0]) path.push(0);
+      draw();
+    };
     map.appendChild(el);
-    // one nested level inside groups, for context
+    // one nested level inside groups, for context (through groups of one group, such as the
+    // single "(crate root)" of a stripped module's [unnamed] crate)
     if (!isLeaf(it.node) && w > 40 && h > 30) {
-      const inner = it.node.c.map((c, i) => ({ node: c, i, v: total(c) })).sort((a, b) => b.v - a.v);
+      const inner = expand(it.node).c.map((c, i) => ({ node: c, i, v: total(c) })).sort((a, b) => b.v - a.v);
       for (const [sub, sx, sy, sw, sh] of squarify(inner, 2, 16, w - 4, h - 18, [])) {
         if (sw < 3 || sh < 3) continue;
         const s = tile(sub.node, sx, sy, sw, sh, null);
