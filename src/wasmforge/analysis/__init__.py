@@ -7,7 +7,7 @@
 Each analysis returns a frozen dataclass; ``wasmforge.report`` renders them.
 """
 
-from wasmforge.analysis.crates import CrateRow, Crates, FunctionEntry, crates
+from wasmforge.analysis.crates import CrateRow, Crates, FunctionEntry, OtherEntry, crates
 from wasmforge.analysis.demangle import crate_of, demangle, display_name, generic_function, module_path
 from wasmforge.analysis.diff import Diff, DiffRow, diff
 from wasmforge.analysis.dominators import DominatorRow, Dominators, dominators
@@ -20,7 +20,7 @@ from wasmforge.analysis.top import Top, TopRow, top
 
 __all__ = [
     "CrateRow", "Crates", "Diff", "DiffRow", "DominatorRow", "Dominators", "FunctionEntry", "Garbage",
-    "GarbageRow", "ItemGraph", "ItemKind", "MonoGroup", "Monos", "PathNode", "Paths", "Top", "TopRow",
+    "GarbageRow", "ItemGraph", "ItemKind", "MonoGroup", "Monos", "OtherEntry", "PathNode", "Paths", "Top", "TopRow",
     "build", "crate_of", "crates", "demangle", "diff", "display_name", "dominators", "garbage",
     "generic_function", "module_path", "monos", "paths", "top",
 ]

@@ -59,8 +59,11 @@ def _rich_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str
             table.add_row(*styled, style="dim")
         else:
             table.add_row(*styled)
+    import shutil
+
     buf = io.StringIO()
-    Console(file=buf, force_terminal=True, color_system="standard", width=200).print(table)
+    width = shutil.get_terminal_size(fallback=(200, 24)).columns
+    Console(file=buf, force_terminal=True, color_system="standard", width=width).print(table)
     return buf.getvalue()
 
 
