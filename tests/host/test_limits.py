@@ -80,3 +80,9 @@ def test_memory_cap_below_the_initial_memory_fails_to_load(loop_wasm):
 
 def test_unlimited_instance_reports_no_fuel(loop_wasm):
     assert load(loop_wasm).fuel is None
+
+
+@pytest.mark.parametrize("field", ["max_memory", "fuel", "deadline"])
+def test_negative_limits_are_refused(field):
+    with pytest.raises(ValueError, match=field):
+        Limits(**{field: -1})

@@ -23,9 +23,14 @@ _engines_lock = threading.Lock()
 
 
 def _tick(engine: wasmtime.Engine) -> None:
+    # Runs for the life of the process; at interpreter shutdown wasmtime's bindings go
+    # away under it, which ends the loop quietly.
     while True:
         time.sleep(EPOCH_TICK)
-        engine.increment_epoch()
+        try:
+            engine.increment_epoch()
+        except Exception:
+            return
 
 
 def engine_for(fuel: bool = False, epoch: bool = False) -> wasmtime.Engine:
