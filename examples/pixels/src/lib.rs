@@ -20,6 +20,11 @@ export! {
         }
     }
 
+    /// Number of RGBA pixels in the buffer (does nothing else: the benchmark of crossing cost).
+    pub fn pixel_count(rgba: &[u8]) -> usize {
+        rgba.len() / 4
+    }
+
     /// Histogram of byte values.
     pub fn histogram(data: &[u8]) -> Vec<u32> {
         let mut h = vec![0u32; 256];

@@ -175,6 +175,28 @@ class _Lowered:
     lends: bool
 
 
+def _lend(data: str, size: str, align: int, out: str, names: _Names) -> list[str]:
+    """Inline code placing ``data`` (``size`` bytes) on the scratch stack at ``_off``.
+
+    Buffers that do not fit the scratch space are allocated (``lend_big``) and freed after the call.
+    """
+    if size.isidentifier():
+        n, head = size, []
+    else:
+        n = names("n")
+        head = [f"{n} = {size}"]
+    at = "_off" if align == 1 else f"(_off + {align - 1}) & -{align}"
+    return [
+        *head,
+        f"{out} = {at}",
+        f"if {out} + {n} <= _end:",
+        f"    write({out}, {data})",
+        f"    _off = {out} + {n}",
+        "else:",
+        f"    {out} = lend_big({data}, {n}, {align})",
+    ]
+
+
 def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
     """Code turning the Python value ``src`` into the wasm value of ``ty``.
 
@@ -227,8 +249,9 @@ def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Low
             False,
         )
     if k == Kind.STR and not give:
-        v = names("s")
-        return _Lowered([f"{v} = put_str({src})"], v, [], True)
+        d, n, p, v = names("d"), names("n"), names("p"), names("s")
+        pre = [f"{d} = str.encode({src})", f"{n} = len({d})", *_lend(d, n, 1, p, names), f"{v} = {p} | {n} << 32"]
+        return _Lowered(pre, v, [], True)
     if k in (Kind.STR, Kind.STRING):
         v = names("s")
         return _Lowered([f"{v} = give_str({src})"], v, [], False)
@@ -241,7 +264,9 @@ def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Low
         if k == Kind.VEC or give:
             pre.append(f"{v} = give({view}, {view}.nbytes, {size}) | {view}.nbytes // {size} << 32")
             return _Lowered(pre, v, [], False)
-        pre.append(f"{v} = lend({view}, {view}.nbytes, {size}) | {view}.nbytes // {size} << 32")
+        p = names("p")
+        pre += _lend(view, f"{view}.nbytes", size, p, names)
+        pre.append(f"{v} = {p} | {view}.nbytes // {size} << 32")
         post = []
         if mut:
             post = [f"copy_back({v}, {src}, {view})", f"sync_list({src}, {view}, {elem!r})"]
@@ -262,7 +287,8 @@ def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Low
             lends = False
         else:
             bits = f"f64_bits({inner.expr})" if inner_ty.wasm == "f64" else inner.expr
-            encode = f"{v} = put_u64({bits})"
+            d = names("d")
+            encode_lines = [f"{d} = pack_u64({bits} & 0xFFFFFFFFFFFFFFFF)", *_lend(d, "8", 8, v, names)]
             lends = True
         pre = [
             f"if {src} is None:",
@@ -270,7 +296,7 @@ def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Low
             "else:",
             f"    {x} = {src}",
             *_indent(inner.pre),
-            f"    {encode}",
+            *_indent(encode_lines if ty.wasm != "i64" and inner_ty.kind != Kind.UNIT else [encode]),
         ]
         post = [f"if {src} is not None:", *_indent(inner.post)] if inner.post else []
         return _Lowered(pre, v, post, lends)
@@ -326,7 +352,14 @@ def _lift(ty: Type, src: str, names: _Names, *, from_bits: bool) -> tuple[list[s
     if k == Kind.STR:
         return [], f"read_str({src})"
     if k == Kind.STRING:
-        return [], f"take_str({src})"
+        p, n, v = names("p"), names("n"), names("v")
+        return [
+            f"{p} = {src} & {_M32}",
+            f"{n} = {src} >> 32",
+            f"{v} = read({p}, {n}).decode()",
+            f"if {n}:",
+            f"    free({p}, {n}, 1)",
+        ], v
     if k in _BUFFERS:
         elem = _elem(ty, "result")
         return [], f"read_array({src}, {elem!r}, {k == Kind.VEC})"
@@ -403,8 +436,12 @@ def _wrapper(
     first: list[str] | None = None,
     handle: str | None = None,
     construct: bool = False,
+    reentrant: bool = True,
 ) -> list[str]:
-    """The ``def`` of one wrapper: check + lower params, call, lift the result."""
+    """The ``def`` of one wrapper: check + lower params, call, lift the result.
+
+    ``reentrant``: the module has imports, so calls may nest (see the two lending modes).
+    """
     names = _Names()
     args = [_py(p.name) for p in params]
     header = ", ".join((first or []) + args)
@@ -427,18 +464,36 @@ def _wrapper(
             f"    if not {handle}:",
             f'        raise ClosedError("{label}(): {label.split(".")[0]} object is closed")',
         ]
-    if lends:
+    if lends and reentrant:
+        # Imports may call back into the module during the call: lent buffers stay below
+        # rt.sp until it returns, and nested calls lend above them.
         lines += [
-            "    _sp = rt.sp",
+            "    _sp = _off = rt.sp",
             "    _nt = len(temps)",
             "    try:",
             *_indent(body, 2),
+            "        rt.sp = _off",
             f"        _ret = {call}",
             *_indent(post, 2),
             "    finally:",
             "        rt.sp = _sp",
             "        if len(temps) > _nt:",
             "            release(_sp, _nt)",
+        ]
+    elif lends:
+        # No imports, so no call can start while this one runs: lend from the scratch base.
+        lines += [
+            "    _off = _base",
+            "    try:",
+            *_indent(body, 2),
+            f"        _ret = {call}",
+            *_indent(post, 2),
+            "    except BaseException:",
+            "        if temps:",
+            "            release(_base, 0)",
+            "        raise",
+            "    if temps:",
+            "        release(_base, 0)",
         ]
     else:
         lines += [*_indent(body), f"    _ret = {call}", *_indent(post)]
@@ -456,7 +511,9 @@ def _import_wrapper(imp: Import) -> tuple[list[str], str]:
     """The host function for an import: lift Rust's values, call Python, lower the result."""
     names = _Names()
     args = [f"_a{i}" for i in range(len(imp.params))]
-    lines = [f"def _import_{_py(imp.name)}({', '.join(args)}):"]
+    # A lent result (Option of a 64-bit value) goes just above the caller's lent buffers;
+    # Rust reads it as soon as this returns, before anything else can lend.
+    lines = [f"def _import_{_py(imp.name)}({', '.join(args)}):", "    _off = rt.sp"]
     call_args = []
     for param, arg in zip(imp.params, args):
         pre, expr = _lift(param.type, arg, names, from_bits=False)
@@ -472,7 +529,7 @@ def _import_wrapper(imp: Import) -> tuple[list[str], str]:
     return lines, sig
 
 
-def _class_code(cls: ClassDescriptor) -> list[str]:
+def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
     lines = [f"class {cls.name}:", *_indent(_docstring(cls.doc, f"Rust type ``{cls.name}``.")), ""]
     lines += ['    __slots__ = ("_h", "__weakref__")', ""]
     ctor = next(
@@ -496,6 +553,7 @@ def _class_code(cls: ClassDescriptor) -> list[str]:
                 f"{cls.name}",
                 first=["self"],
                 construct=True,
+                reentrant=reentrant,
             )
         )
     else:
@@ -518,10 +576,15 @@ def _class_code(cls: ClassDescriptor) -> list[str]:
         lines.append("")
         if m.receiver == Receiver.STATIC:
             lines.append("    @staticmethod")
-            lines += _indent(_wrapper(_py(m.name), sym[m.symbol], m.params, m.result, m.doc, label))
+            lines += _indent(
+                _wrapper(_py(m.name), sym[m.symbol], m.params, m.result, m.doc, label, reentrant=reentrant)
+            )
         else:
             lines += _indent(
-                _wrapper(_py(m.name), sym[m.symbol], m.params, m.result, m.doc, label, first=["self"], handle="_h")
+                _wrapper(
+                    _py(m.name), sym[m.symbol], m.params, m.result, m.doc, label,
+                    first=["self"], handle="_h", reentrant=reentrant,
+                )
             )
     lines += [
         "",
@@ -583,7 +646,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "from typing import Any as _Any",
         "",
         "from wasmforge.bindgen.runtime import ClosedError, NeedsImports, Runtime as _Runtime, RustError, RustPanic",
-        "from wasmforge.bindgen.runtime import f32_bits, f32_from_bits, f64_bits, f64_from_bits",
+        "from wasmforge.bindgen.runtime import f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64",
         "",
         f"__all__ = {['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', *exported]!r}",
         "",
@@ -613,9 +676,10 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
     body.append(f"rt = _Runtime(WASM_PATH, providers, runtime={not raw})")
     if not raw:
         body += [
-            "temps = rt.temps",
-            "lend, give, release, put_str, give_str, put_u64 = rt.lend, rt.give, rt.release, rt.put_str, rt.give_str, rt.put_u64",
-            "take_str, read_str, read_array, read_u64 = rt.take_str, rt.read_str, rt.read_array, rt.read_u64",
+            "temps, _base, _end = rt.temps, rt.sp, rt.scratch_end",
+            "write, read, free = rt.memory.write, rt.memory.read, rt.free",
+            "lend_big, give, release, give_str = rt.lend_big, rt.give, rt.release, rt.give_str",
+            "read_str, read_array, read_u64 = rt.read_str, rt.read_array, rt.read_u64",
             "as_buffer, copy_back, sync_list, result_error = rt.as_buffer, rt.copy_back, rt.sync_list, rt.result_error",
             "slot_result = rt.slot_result",
         ]
@@ -641,11 +705,12 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
             fn.result,
             fn.doc + f"\n\nRust: ``{_rust_sig(fn.name, fn.params, fn.result)}``",
             label,
+            reentrant=bool(imports),
         )
         names[_py(fn.name)] = f"_fn_{_py(fn.name)}"
     for cls in desc.classes:
         body.append("")
-        body += _class_code(cls)
+        body += _class_code(cls, bool(imports))
         names[cls.name] = cls.name
     for r in desc.raw_exports:
         sig = f"({', '.join(r.params)}) -> {r.results[0] if r.results else '()'}"

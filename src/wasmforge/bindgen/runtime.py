@@ -2,7 +2,7 @@
 
 Generated packages import this module (it is stable API for them). Each wrapper in a
 generated ``__init__.py`` is specialised for its Rust signature and uses the plain
-functions a :class:`Runtime` exposes (``put_str``, ``take_str``, the hinted export
+functions a :class:`Runtime` exposes (``lend_big``, ``give_str``, the hinted export
 callables of :mod:`wasmforge.host`), so a call costs a few attribute lookups on top of
 the host layer's fast path.
 
@@ -105,6 +105,11 @@ def f32_from_bits(bits: int) -> float:
 def f64_bits(value: float) -> int:
     """The IEEE bits of ``value`` as an f64."""
     return int(_U64.unpack(_F64.pack(value))[0])
+
+
+def pack_u64(bits: int) -> bytes:
+    """The 8 little-endian bytes of an unsigned 64-bit value."""
+    return _U64.pack(bits)
 
 
 def f64_from_bits(bits: int) -> float:
@@ -222,30 +227,24 @@ class Runtime:
         return RustPanic(*info)
 
     # ---- lending buffers for one call --------------------------------------------
-    def lend(self, data: Any, n: int, align: int) -> int:
-        """Place ``n`` bytes of ``data`` in wasm memory for the current call; returns the address.
-
-        The caller saves ``(sp, len(temps))`` before and calls :meth:`release` after.
-        """
-        p = (self.sp + align - 1) & -align
-        end = p + n
-        if end <= self.scratch_end:
-            self.sp = end
-        else:
-            p = self.malloc(n, align) if n else align
-            if not p:
-                raise MemoryError(f"wasm module could not allocate {n} bytes")
-            self.temps.append((p, n, align))
+    # The glue lends small buffers inline on the scratch stack (``sp`` .. ``scratch_end``);
+    # what does not fit comes here.
+    def lend_big(self, data: Any, n: int, align: int) -> int:
+        """Allocate and fill ``n`` bytes for one call; :meth:`release` frees them after it."""
+        p = self.malloc(n, align) if n else align
+        if not p:
+            raise MemoryError(f"wasm module could not allocate {n} bytes")
+        self.temps.append((p, n, align))
         if n:
             self.memory.write(p, data)  # type: ignore[union-attr]
         return p
 
     def release(self, sp: int, ntemps: int) -> None:
-        """Undo the lending done since ``(sp, ntemps)`` were saved."""
+        """Free what :meth:`lend_big` allocated since ``len(temps)`` was ``ntemps``; reset ``sp``."""
         self.sp = sp
         temps = self.temps
         # After a trap the instance is poisoned: its memory is gone for good, nothing to free.
-        live = not self.instance.poisoned
+        live = not self.poisoned
         while len(temps) > ntemps:
             p, n, align = temps.pop()
             if n and live:
@@ -261,21 +260,11 @@ class Runtime:
         self.memory.write(p, data)  # type: ignore[union-attr]
         return p
 
-    def put_str(self, value: str) -> int:
-        """Lend a str as UTF-8; returns the packed ``ptr | len << 32``."""
-        data = str.encode(value)
-        n = len(data)
-        return self.lend(data, n, 1) | n << 32
-
     def give_str(self, value: str) -> int:
         """Hand a str over for good (a Rust ``String``); returns the packed value."""
         data = str.encode(value)
         n = len(data)
         return self.give(data, n, 1) | n << 32
-
-    def put_u64(self, bits: int) -> int:
-        """Lend 8 bytes holding ``bits``; returns the address (for ``Option`` of 64-bit values)."""
-        return self.lend(_U64.pack(bits & 0xFFFFFFFFFFFFFFFF), 8, 8)
 
     # ---- buffers of numbers --------------------------------------------------------
     @staticmethod

@@ -11,7 +11,7 @@ from pathlib import Path as _Path
 from typing import Any as _Any
 
 from wasmforge.bindgen.runtime import ClosedError, NeedsImports, Runtime as _Runtime, RustError, RustPanic
-from wasmforge.bindgen.runtime import f32_bits, f32_from_bits, f64_bits, f64_from_bits
+from wasmforge.bindgen.runtime import f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64
 
 __all__ = ['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
 
@@ -26,9 +26,10 @@ FOREIGN_IMPORTS: tuple[str, ...] = ()
 def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
     # Every wrapper is a closure over one runtime's helpers, looked up once here.
     rt = _Runtime(WASM_PATH, providers, runtime=True)
-    temps = rt.temps
-    lend, give, release, put_str, give_str, put_u64 = rt.lend, rt.give, rt.release, rt.put_str, rt.give_str, rt.put_u64
-    take_str, read_str, read_array, read_u64 = rt.take_str, rt.read_str, rt.read_array, rt.read_u64
+    temps, _base, _end = rt.temps, rt.sp, rt.scratch_end
+    write, read, free = rt.memory.write, rt.memory.read, rt.free
+    lend_big, give, release, give_str = rt.lend_big, rt.give, rt.release, rt.give_str
+    read_str, read_array, read_u64 = rt.read_str, rt.read_array, rt.read_u64
     as_buffer, copy_back, sync_list, result_error = rt.as_buffer, rt.copy_back, rt.sync_list, rt.result_error
     slot_result = rt.slot_result
     _f_echo_u8 = rt.func('__wf_fn_echo_u8', '(u32) -> u32')
@@ -257,48 +258,85 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_str_len(s):
         """Rust: ``fn str_len(s: &str) -> usize``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
-            _s1 = put_str(s)
-            _ret = _f_str_len(_s1)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+            _d1 = str.encode(s)
+            _n2 = len(_d1)
+            _p3 = _off
+            if _p3 + _n2 <= _end:
+                write(_p3, _d1)
+                _off = _p3 + _n2
+            else:
+                _p3 = lend_big(_d1, _n2, 1)
+            _s4 = _p3 | _n2 << 32
+            _ret = _f_str_len(_s4)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         return _ret
 
     def _fn_char_count(s):
         """Rust: ``fn char_count(s: &str) -> usize``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
-            _s1 = put_str(s)
-            _ret = _f_char_count(_s1)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+            _d1 = str.encode(s)
+            _n2 = len(_d1)
+            _p3 = _off
+            if _p3 + _n2 <= _end:
+                write(_p3, _d1)
+                _off = _p3 + _n2
+            else:
+                _p3 = lend_big(_d1, _n2, 1)
+            _s4 = _p3 | _n2 << 32
+            _ret = _f_char_count(_s4)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         return _ret
 
     def _fn_echo_string(s):
         """Rust: ``fn echo_string(s: String) -> String``"""
         _s1 = give_str(s)
         _ret = _f_echo_string(_s1)
-        return take_str(_ret)
+        _p2 = _ret & 0xFFFFFFFF
+        _n3 = _ret >> 32
+        _v4 = read(_p2, _n3).decode()
+        if _n3:
+            free(_p2, _n3, 1)
+        return _v4
 
     def _fn_upper(s):
         """Rust: ``fn upper(s: &str) -> String``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
-            _s1 = put_str(s)
-            _ret = _f_upper(_s1)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
-        return take_str(_ret)
+            _d1 = str.encode(s)
+            _n2 = len(_d1)
+            _p3 = _off
+            if _p3 + _n2 <= _end:
+                write(_p3, _d1)
+                _off = _p3 + _n2
+            else:
+                _p3 = lend_big(_d1, _n2, 1)
+            _s4 = _p3 | _n2 << 32
+            _ret = _f_upper(_s4)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
+        _p5 = _ret & 0xFFFFFFFF
+        _n6 = _ret >> 32
+        _v7 = read(_p5, _n6).decode()
+        if _n6:
+            free(_p5, _n6, 1)
+        return _v7
 
     def _fn_static_str():
         """Rust: ``fn static_str() -> &str``"""
@@ -307,30 +345,52 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_two_strs(a, b):
         """Rust: ``fn two_strs(a: &str, b: String) -> String``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
-            _s1 = put_str(a)
-            _s2 = give_str(b)
-            _ret = _f_two_strs(_s1, _s2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
-        return take_str(_ret)
+            _d1 = str.encode(a)
+            _n2 = len(_d1)
+            _p3 = _off
+            if _p3 + _n2 <= _end:
+                write(_p3, _d1)
+                _off = _p3 + _n2
+            else:
+                _p3 = lend_big(_d1, _n2, 1)
+            _s4 = _p3 | _n2 << 32
+            _s5 = give_str(b)
+            _ret = _f_two_strs(_s4, _s5)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
+        _p6 = _ret & 0xFFFFFFFF
+        _n7 = _ret >> 32
+        _v8 = read(_p6, _n7).decode()
+        if _n7:
+            free(_p6, _n7, 1)
+        return _v8
 
     def _fn_bytes_sum(b):
         """Rust: ``fn bytes_sum(b: &[u8]) -> u64``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             _view1 = as_buffer(b, 'u8', "bytes_sum() argument 'b'")
-            _p2 = lend(_view1, _view1.nbytes, 1) | _view1.nbytes // 1 << 32
+            _n4 = _view1.nbytes
+            _p3 = _off
+            if _p3 + _n4 <= _end:
+                write(_p3, _view1)
+                _off = _p3 + _n4
+            else:
+                _p3 = lend_big(_view1, _n4, 1)
+            _p2 = _p3 | _view1.nbytes // 1 << 32
             _ret = _f_bytes_sum(_p2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         return _ret
 
     def _fn_bytes_rev(b):
@@ -342,11 +402,17 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_fill(b, v):
         """Rust: ``fn fill(b: &mut [u8], v: u8)``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             _view1 = as_buffer(b, 'u8', "fill() argument 'b'", True)
-            _p2 = lend(_view1, _view1.nbytes, 1) | _view1.nbytes // 1 << 32
+            _n4 = _view1.nbytes
+            _p3 = _off
+            if _p3 + _n4 <= _end:
+                write(_p3, _view1)
+                _off = _p3 + _n4
+            else:
+                _p3 = lend_big(_view1, _n4, 1)
+            _p2 = _p3 | _view1.nbytes // 1 << 32
             if v.__class__ is not int and not isinstance(v, int):
                 raise TypeError(f"fill() argument 'v' must be int (u8), not {type(v).__name__}")
             if not 0 <= v <= 255:
@@ -354,39 +420,57 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _ret = _f_fill(_p2, v)
             copy_back(_p2, b, _view1)
             sync_list(b, _view1, 'u8')
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
 
     def _fn_f64_sum(xs):
         """Rust: ``fn f64_sum(xs: &[f64]) -> f64``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             _view1 = as_buffer(xs, 'f64', "f64_sum() argument 'xs'")
-            _p2 = lend(_view1, _view1.nbytes, 8) | _view1.nbytes // 8 << 32
+            _n4 = _view1.nbytes
+            _p3 = (_off + 7) & -8
+            if _p3 + _n4 <= _end:
+                write(_p3, _view1)
+                _off = _p3 + _n4
+            else:
+                _p3 = lend_big(_view1, _n4, 8)
+            _p2 = _p3 | _view1.nbytes // 8 << 32
             _ret = _f_f64_sum(_p2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         return _ret
 
     def _fn_i32_double(xs):
         """Rust: ``fn i32_double(xs: &mut [i32])``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             _view1 = as_buffer(xs, 'i32', "i32_double() argument 'xs'", True)
-            _p2 = lend(_view1, _view1.nbytes, 4) | _view1.nbytes // 4 << 32
+            _n4 = _view1.nbytes
+            _p3 = (_off + 3) & -4
+            if _p3 + _n4 <= _end:
+                write(_p3, _view1)
+                _off = _p3 + _n4
+            else:
+                _p3 = lend_big(_view1, _n4, 4)
+            _p2 = _p3 | _view1.nbytes // 4 << 32
             _ret = _f_i32_double(_p2)
             copy_back(_p2, xs, _view1)
             sync_list(xs, _view1, 'i32')
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
 
     def _fn_u64_range(n):
         """Rust: ``fn u64_range(n: u64) -> Vec<u64>``"""
@@ -406,30 +490,46 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_i16_echo(xs):
         """Rust: ``fn i16_echo(xs: &[i16]) -> Vec<i16>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             _view1 = as_buffer(xs, 'i16', "i16_echo() argument 'xs'")
-            _p2 = lend(_view1, _view1.nbytes, 2) | _view1.nbytes // 2 << 32
+            _n4 = _view1.nbytes
+            _p3 = (_off + 1) & -2
+            if _p3 + _n4 <= _end:
+                write(_p3, _view1)
+                _off = _p3 + _n4
+            else:
+                _p3 = lend_big(_view1, _n4, 2)
+            _p2 = _p3 | _view1.nbytes // 2 << 32
             _ret = _f_i16_echo(_p2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         return read_array(_ret, 'i16', True)
 
     def _fn_i8_neg(xs):
         """Rust: ``fn i8_neg(xs: &[i8]) -> Vec<i8>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             _view1 = as_buffer(xs, 'i8', "i8_neg() argument 'xs'")
-            _p2 = lend(_view1, _view1.nbytes, 1) | _view1.nbytes // 1 << 32
+            _n4 = _view1.nbytes
+            _p3 = _off
+            if _p3 + _n4 <= _end:
+                write(_p3, _view1)
+                _off = _p3 + _n4
+            else:
+                _p3 = lend_big(_view1, _n4, 1)
+            _p2 = _p3 | _view1.nbytes // 1 << 32
             _ret = _f_i8_neg(_p2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         return read_array(_ret, 'i8', True)
 
     def _fn_opt_i32(x):
@@ -472,8 +572,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_opt_u64(x):
         """Rust: ``fn opt_u64(x: Option<u64>) -> Option<u64>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             if x is None:
                 _a2 = 0
@@ -483,23 +582,31 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                     raise TypeError(f"opt_u64() argument 'x' must be int (u64), not {type(_o1).__name__}")
                 if not 0 <= _o1 <= 18446744073709551615:
                     raise OverflowError(f"opt_u64() argument 'x' out of range for u64: {_o1}")
-                _a2 = put_u64(_o1)
+                _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
+                _n4 = 8
+                _a2 = (_off + 7) & -8
+                if _a2 + _n4 <= _end:
+                    write(_a2, _d3)
+                    _off = _a2 + _n4
+                else:
+                    _a2 = lend_big(_d3, _n4, 8)
             _ret = _f_opt_u64(_a2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret:
-            _bits4 = read_u64(_ret)
-            _r3 = _bits4
+            _bits6 = read_u64(_ret)
+            _r5 = _bits6
         else:
-            _r3 = None
-        return _r3
+            _r5 = None
+        return _r5
 
     def _fn_opt_i64(x):
         """Rust: ``fn opt_i64(x: Option<i64>) -> Option<i64>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             if x is None:
                 _a2 = 0
@@ -509,18 +616,27 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                     raise TypeError(f"opt_i64() argument 'x' must be int (i64), not {type(_o1).__name__}")
                 if not -9223372036854775808 <= _o1 <= 9223372036854775807:
                     raise OverflowError(f"opt_i64() argument 'x' out of range for i64: {_o1}")
-                _a2 = put_u64(_o1)
+                _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
+                _n4 = 8
+                _a2 = (_off + 7) & -8
+                if _a2 + _n4 <= _end:
+                    write(_a2, _d3)
+                    _off = _a2 + _n4
+                else:
+                    _a2 = lend_big(_d3, _n4, 8)
             _ret = _f_opt_i64(_a2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret:
-            _bits4 = read_u64(_ret)
-            _r3 = _bits4 - (_bits4 >> 63 << 64)
+            _bits6 = read_u64(_ret)
+            _r5 = _bits6 - (_bits6 >> 63 << 64)
         else:
-            _r3 = None
-        return _r3
+            _r5 = None
+        return _r5
 
     def _fn_opt_f32(x):
         """Rust: ``fn opt_f32(x: Option<f32>) -> Option<f32>``"""
@@ -538,48 +654,77 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_opt_f64(x):
         """Rust: ``fn opt_f64(x: Option<f64>) -> Option<f64>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             if x is None:
                 _a2 = 0
             else:
                 _o1 = x
-                _a2 = put_u64(f64_bits(_o1))
+                _d3 = pack_u64(f64_bits(_o1) & 0xFFFFFFFFFFFFFFFF)
+                _n4 = 8
+                _a2 = (_off + 7) & -8
+                if _a2 + _n4 <= _end:
+                    write(_a2, _d3)
+                    _off = _a2 + _n4
+                else:
+                    _a2 = lend_big(_d3, _n4, 8)
             _ret = _f_opt_f64(_a2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret:
-            _bits4 = read_u64(_ret)
-            _r3 = f64_from_bits(_bits4)
+            _bits6 = read_u64(_ret)
+            _r5 = f64_from_bits(_bits6)
         else:
-            _r3 = None
-        return _r3
+            _r5 = None
+        return _r5
 
     def _fn_opt_str(x):
         """Rust: ``fn opt_str(x: Option<&str>) -> Option<String>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             if x is None:
-                _a3 = 0
+                _a6 = 0
             else:
                 _o1 = x
-                _s2 = put_str(_o1)
-                _a3 = put_u64(_s2)
-            _ret = _f_opt_str(_a3)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+                _d2 = str.encode(_o1)
+                _n3 = len(_d2)
+                _p4 = _off
+                if _p4 + _n3 <= _end:
+                    write(_p4, _d2)
+                    _off = _p4 + _n3
+                else:
+                    _p4 = lend_big(_d2, _n3, 1)
+                _s5 = _p4 | _n3 << 32
+                _d7 = pack_u64(_s5 & 0xFFFFFFFFFFFFFFFF)
+                _n8 = 8
+                _a6 = (_off + 7) & -8
+                if _a6 + _n8 <= _end:
+                    write(_a6, _d7)
+                    _off = _a6 + _n8
+                else:
+                    _a6 = lend_big(_d7, _n8, 8)
+            _ret = _f_opt_str(_a6)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret:
-            _bits5 = read_u64(_ret)
-            _r4 = take_str(_bits5)
+            _bits10 = read_u64(_ret)
+            _p11 = _bits10 & 0xFFFFFFFF
+            _n12 = _bits10 >> 32
+            _v13 = read(_p11, _n12).decode()
+            if _n12:
+                free(_p11, _n12, 1)
+            _r9 = _v13
         else:
-            _r4 = None
-        return _r4
+            _r9 = None
+        return _r9
 
     def _fn_opt_bool(x):
         """Rust: ``fn opt_bool(x: Option<bool>) -> Option<bool>``"""
@@ -624,8 +769,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_opt_bytes(x):
         """Rust: ``fn opt_bytes(x: Option<Vec<u8>>) -> Option<Vec<u8>>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             if x is None:
                 _a4 = 0
@@ -633,26 +777,34 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                 _o1 = x
                 _view2 = as_buffer(_o1, 'u8', "opt_bytes() argument 'x'")
                 _p3 = give(_view2, _view2.nbytes, 1) | _view2.nbytes // 1 << 32
-                _a4 = put_u64(_p3)
+                _d5 = pack_u64(_p3 & 0xFFFFFFFFFFFFFFFF)
+                _n6 = 8
+                _a4 = (_off + 7) & -8
+                if _a4 + _n6 <= _end:
+                    write(_a4, _d5)
+                    _off = _a4 + _n6
+                else:
+                    _a4 = lend_big(_d5, _n6, 8)
             _ret = _f_opt_bytes(_a4)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret:
-            _bits6 = read_u64(_ret)
-            _r5 = read_array(_bits6, 'u8', True)
+            _bits8 = read_u64(_ret)
+            _r7 = read_array(_bits8, 'u8', True)
         else:
-            _r5 = None
-        return _r5
+            _r7 = None
+        return _r7
 
     def _fn_opt_opt(x):
         """Rust: ``fn opt_opt(x: Option<Option<i64>>) -> Option<Option<i64>>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             if x is None:
-                _a4 = 0
+                _a6 = 0
             else:
                 _o1 = x
                 if _o1 is None:
@@ -663,24 +815,33 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                         raise TypeError(f"opt_opt() argument 'x' must be int (i64), not {type(_o2).__name__}")
                     if not -9223372036854775808 <= _o2 <= 9223372036854775807:
                         raise OverflowError(f"opt_opt() argument 'x' out of range for i64: {_o2}")
-                    _a3 = put_u64(_o2)
-                _a4 = 0x100000000 | _a3 & 0xFFFFFFFF
-            _ret = _f_opt_opt(_a4)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+                    _d4 = pack_u64(_o2 & 0xFFFFFFFFFFFFFFFF)
+                    _n5 = 8
+                    _a3 = (_off + 7) & -8
+                    if _a3 + _n5 <= _end:
+                        write(_a3, _d4)
+                        _off = _a3 + _n5
+                    else:
+                        _a3 = lend_big(_d4, _n5, 8)
+                _a6 = 0x100000000 | _a3 & 0xFFFFFFFF
+            _ret = _f_opt_opt(_a6)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret >> 32 & 1:
-            _w6 = _ret & 0xFFFFFFFF
-            if _w6:
-                _bits8 = read_u64(_w6)
-                _r7 = _bits8 - (_bits8 >> 63 << 64)
+            _w8 = _ret & 0xFFFFFFFF
+            if _w8:
+                _bits10 = read_u64(_w8)
+                _r9 = _bits10 - (_bits10 >> 63 << 64)
             else:
-                _r7 = None
-            _r5 = _r7
+                _r9 = None
+            _r7 = _r9
         else:
-            _r5 = None
-        return _r5
+            _r7 = None
+        return _r7
 
     def _fn_checked_div(a, b):
         """Rust: ``fn checked_div(a: i64, b: i64) -> Result<i64, _>``"""
@@ -700,20 +861,29 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_parse_u8(s):
         """Rust: ``fn parse_u8(s: &str) -> Result<u8, _>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
-            _s1 = put_str(s)
-            _ret = _f_parse_u8(_s1)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+            _d1 = str.encode(s)
+            _n2 = len(_d1)
+            _p3 = _off
+            if _p3 + _n2 <= _end:
+                write(_p3, _d1)
+                _off = _p3 + _n2
+            else:
+                _p3 = lend_big(_d1, _n2, 1)
+            _s4 = _p3 | _n2 << 32
+            _ret = _f_parse_u8(_s4)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret:
             raise result_error()
-        _bits2 = read_u64(slot_result)
-        _w3 = _bits2 & 0xFFFFFFFF
-        return _w3
+        _bits5 = read_u64(slot_result)
+        _w6 = _bits5 & 0xFFFFFFFF
+        return _w6
 
     def _fn_result_unit(ok):
         """Rust: ``fn result_unit(ok: bool) -> Result<(), _>``"""
@@ -740,7 +910,12 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if _ret:
             raise result_error()
         _bits2 = read_u64(slot_result)
-        return take_str(_bits2)
+        _p3 = _bits2 & 0xFFFFFFFF
+        _n4 = _bits2 >> 32
+        _v5 = read(_p3, _n4).decode()
+        if _n4:
+            free(_p3, _n4, 1)
+        return _v5
 
     def _fn_result_f32(x):
         """Rust: ``fn result_f32(x: f32) -> Result<f32, _>``"""
@@ -752,8 +927,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_result_opt(x):
         """Rust: ``fn result_opt(x: Option<u64>) -> Result<Option<u64>, _>``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
             if x is None:
                 _a2 = 0
@@ -763,22 +937,31 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                     raise TypeError(f"result_opt() argument 'x' must be int (u64), not {type(_o1).__name__}")
                 if not 0 <= _o1 <= 18446744073709551615:
                     raise OverflowError(f"result_opt() argument 'x' out of range for u64: {_o1}")
-                _a2 = put_u64(_o1)
+                _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
+                _n4 = 8
+                _a2 = (_off + 7) & -8
+                if _a2 + _n4 <= _end:
+                    write(_a2, _d3)
+                    _off = _a2 + _n4
+                else:
+                    _a2 = lend_big(_d3, _n4, 8)
             _ret = _f_result_opt(_a2)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         if _ret:
             raise result_error()
-        _bits3 = read_u64(slot_result)
-        _w4 = _bits3 & 0xFFFFFFFF
-        if _w4:
-            _bits6 = read_u64(_w4)
-            _r5 = _bits6
+        _bits5 = read_u64(slot_result)
+        _w6 = _bits5 & 0xFFFFFFFF
+        if _w6:
+            _bits8 = read_u64(_w6)
+            _r7 = _bits8
         else:
-            _r5 = None
-        return _r5
+            _r7 = None
+        return _r7
 
     def _fn_result_i16(x):
         """Rust: ``fn result_i16(x: i16) -> Result<i16, _>``"""
@@ -795,15 +978,24 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_panics(msg):
         """Rust: ``fn panics(msg: &str) -> u32``"""
-        _sp = rt.sp
-        _nt = len(temps)
+        _off = _base
         try:
-            _s1 = put_str(msg)
-            _ret = _f_panics(_s1)
-        finally:
-            rt.sp = _sp
-            if len(temps) > _nt:
-                release(_sp, _nt)
+            _d1 = str.encode(msg)
+            _n2 = len(_d1)
+            _p3 = _off
+            if _p3 + _n2 <= _end:
+                write(_p3, _d1)
+                _off = _p3 + _n2
+            else:
+                _p3 = lend_big(_d1, _n2, 1)
+            _s4 = _p3 | _n2 << 32
+            _ret = _f_panics(_s4)
+        except BaseException:
+            if temps:
+                release(_base, 0)
+            raise
+        if temps:
+            release(_base, 0)
         return _ret
 
     def _fn_out_of_bounds(i):
@@ -841,19 +1033,28 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
         def __init__(self, owner, balance):
             """Opens an account."""
-            _sp = rt.sp
-            _nt = len(temps)
+            _off = _base
             try:
-                _s1 = put_str(owner)
+                _d1 = str.encode(owner)
+                _n2 = len(_d1)
+                _p3 = _off
+                if _p3 + _n2 <= _end:
+                    write(_p3, _d1)
+                    _off = _p3 + _n2
+                else:
+                    _p3 = lend_big(_d1, _n2, 1)
+                _s4 = _p3 | _n2 << 32
                 if balance.__class__ is not int and not isinstance(balance, int):
                     raise TypeError(f"Account() argument 'balance' must be int (u64), not {type(balance).__name__}")
                 if not 0 <= balance <= 18446744073709551615:
                     raise OverflowError(f"Account() argument 'balance' out of range for u64: {balance}")
-                _ret = _f_Account_new(_s1, balance)
-            finally:
-                rt.sp = _sp
-                if len(temps) > _nt:
-                    release(_sp, _nt)
+                _ret = _f_Account_new(_s4, balance)
+            except BaseException:
+                if temps:
+                    release(_base, 0)
+                raise
+            if temps:
+                release(_base, 0)
             self._h = _ret
 
         @classmethod
@@ -868,7 +1069,12 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             if not _h:
                 raise ClosedError("Account.owner(): Account object is closed")
             _ret = _f_Account_owner(_h)
-            return take_str(_ret)
+            _p1 = _ret & 0xFFFFFFFF
+            _n2 = _ret >> 32
+            _v3 = read(_p1, _n2).decode()
+            if _n2:
+                free(_p1, _n2, 1)
+            return _v3
 
         def balance(self):
             """``Account.balance``"""
@@ -958,7 +1164,12 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         def bank_name():
             """``Account.bank_name``"""
             _ret = _f_Account_bank_name()
-            return take_str(_ret)
+            _p1 = _ret & 0xFFFFFFFF
+            _n2 = _ret >> 32
+            _v3 = read(_p1, _n2).decode()
+            if _n2:
+                free(_p1, _n2, 1)
+            return _v3
 
         def close(self):
             """Free the Rust value; later use raises ClosedError. Closing twice is harmless."""

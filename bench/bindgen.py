@@ -1,0 +1,125 @@
+"""Speed and size of the generated bindings, measured in one run and printed as ratios.
+
+    .venv/bin/python bench/bindgen.py [--calls N] [--repeat R]
+
+Rows:
+  * ``greet(str) -> str`` (examples/hello) through the generated glue, against the same call
+    written by hand on ``wasmforge.host`` (lend the UTF-8 bytes, call, read and free the
+    result). Targets: >= 200,000 calls/s, and within 1.5x of the hand-written call.
+  * a 10 MiB ``bytes`` argument crossing into ``&[u8]`` (examples/pixels ``pixel_count``),
+    against a plain 10 MiB memcpy in Python (``ctypes.memmove``). Target: >= 50% of memcpy.
+  * the size ladder of ``wasmforge build --release``: ``add`` stripped, ``nth_prime`` (std,
+    LTO + wasm-opt; the article: 2.0 KB) and ``nth_prime_nostd`` (the article: 168 B).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import importlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+ARTICLE = {"nth_prime": 2000, "nth_prime_nostd": 168}
+
+
+def best_rate(fn, n: int, repeat: int) -> float:
+    """Calls per second of ``fn`` (called n times), best of ``repeat`` runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn(n)
+        best = min(best, time.perf_counter() - t)
+    return n / best
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--calls", type=int, default=200_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+
+    from wasmforge.build import build
+    from wasmforge.build.toolchain import ToolchainNotFound, find
+
+    try:
+        toolchain = find()
+    except ToolchainNotFound as err:
+        print(f"skipped: {err.message}", file=sys.stderr)
+        return 0
+    tmp = Path(tempfile.mkdtemp(prefix="wasmforge-bench-"))
+    target = REPO / "target" / "bench"
+    results = {}
+    for name in ("hello", "pixels", "add", "nth_prime", "nth_prime_nostd"):
+        results[name] = build(EXAMPLES / name, out_dir=tmp, target_dir=target, toolchain=toolchain, quiet=True)
+    sys.path.insert(0, str(tmp))
+    hello = importlib.import_module("hello")
+    pixels = importlib.import_module("pixels")
+
+    # --- greet through the glue vs by hand on the host layer --------------------------------
+    inst = hello.load()
+    greet = inst.greet
+
+    def glue(n: int) -> None:
+        for _ in range(n):
+            greet("world")
+
+    rt = inst._rt
+    call = rt.func("__wf_fn_greet", "(u64) -> u64")
+    mem = rt.memory
+    free = rt.free
+    buf = rt.malloc(64, 1)
+
+    def by_hand(n: int) -> None:
+        for _ in range(n):
+            data = "world".encode()
+            mem.write(buf, data)
+            r = call(buf | len(data) << 32)
+            p, k = r & 0xFFFFFFFF, r >> 32
+            mem.read(p, k).decode()
+            free(p, k, 1)
+
+    assert greet("world") == "Hello, world!"
+    glue_rate = best_rate(glue, args.calls, args.repeat)
+    hand_rate = best_rate(by_hand, args.calls, args.repeat)
+
+    # --- 10 MiB argument vs memcpy -----------------------------------------------------------
+    size = 10 * 1024 * 1024
+    payload = bytes(range(256)) * (size // 256)
+    assert pixels.pixel_count(payload) == size // 4
+    target_buf = ctypes.create_string_buffer(size)
+    reps = max(args.repeat, 5)
+
+    def cross(n: int) -> None:
+        for _ in range(n):
+            pixels.pixel_count(payload)
+
+    def memcpy(n: int) -> None:
+        for _ in range(n):
+            ctypes.memmove(target_buf, payload, size)
+
+    cross_bw = best_rate(cross, 10, reps) * size / 2**30
+    copy_bw = best_rate(memcpy, 10, reps) * size / 2**30
+
+    print(f"{'row':<44} {'value':>14} {'peer':>14} {'ratio':>8}  target")
+    print(f"{'greet(str)->str calls/s: glue vs by hand':<44} {glue_rate:>14,.0f} {hand_rate:>14,.0f} "
+          f"{hand_rate / glue_rate:>7.2f}x  >= 200,000/s, <= 1.5x "
+          f"[{'ok' if glue_rate >= 200_000 and hand_rate / glue_rate <= 1.5 else 'MISSED'}]")
+    print(f"{'10 MiB bytes -> &[u8] GiB/s vs memcpy':<44} {cross_bw:>14.2f} {copy_bw:>14.2f} "
+          f"{cross_bw / copy_bw:>7.0%}   >= 50% [{'ok' if cross_bw / copy_bw >= 0.5 else 'MISSED'}]")
+    print()
+    print(f"{'size ladder (bytes)':<20} {'raw':>10} {'stripped':>10} {'optimized':>10} {'article':>8}")
+    for name in ("add", "nth_prime", "nth_prime_nostd"):
+        sizes = {s.step: s.size for s in results[name].sizes}
+        print(f"{name:<20} {sizes['raw']:>10,} {sizes['stripped']:>10,} {sizes.get('optimized', 0):>10,} "
+              f"{ARTICLE.get(name, '-'):>8}")
+    inst.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
