@@ -64,3 +64,10 @@ def test_help_ends_with_examples(run_cli: Any) -> None:
     for command in ("new", "build", "pack"):
         code, out, _ = run_cli(command, "--help")
         assert code == 0 and "examples:" in out
+
+
+def test_build_relative_path(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(EXAMPLES.parent)
+    code, out, err = run_cli("build", "examples/nostd", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q")
+    assert code == 0, err
+    assert (tmp_path / "nostd" / "nostd.wasm").is_file()

@@ -79,7 +79,8 @@ def inspect_crate(path: str | os.PathLike[str], toolchain: Toolchain) -> CrateIn
 
     Raises :class:`CrateError` with a one-line fix when the crate is not a ``cdylib``.
     """
-    root = Path(path)
+    # Absolute, because cargo runs inside the crate folder.
+    root = Path(path).absolute()
     if root.name == "Cargo.toml":
         root = root.parent
     manifest = root / "Cargo.toml"
