@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from wasmforge.errors import WasmforgeError
@@ -101,6 +102,8 @@ class WasmTrap(HostError):
     """Wasm execution trapped. ``kind`` says why, ``frames`` where (innermost first).
 
     The instance that trapped is poisoned: later calls raise :class:`InstancePoisoned`.
+    Frame names are worked out when first asked for (``frames``, ``str()``), so that
+    catching a trap and moving on costs no demangling.
     """
 
     #: a trap is a failed run, not bad input.
@@ -113,17 +116,36 @@ class WasmTrap(HostError):
         frames: tuple[TraceFrame, ...] = (),
         *,
         export: str | None = None,
+        raw_frames: tuple[tuple[int, str | None, int | None, int | None], ...] | None = None,
+        namer: Callable[[str | None, int], str | None] | None = None,
     ) -> None:
-        where = f" in {frames[0].name or f'<func {frames[0].func_index}>'}" if frames else ""
         call = f"{export}() " if export else ""
-        super().__init__(
-            f"{call}trapped: {kind.value}{where}",
-            hint="the instance is poisoned now; load the module again to keep going",
-        )
+        Exception.__init__(self, f"{call}trapped: {kind.value}")
+        self.hint = "the instance is poisoned now; load the module again to keep going"
         self.kind = kind
         self.wasm_message = message
-        self.frames = frames
         self.export = export
+        self._frames: tuple[TraceFrame, ...] | None = frames if raw_frames is None else None
+        self._raw_frames = raw_frames or ()
+        self._namer = namer
+
+    @property
+    def frames(self) -> tuple[TraceFrame, ...]:
+        """The wasm backtrace, innermost frame first."""
+        if self._frames is None:
+            namer = self._namer
+            self._frames = tuple(
+                TraceFrame(index, symbol, namer(symbol, index) if namer else symbol, module_offset, func_offset)
+                for index, symbol, module_offset, func_offset in self._raw_frames
+            )
+        return self._frames
+
+    @property
+    def message(self) -> str:  # type: ignore[override]  # computed here, stored in the base class
+        """``add() trapped: unreachable in core::panicking::panic_fmt``."""
+        frames = self.frames
+        where = f" in {frames[0].name or f'<func {frames[0].func_index}>'}" if frames else ""
+        return f"{self.args[0]}{where}"
 
     @property
     def backtrace(self) -> str:

@@ -29,7 +29,6 @@ from wasmforge.host._errors import (
     HostError,
     InstancePoisoned,
     LinkError,
-    TraceFrame,
     TrapKind,
     WasiExit,
     WasmTrap,
@@ -71,36 +70,31 @@ _TRAP_KINDS = {
 def trap_from_wasmtime(
     trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None = None, module: Module | None = None
 ) -> WasmTrap:
-    """A :class:`WasmTrap` from wasmtime's trap (kind, message, demangled backtrace).
+    """A :class:`WasmTrap` from wasmtime's trap (kind, message, backtrace).
 
-    Frames without a name-section name are named after the function's export, if any.
+    Frame names are the name section's symbols demangled, else the function's export
+    name; they are worked out when first asked for.
     """
-    from wasmforge.analysis.demangle import demangle
-
     message = str(trap).strip()
     kind = TrapKind.OTHER
-    frames: tuple[TraceFrame, ...] = ()
+    raw_frames: tuple[tuple[int, str | None, int | None, int | None], ...] = ()
     if isinstance(trap, wasmtime.Trap):
         code = trap.trap_code
         if code is not None:
             kind = _TRAP_KINDS.get(code.name, TrapKind.OTHER)
-        collected = []
-        for frame in trap.frames:
-            symbol = frame.func_name
-            name = demangle(symbol) if symbol else None
-            if name is None and module is not None:
-                name = module.export_names.get(frame.func_index)
-            collected.append(
-                TraceFrame(
-                    func_index=frame.func_index,
-                    symbol=symbol,
-                    name=name,
-                    module_offset=frame.module_offset,
-                    func_offset=frame.func_offset,
-                )
-            )
-        frames = tuple(collected)
-    return WasmTrap(kind, message.splitlines()[0] if message else kind.value, frames, export=export)
+        raw_frames = tuple(
+            (frame.func_index, frame.func_name, frame.module_offset, frame.func_offset) for frame in trap.frames
+        )
+
+    def namer(symbol: str | None, func_index: int) -> str | None:
+        if symbol:
+            from wasmforge.analysis.demangle import demangle
+
+            return demangle(symbol)
+        return module.export_names.get(func_index) if module is not None else None
+
+    first_line = message.splitlines()[0] if message else kind.value
+    return WasmTrap(kind, first_line, export=export, raw_frames=raw_frames, namer=namer)
 
 
 class _State:
