@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from wasmforge.errors import WasmforgeError
 
 if TYPE_CHECKING:
-    from wasmforge.binary import Module
+    from wasmforge.binary.module import Module
 
 __all__ = [
     "FORMAT_VERSION",
@@ -423,9 +423,10 @@ def read(module: Module | bytes | bytearray | memoryview | str | PathLike[str]) 
     Checks every described symbol against the module's exports. A module without the
     section yields its numeric function exports as :class:`RawExport` instead.
     """
-    from wasmforge.binary import ExternKind, read_module
+    from wasmforge.binary.module import Module, read_module
+    from wasmforge.binary.types import ExternKind
 
-    m = module if hasattr(module, "customs") else read_module(module)  # type: ignore[arg-type]
+    m = module if isinstance(module, Module) else read_module(module)
     origin = str(getattr(m, "path", None) or "module")
     chunks = [c for c in m.customs if c.name == SECTION_NAME]
     exports = {e.name: e for e in m.exports}

@@ -279,16 +279,16 @@ def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Low
         v = names("a")
         if ty.wasm == "i64":
             # Some(x) of a 32-bit value: bit 32 set, the value's bits below.
-            bits = f"f32_bits({inner.expr})" if inner_ty.wasm == "f32" else f"{inner.expr} & {_M32}"
-            encode = f"{v} = 0x100000000 | {bits}"
+            low32 = f"f32_bits({inner.expr})" if inner_ty.wasm == "f32" else f"{inner.expr} & {_M32}"
+            encode = f"{v} = 0x100000000 | {low32}"
             lends = inner.lends
         elif inner_ty.kind == Kind.UNIT:
             encode = f"{v} = 1"
             lends = False
         else:
-            bits = f"f64_bits({inner.expr})" if inner_ty.wasm == "f64" else inner.expr
+            raw = f"f64_bits({inner.expr})" if inner_ty.wasm == "f64" else inner.expr
             d = names("d")
-            encode_lines = [f"{d} = pack_u64({bits} & 0xFFFFFFFFFFFFFFFF)", *_lend(d, "8", 8, v, names)]
+            encode_lines = [f"{d} = pack_u64({raw} & 0xFFFFFFFFFFFFFFFF)", *_lend(d, "8", 8, v, names)]
             lends = True
         pre = [
             f"if {src} is None:",

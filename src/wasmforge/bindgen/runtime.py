@@ -210,7 +210,8 @@ class Runtime:
 
     def func(self, symbol: str, signature: str) -> Callable[..., Any]:
         """The host layer's specialised callable for an export, with signedness hints."""
-        return self.instance.func(symbol, signature).call  # type: ignore[no-any-return]
+        call: Callable[..., Any] = self.instance.func(symbol, signature).call
+        return call
 
     # ---- panics ------------------------------------------------------------------
     def _on_panic(self, msg: int, msg_len: int, file: int, file_len: int, line: int, column: int) -> None:
@@ -358,7 +359,7 @@ class Runtime:
     def sync_list(target: Any, view: memoryview, kind: str) -> None:
         """Write the elements of ``view`` back into the list ``target`` (``&mut [T]`` of a list)."""
         if isinstance(target, list):
-            target[:] = view.cast(ARRAY_CODES[kind]).tolist()
+            target[:] = view.cast(ARRAY_CODES[kind]).tolist()  # type: ignore[call-overload]
 
     def read_u64(self, address: int) -> int:
         """The 8 bytes at ``address`` as an unsigned int."""

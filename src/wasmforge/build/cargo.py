@@ -192,7 +192,7 @@ def compile(
         if proc.returncode != 0:
             sink.write(proc.stderr)
     else:
-        proc = _run_streaming(args, env, sink, crate.root)  # type: ignore[assignment]
+        proc = _run_streaming(args, env, sink, crate.root)
     if proc.returncode != 0:
         raise BuildError(f"cargo build of {crate.name} failed (exit code {proc.returncode})", hint="see cargo's messages above")
     folder = "debug" if profile == "dev" else profile

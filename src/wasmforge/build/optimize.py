@@ -45,7 +45,7 @@ def feature_flags(target_features: Sequence[tuple[str, str]] | None) -> list[str
     return sorted(set(flags), key=flags.index)
 
 
-def wasm_opt_args(setting: Any, default: str = "-Oz") -> list[str] | None:
+def wasm_opt_args(setting: Any, default: Any = "-Oz") -> list[str] | None:
     """The optimization arguments from a ``[package.metadata.wasmforge]`` value.
 
     ``"-Oz"``/``"Oz"``/``"z"``/``"3"`` give one level, a list gives raw arguments, ``false``

@@ -117,7 +117,7 @@ def build(
     env: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """Build the crate at ``path`` into a Python package folder; see the module docstring."""
-    from wasmforge.binary import read_module
+    from wasmforge.binary.module import read_module
     from wasmforge.transform import strip
 
     if profile not in PROFILES:
@@ -141,7 +141,7 @@ def build(
 
     setting_key = {"release": "wasm-opt", "dev": "wasm-opt-dev", "profiling": "wasm-opt-profiling"}[profile]
     default = {"release": "-Oz", "dev": False, "profiling": crate.settings.get("wasm-opt", "-Oz")}[profile]
-    args = wasm_opt_args(crate.settings.get(setting_key), default)  # type: ignore[arg-type]
+    args = wasm_opt_args(crate.settings.get(setting_key), default)
     if args is not None:
         tool = find_wasm_opt()
         if tool is None:
