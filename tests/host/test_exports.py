@@ -113,3 +113,26 @@ def test_globals_read_and_write(calc):
 def test_signature_text_round_trips():
     text = "(u32, i64) -> (f32, f64)"
     assert str(Signature.parse(text)) == text
+
+
+def test_reference_types_go_through_the_generic_path():
+    from wasmforge.host import load
+
+    inst = load(b'(module (func (export "id") (param externref i32) (result externref i32) local.get 0 local.get 1))')
+    token = object()
+    assert inst.exports.id(token, 3) == (token, 3)
+
+
+def test_v128_signatures_are_refused_instead_of_aborting():
+    from wasmforge.host import load
+
+    wat = b'(module (func (export "vec") (result v128) v128.const i64x2 0 0))'
+    with pytest.raises(HostError, match="export vec passes v128 values"):
+        load(wat)
+
+
+def test_v128_inside_the_module_is_fine():
+    from wasmforge.host import load
+
+    inst = load(b'(module (func (export "lane") (result i32) v128.const i32x4 7 0 0 0 i32x4.extract_lane 0))')
+    assert inst.exports.lane() == 7

@@ -136,6 +136,7 @@ class Module:
                     hint="pass a .wasm file or WebAssembly text",
                 ) from None
         self.bytes = bytes(data)
+        _refuse_v128_signatures(self.bytes, self.name)
         self._compiled: dict[tuple[bool, bool], wasmtime.Module] = {}
         self._lock = threading.Lock()
         default = self.compiled(engine_for())
@@ -217,3 +218,32 @@ def _kind(item_type: Any) -> str:
         wasmtime.GlobalType: "global",
         wasmtime.TableType: "table",
     }.get(type(item_type), "tag")
+
+
+def _refuse_v128_signatures(data: bytes, name: str) -> None:
+    # wasmtime's C API aborts the whole process when asked for the type of a function
+    # with v128 in its signature, so such imports and exports are refused up front.
+    # 0x7b is v128's type code; without that byte there is nothing to look at.
+    if b"\x7b" not in data:
+        return
+    from wasmforge.binary import ExternKind, WasmDecodeError, read_module  # type: ignore[attr-defined]
+
+    try:
+        parsed = read_module(data)
+        offending = [
+            f"import {item.module}.{item.name}"
+            for item in parsed.imports
+            if item.kind == ExternKind.FUNC and "v128" in str(parsed.types[item.desc].comp)
+        ]
+        offending += [
+            f"export {item.name}"
+            for item in parsed.exports
+            if item.kind == ExternKind.FUNC and "v128" in str(parsed.function_type(item.index))
+        ]
+    except (WasmDecodeError, ValueError, IndexError, AttributeError):
+        return  # wasmtime's own validation reports a broken module
+    if offending:
+        raise HostError(
+            f"{name}: {', '.join(offending)} passes v128 values, which the host layer cannot call",
+            hint="keep v128 inside the module: use it in internal functions only",
+        )

@@ -45,7 +45,7 @@ class Signature:
     def wasm(self) -> Signature:
         """The same signature with hints replaced by the wasm types they stand for."""
         return Signature(
-            tuple(WASM_TYPE_OF[t] for t in self.params), tuple(WASM_TYPE_OF[t] for t in self.results)
+            tuple(WASM_TYPE_OF.get(t, t) for t in self.params), tuple(WASM_TYPE_OF.get(t, t) for t in self.results)
         )
 
     def __str__(self) -> str:
