@@ -6,10 +6,13 @@ All three are driven by the opcode table of :mod:`wasmforge.binary` and write to
 """
 
 from wasmforge.text._config import PrintOptions
+from wasmforge.text._decompile import DecompileOptions, Decompiler, decompile
+from wasmforge.text._disasm import DisasmOptions, disassemble, function_names, resolve_function
 from wasmforge.text._sink import AnsiSink, PlainSink, Sink, StringSink
 from wasmforge.text._wat import WatPrinter, print_function, print_module
 
 __all__ = [
-    "AnsiSink", "PlainSink", "PrintOptions", "Sink", "StringSink", "WatPrinter", "print_function",
+    "DecompileOptions", "Decompiler", "decompile", "DisasmOptions", "disassemble", "function_names",
+    "resolve_function", "AnsiSink", "PlainSink", "PrintOptions", "Sink", "StringSink", "WatPrinter", "print_function",
     "print_module",
 ]

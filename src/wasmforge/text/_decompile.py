@@ -1,0 +1,724 @@
+"""A C-like view of a module in the spirit of ``wasm-decompile``.
+
+Each function body goes through one pass that rebuilds expressions from the operand stack,
+using each instruction's stack signature from the opcode table: ``a + b * 4`` instead of five
+instructions, ``ptr[offset]:type`` for loads and stores, calls by name, ``block``/``loop``/``if``
+as nested braces with labelled ``goto``/``continue``. Values a block yields go through a
+variable. Code after an unconditional branch is dead and not shown; an instruction the view has
+no form for is shown as a ``// `` comment and the rest of its block is shown flat.
+
+Conventions: ``<u``, ``/u``, ``%u``, ``>>u`` (and the like) are the unsigned operators; constants
+print as ``1`` (i32), ``1L`` (i64), ``1.5f`` (f32), ``1.5`` (f64); ``a[2]:int`` reads the int at
+byte ``a + 8`` (the offset in units of the access size), ``(a + 3)[0]:int`` where it is unaligned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from wasmforge.binary import ExternKind, FuncType, Module, NumType
+from wasmforge.text._disasm import function_names, resolve_function
+from wasmforge.text._literals import f32_value, f64_value, quote_bytes
+from wasmforge.text._sink import Sink
+from wasmforge.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class DecompileOptions:
+    """What :func:`decompile` prints: the whole module, or only ``function`` (a name or index)."""
+
+    function: str | int | None = None
+    #: bytes of each data segment shown before ``...``.
+    data_preview: int = 64
+
+
+_TYPE_NAMES = {"i": "int", "l": "long", "f": "float", "d": "double", "v": "simd", "r": "ref", "*": "any"}
+_VAL_NAMES = {NumType.I32: "int", NumType.I64: "long", NumType.F32: "float", NumType.F64: "double",
+              NumType.V128: "simd"}
+_LETTER_OF = {NumType.I32: "i", NumType.I64: "l", NumType.F32: "f", NumType.F64: "d", NumType.V128: "v"}
+
+# Precedence, higher binds tighter.
+ATOM, LOAD, UNARY, MUL, ADD, SHIFT, REL, EQ, AND, XOR, OR, COND, ASSIGN = 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 2, 1
+_BINARY = {
+    "add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "div": ("/", MUL), "div_s": ("/", MUL),
+    "div_u": ("/u", MUL), "rem_s": ("%", MUL), "rem_u": ("%u", MUL), "and": ("&", AND), "or": ("|", OR),
+    "xor": ("^", XOR), "shl": ("<<", SHIFT), "shr_s": (">>", SHIFT), "shr_u": (">>u", SHIFT),
+    "eq": ("==", EQ), "ne": ("!=", EQ), "lt": ("<", REL), "lt_s": ("<", REL), "lt_u": ("<u", REL),
+    "gt": (">", REL), "gt_s": (">", REL), "gt_u": (">u", REL), "le": ("<=", REL), "le_s": ("<=", REL),
+    "le_u": ("<=u", REL), "ge": (">=", REL), "ge_s": (">=", REL), "ge_u": (">=u", REL),
+}
+_LOAD_TYPES = {
+    "i32.load": "int", "i64.load": "long", "f32.load": "float", "f64.load": "double",
+    "i32.load8_s": "byte", "i32.load8_u": "ubyte", "i32.load16_s": "short", "i32.load16_u": "ushort",
+    "i64.load8_s": "byte", "i64.load8_u": "ubyte", "i64.load16_s": "short", "i64.load16_u": "ushort",
+    "i64.load32_s": "int", "i64.load32_u": "uint", "i32.store": "int", "i64.store": "long",
+    "f32.store": "float", "f64.store": "double", "i32.store8": "byte", "i32.store16": "short",
+    "i64.store8": "byte", "i64.store16": "short", "i64.store32": "int", "v128.load": "simd",
+    "v128.store": "simd",
+}
+_SIZES = {"byte": 1, "ubyte": 1, "short": 2, "ushort": 2, "int": 4, "uint": 4, "float": 4, "long": 8,
+          "double": 8, "simd": 16}
+_IDENT = re.compile(r"[^A-Za-z0-9_]+")
+
+
+class Expr:
+    """An expression: its text, precedence, type letter, the locals it reads, whether it touches state."""
+
+    __slots__ = ("text", "prec", "type", "reads", "effects")
+
+    def __init__(self, text: str, prec: int = ATOM, type: str = "*", reads: frozenset[int] = frozenset(),
+                 effects: bool = False) -> None:
+        self.text = text
+        self.prec = prec
+        self.type = type
+        self.reads = reads
+        self.effects = effects
+
+    def at(self, prec: int) -> str:
+        """The text, parenthesised when it binds looser than ``prec``."""
+        return self.text if self.prec >= prec else f"({self.text})"
+
+
+def _combine(text: str, prec: int, type: str, parts: list[Expr], effects: bool = False) -> Expr:
+    reads: frozenset[int] = frozenset().union(*(p.reads for p in parts)) if parts else frozenset()
+    return Expr(text, prec, type, reads, effects or any(p.effects for p in parts))
+
+
+def identifier(name: str) -> str:
+    """A name as a C-like identifier (runs of other characters become ``_``)."""
+    text = _IDENT.sub("_", name) or "_"
+    return "_" + text if text[0].isdigit() else text
+
+
+def _letters(n: int) -> str:
+    """0 → a, 25 → z, 26 → ba ... (base 26, like wasm-decompile's variable names)."""
+    out = ""
+    while True:
+        out = chr(ord("a") + n % 26) + out
+        n //= 26
+        if n == 0:
+            return out
+
+
+def _float_text(value: float, suffix: str) -> str:
+    if value != value:
+        return "nan" + suffix
+    if value in (float("inf"), float("-inf")):
+        return ("-" if value < 0 else "") + "inf" + suffix
+    text = repr(value)
+    return text + suffix
+
+
+class _Frame:
+    __slots__ = ("kind", "label", "result_var", "result_type", "stack_base", "arity_types", "dead")
+
+    def __init__(self, kind: str, label: str, result_var: str | None, result_type: str | None,
+                 stack_base: int, arity_types: list[str]) -> None:
+        self.kind = kind
+        self.label = label
+        self.result_var = result_var
+        self.result_type = result_type
+        self.stack_base = stack_base
+        self.arity_types = arity_types  # what a branch here carries (results; params for loops)
+        self.dead = False
+
+
+class _FunctionView:
+    """Decompiles one function body into lines."""
+
+    def __init__(self, dec: Decompiler, func_index: int) -> None:
+        self.dec = dec
+        self.m = dec.m
+        self.index = func_index
+        self.ft: FuncType = dec.func_type(func_index) or FuncType()
+        body = self.m.code[func_index - self.m.num_imported(ExternKind.FUNC)]
+        self.body = body
+        self.local_types: list[Any] = list(self.ft.params) + [t for n, t in body.locals for _ in range(n)]
+        given = dec.local_names.get(func_index, {})
+        seen: set[str] = set()
+        self.local_names: list[str] = []
+        for i in range(len(self.local_types)):
+            name = identifier(given[i]) if i in given else _letters(i)
+            while name in seen:
+                name += "_"
+            seen.add(name)
+            self.local_names.append(name)
+        self.declared = set(range(len(self.ft.params)))
+        self.lines: list[str] = []
+        self.stack: list[Expr] = []
+        self.frames: list[_Frame] = []
+        self.temps = 0
+        self.labels = 0
+
+    # -- output ----------------------------------------------------------------------------------
+    def emit(self, text: str) -> None:
+        self.lines.append("  " * (len(self.frames) + 1) + text)
+
+    def temp(self, type: str) -> str:
+        name = f"t{self.temps}"
+        self.temps += 1
+        return name
+
+    def pop(self) -> Expr:
+        f = self.frames[-1] if self.frames else None
+        base = f.stack_base if f else 0
+        if len(self.stack) > base:
+            return self.stack.pop()
+        return Expr("?")  # an operand the view lost track of (after an instruction it cannot show)
+
+    def pops(self, n: int) -> list[Expr]:
+        out = [self.pop() for _ in range(n)]
+        out.reverse()
+        return out
+
+    def spill(self, *, local: int | None = None, state: bool = False, all: bool = False) -> None:
+        """Before a write: values still on the stack that read what it writes go to temporaries first.
+
+        ``all``: every value that is not a constant (before a block, whose body may write anything).
+        """
+        base = self.frames[-1].stack_base if self.frames else 0
+        for i in range(base, len(self.stack)):
+            e = self.stack[i]
+            if (local is not None and local in e.reads) or (state and e.effects) or (all and (e.reads or e.effects)):
+                name = self.temp(e.type)
+                self.emit(f"var {name}:{_TYPE_NAMES.get(e.type, 'any')} = {e.text};")
+                self.stack[i] = Expr(name, ATOM, e.type)
+
+    def flush_stack(self, base: int) -> None:
+        """Values left on the stack at the end of a block are evaluated for their effects."""
+        while len(self.stack) > base:
+            e = self.stack.pop(base)
+            if e.effects:
+                self.emit(f"{e.text};")
+
+    # -- the pass ---------------------------------------------------------------------------------
+    def run(self) -> list[str]:
+        dec = self.dec
+        instrs = self.body.instructions()
+        results = [_LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r" for t in self.ft.results]
+        self.func_results = results
+        skip = 0  # nesting depth inside dead code
+        last = len(instrs) - 1
+        for n, (_, op, imm) in enumerate(instrs):
+            name = op.name
+            if self.frames and self.frames[-1].dead or (not self.frames and getattr(self, "_dead", False)):
+                if name in ("block", "loop", "if", "try", "try_table"):
+                    skip += 1
+                    continue
+                if skip and name == "end":
+                    skip -= 1
+                    continue
+                if skip or name not in ("end", "else", "catch", "catch_all", "delegate"):
+                    continue
+            if name == "end" and n == last and not self.frames:
+                break
+            try:
+                self.step(op, imm)
+            except _Unsupported as e:
+                self.emit(f"// {e.text}")
+                self.stack.clear() if not self.frames else self.stack.__delitem__(
+                    slice(self.frames[-1].stack_base, None))
+        if not getattr(self, "_dead", False):
+            if self.func_results and self.stack:
+                vals = self.stack[-len(self.func_results):]
+                self.stack = self.stack[: -len(self.func_results)]
+                self.flush_stack(0)
+                self.emit("return " + ", ".join(v.text for v in vals) + ";")
+            else:
+                self.flush_stack(0)
+        while self.frames:  # a malformed body left blocks open
+            self.frames.pop()
+            self.emit("}")
+        return self.lines
+
+    def mark_dead(self) -> None:
+        if self.frames:
+            self.frames[-1].dead = True
+            del self.stack[self.frames[-1].stack_base:]
+        else:
+            self._dead = True
+            self.stack.clear()
+
+    def target(self, depth: int) -> _Frame | None:
+        """The frame a branch of this depth leaves (None: the function itself)."""
+        if depth < len(self.frames):
+            return self.frames[-1 - depth]
+        return None
+
+    def branch(self, depth: int, cond: Expr | None) -> None:
+        f = self.target(depth)
+        prefix = f"if ({cond.text}) " if cond is not None else ""
+        if f is None:
+            vals = self.pops(len(self.func_results)) if self.func_results else []
+            if cond is not None and vals:
+                # br_if keeps its values on the stack when not taken.
+                names = [self.keep(v) for v in vals]
+                self.emit(f"{prefix}return {', '.join(names)};")
+                self.stack.extend(Expr(nm, ATOM, v.type) for nm, v in zip(names, vals))
+                return
+            self.emit(prefix + ("return " + ", ".join(v.text for v in vals) + ";" if vals else "return;"))
+            return
+        if f.kind == "loop":
+            self.emit(f"{prefix}continue {f.label};")
+            return
+        if f.result_var is not None and f.arity_types:
+            v = self.pop()
+            self.emit(f"{f.result_var} = {v.text};")
+            if cond is not None:
+                self.stack.append(Expr(f.result_var, ATOM, v.type))
+        self.emit(f"{prefix}goto {f.label};")
+
+    def keep(self, e: Expr) -> str:
+        if e.prec == ATOM and not e.effects:
+            return e.text
+        name = self.temp(e.type)
+        self.emit(f"var {name}:{_TYPE_NAMES.get(e.type, 'any')} = {e.text};")
+        return name
+
+    def block_types(self, bt: Any) -> tuple[list[str], list[str]]:
+        if bt is None:
+            return [], []
+        if isinstance(bt, int):
+            ft = self.dec.type_of(bt)
+            if ft is None:
+                return [], []
+            return ([_LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r" for t in ft.params],
+                    [_LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r" for t in ft.results])
+        return [], [_LETTER_OF.get(bt, "r") if isinstance(bt, NumType) else "r"]
+
+    def open_block(self, kind: str, bt: Any, cond: Expr | None = None, extra: str = "") -> None:
+        params, results = self.block_types(bt)
+        if params:
+            raise _Unsupported(f"{kind} with parameters (multi-value) is shown flat")
+        self.labels += 1
+        label = f"{'L' if kind == 'loop' else 'B'}_{self.labels}"
+        result_var = None
+        if results:
+            if len(results) > 1:
+                raise _Unsupported(f"{kind} with {len(results)} results (multi-value)")
+            result_var = f"r{self.labels}"
+            self.emit(f"var {result_var}:{_TYPE_NAMES[results[0]]};")
+        if kind == "if":
+            assert cond is not None
+            self.emit(f"if ({cond.text}) {{  // {label}")
+        else:
+            self.emit(f"{kind} {label} {extra + ' ' if extra else ''}{{")
+        f = _Frame(kind, label, result_var, results[0] if results else None, len(self.stack),
+                   params if kind == "loop" else results)
+        self.frames.append(f)
+
+    def close_block(self, final: str, text: str | None = None) -> None:
+        f = self.frames[-1]
+        if not f.dead:
+            if f.result_var is not None:
+                v = self.pop()
+                self.flush_stack(f.stack_base)
+                self.emit(f"{f.result_var} = {v.text};")
+            else:
+                self.flush_stack(f.stack_base)
+        del self.stack[f.stack_base:]
+        if final == "else":
+            f.dead = False
+            self.lines.append("  " * len(self.frames) + (text or "} else {"))
+            return
+        self.frames.pop()
+        self.emit(text or "}")
+        if f.result_var is not None:
+            self.stack.append(Expr(f.result_var, ATOM, f.result_type or "*"))
+
+    # -- instructions -------------------------------------------------------------------------
+    def step(self, op: Any, imm: Any) -> None:
+        name = op.name
+        dec = self.dec
+        if name == "nop":
+            return
+        if name in ("block", "loop"):
+            self.spill(all=True)
+            self.open_block(name, imm)
+            return
+        if name == "if":
+            cond = self.pop()
+            self.spill(all=True)
+            self.open_block("if", imm, cond)
+            return
+        if name in ("try", "try_table"):
+            self.spill(all=True)
+            self.open_block(name, imm[0] if name == "try_table" else imm,
+                            extra=self.imm_args(op, imm) if name == "try_table" else "")
+            return
+        if name == "else":
+            self.close_block("else")
+            return
+        if name in ("catch", "catch_all"):
+            tag = f" tag_{imm}" if name == "catch" else ""
+            self.close_block("else", f"}} {name}{tag} {{")
+            return
+        if name == "delegate":
+            self.close_block("end", f"}} delegate {imm};")
+            return
+        if name == "end":
+            if not self.frames:
+                return
+            self.close_block("end")
+            return
+        if name in ("br", "br_if"):
+            cond = self.pop() if name == "br_if" else None
+            self.branch(imm, cond)
+            if name == "br":
+                self.mark_dead()
+            return
+        if name == "br_table":
+            targets, default = imm
+            index = self.pop()
+            labels = []
+            frames = [self.target(t) for t in list(targets) + [default]]
+            carried = [f for f in frames if f is not None and f.kind != "loop" and f.result_var is not None]
+            if carried or (None in frames and self.func_results):
+                # Every target takes the same value: set each target's variable before the jump.
+                value = self.keep(self.pop())
+                for var in dict.fromkeys(f.result_var for f in carried):
+                    self.emit(f"{var} = {value};")
+                if None in frames and self.func_results:
+                    self.emit(f"// a 'return' target returns {value}")
+            for f in frames:
+                labels.append(f.label if f is not None else "return")
+            self.emit(f"br_table[{', '.join(labels[:-1])}{', ' if len(labels) > 1 else ''}..{labels[-1]}]({index.text});")
+            self.mark_dead()
+            return
+        if name == "return":
+            vals = self.pops(len(self.func_results))
+            self.emit("return " + ", ".join(v.text for v in vals) + ";" if vals else "return;")
+            self.mark_dead()
+            return
+        if name == "unreachable":
+            self.emit("unreachable;")
+            self.mark_dead()
+            return
+        if name == "drop":
+            e = self.pop()
+            if e.effects:
+                self.emit(f"{e.text};")
+            return
+        if name == "select" or name == "select_t":
+            a, b, c = self.pops(3)
+            self.stack.append(_combine(f"{c.at(COND + 1)} ? {a.at(COND + 1)} : {b.at(COND)}", COND, a.type, [a, b, c]))
+            return
+        if name == "local.get":
+            t = self.local_types[imm] if imm < len(self.local_types) else None
+            self.stack.append(Expr(self.local(imm), ATOM, _LETTER_OF.get(t, "r") if t is not None else "*",
+                                   frozenset((imm,))))
+            return
+        if name in ("local.set", "local.tee"):
+            v = self.pop()
+            self.spill(local=imm)
+            target = self.local(imm)
+            if name == "local.set":
+                if imm not in self.declared:
+                    self.declared.add(imm)
+                    t = self.local_types[imm] if imm < len(self.local_types) else None
+                    self.emit(f"var {target}:{_VAL_NAMES.get(t, 'any')} = {v.text};")
+                else:
+                    self.emit(f"{target} = {v.text};")
+            else:
+                self.declared.add(imm)
+                self.stack.append(_combine(f"{target} = {v.at(ASSIGN)}", ASSIGN, v.type, [v], effects=True))
+            return
+        if name == "global.get":
+            t = dec.global_letter(imm)
+            self.stack.append(Expr(dec.global_name(imm), ATOM, t, effects=True))
+            return
+        if name == "global.set":
+            v = self.pop()
+            self.spill(state=True)
+            self.emit(f"{dec.global_name(imm)} = {v.text};")
+            return
+        if name in ("call", "return_call", "call_indirect", "return_call_indirect"):
+            if name.startswith("call_indirect") or name.startswith("return_call_indirect"):
+                type_index, table = imm
+                ft = dec.type_of(type_index) or FuncType()
+                callee_index = self.pop()
+                args = self.pops(len(ft.params))
+                callee = f"{dec.table_name(table)}[{callee_index.text}]"
+                parts = args + [callee_index]
+            else:
+                ft = dec.func_type(imm) or FuncType()
+                args = self.pops(len(ft.params))
+                callee = dec.func_name(imm)
+                parts = args
+            self.spill(state=True)
+            call = f"{callee}({', '.join(a.text for a in args)})"
+            if name.startswith("return_"):
+                self.emit(f"return {call};")
+                self.mark_dead()
+                return
+            if not ft.results:
+                self.emit(call + ";")
+            elif len(ft.results) == 1:
+                t = ft.results[0]
+                self.stack.append(_combine(call, ATOM, _LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r",
+                                           parts, effects=True))
+            else:
+                names = [self.temp("*") for _ in ft.results]
+                self.emit(f"var {', '.join(names)} = {call};")
+                self.stack.extend(Expr(nm) for nm in names)
+            return
+        if name in _LOAD_TYPES and "memarg" in op.imms:
+            self.memory_access(op, imm)
+            return
+        if name.endswith(".const"):
+            self.stack.append(self.constant(name, imm))
+            return
+        if name.endswith(".eqz"):
+            a = self.pop()
+            self.stack.append(_combine(f"!{a.at(UNARY)}", UNARY, "i", [a]))
+            return
+        head, _, rest = name.partition(".")
+        if head in ("i32", "i64", "f32", "f64") and rest in _BINARY and op.stack and len(op.stack) == 4:
+            a, b = self.pops(2)
+            sym, prec = _BINARY[rest]
+            t = op.stack[-1]
+            self.stack.append(_combine(f"{a.at(prec)} {sym} {b.at(prec + 1)}", prec, t, [a, b]))
+            return
+        if name in ("f32.neg", "f64.neg"):
+            a = self.pop()
+            self.stack.append(_combine(f"-{a.at(UNARY)}", UNARY, op.stack[-1] if op.stack else "*", [a]))
+            return
+        if name == "memory.size":
+            self.stack.append(Expr("memory_size()", ATOM, "i", effects=True))
+            return
+        if op.stack is not None and op.stack != ":":
+            self.intrinsic(op, imm)
+            return
+        if op.stack == ":":
+            self.spill(state=True)
+            self.emit(f"{_intrinsic_name(name)}({self.imm_args(op, imm)});")
+            return
+        raise _Unsupported(f"{name}: shown flat from here on ({self.dec.instruction_text(op, imm)})")
+
+    def local(self, index: int) -> str:
+        return self.local_names[index] if index < len(self.local_names) else f"local_{index}"
+
+    def constant(self, name: str, imm: Any) -> Expr:
+        return _constant(name, imm, self.dec)
+
+    def memory_access(self, op: Any, imm: Any) -> None:
+        name = op.name
+        ty = _LOAD_TYPES[name]
+        align, offset, memory = imm
+        size = _SIZES[ty]
+        store = ".store" in name
+        value = self.pop() if store else None
+        ptr = self.pop()
+        if offset % size == 0:
+            where = f"{ptr.at(ATOM)}[{offset // size}]"  # a load as a pointer gets parens (LOAD < ATOM)
+        else:
+            where = f"({ptr.at(ADD)} + {offset})[0]"
+        if memory:
+            where = f"{self.dec.memory_name(memory)}:{where}"
+        access = f"{where}:{ty}"
+        if store:
+            assert value is not None
+            self.spill(state=True)
+            self.emit(f"{access} = {value.text};")
+        else:
+            t = op.stack[-1] if op.stack else "*"
+            self.stack.append(_combine(access, LOAD, t, [ptr], effects=True))
+
+    def imm_args(self, op: Any, imm: Any) -> str:
+        text = self.dec.instruction_text(op, imm)
+        return text[len(op.name):].strip()
+
+    def intrinsic(self, op: Any, imm: Any) -> None:
+        before, _, after = (op.stack or ":").partition(":")
+        args = self.pops(len(before))
+        extra = self.imm_args(op, imm)
+        arg_text = ", ".join([a.text for a in args] + ([extra] if extra else []))
+        touches = any(k in op.imms for k in ("memarg", "memory", "table", "data", "elem")) or "atomic" in op.name
+        call = f"{_intrinsic_name(op.name)}({arg_text})"
+        if not after:
+            self.spill(state=True)
+            self.emit(call + ";")
+            return
+        self.stack.append(_combine(call, ATOM, after[0], args, effects=touches))
+
+
+def _constant(name: str, imm: Any, dec: Decompiler) -> Expr:
+    """A constant: ``1``, ``1L``, ``1.5f``, ``1.5``, or a vector constant as an intrinsic."""
+    if name == "i32.const":
+        return Expr(str(imm), ATOM if imm >= 0 else UNARY, "i")
+    if name == "i64.const":
+        return Expr(f"{imm}L", ATOM if imm >= 0 else UNARY, "l")
+    if name == "f32.const":
+        return Expr(_float_text(f32_value(imm), "f"), ATOM, "f")
+    if name == "f64.const":
+        return Expr(_float_text(f64_value(imm), ""), ATOM, "d")
+    return Expr(f"{_intrinsic_name(name)}({dec.instruction_text_imm(name, imm)})", ATOM, "v")
+
+
+
+class _Unsupported(Exception):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _intrinsic_name(mnemonic: str) -> str:
+    return mnemonic.replace(".", "_")
+
+
+class Decompiler:
+    """The decompiled view of one module."""
+
+    def __init__(self, module: Module, options: DecompileOptions = DecompileOptions()) -> None:
+        from wasmforge.text._config import PrintOptions
+        from wasmforge.text._sink import PlainSink
+        from wasmforge.text._wat import WatPrinter
+        import io
+
+        self.m = module
+        self.options = options
+        self._printer = WatPrinter(module, PlainSink(io.StringIO()), PrintOptions(names=False))
+        raw = function_names(module)
+        self._fnames: dict[int, str] = {}
+        seen: set[str] = set()
+        for i in range(module.num_functions):
+            name = identifier(raw[i]) if i in raw else f"f_{i}"
+            while name in seen:
+                name += "_"
+            seen.add(name)
+            self._fnames[i] = name
+        names = module.names
+        self.local_names = names.locals if names is not None else {}
+        self._gnames = {i: identifier(n) for i, n in (names.globals.items() if names else [])}
+        self._exports = {(e.kind, e.index) for e in module.exports}
+
+    def type_of(self, type_index: int) -> FuncType | None:
+        types = self.m.types
+        if 0 <= type_index < len(types) and isinstance(types[type_index].comp, FuncType):
+            return types[type_index].comp  # type: ignore[return-value]
+        return None
+
+    def func_type(self, func_index: int) -> FuncType | None:
+        try:
+            return self.type_of(self.m.function_type_index(func_index))
+        except IndexError:
+            return None
+
+    def func_name(self, index: int) -> str:
+        return self._fnames.get(index, f"f_{index}")
+
+    def global_name(self, index: int) -> str:
+        return self._gnames.get(index, f"g_{index}")
+
+    def global_letter(self, index: int) -> str:
+        try:
+            t = self.m.global_type(index).type
+        except IndexError:
+            return "*"
+        return _LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r"
+
+    def table_name(self, index: int) -> str:
+        return f"T_{index}"
+
+    def memory_name(self, index: int) -> str:
+        return f"M_{index}"
+
+    def instruction_text(self, op: Any, imm: Any) -> str:
+        return self._printer.instruction(op, imm)
+
+    def instruction_text_imm(self, name: str, imm: Any) -> str:
+        from wasmforge.binary import by_name
+
+        op = by_name(name)
+        return self._printer.immediates(op, imm, 0, None).strip()
+
+    def _signature(self, func_index: int, param_names: list[str] | None) -> str:
+        ft = self.func_type(func_index) or FuncType()
+        params = []
+        for i, t in enumerate(ft.params):
+            pname = param_names[i] if param_names else _letters(i)
+            params.append(f"{pname}:{_VAL_NAMES.get(t, 'ref')}")
+        results = ", ".join(_VAL_NAMES.get(t, "ref") for t in ft.results)
+        return f"({', '.join(params)})" + (f":{results}" if results else "")
+
+    def header_lines(self) -> list[str]:
+        """Imports, memories, tables, globals and data, one line each."""
+        m = self.m
+        lines = []
+        counts = dict.fromkeys(ExternKind, 0)
+        for imp in m.imports:
+            i = counts[imp.kind]
+            counts[imp.kind] += 1
+            where = f"  // {quote_bytes(imp.module.encode())} {quote_bytes(imp.name.encode())}"
+            if imp.kind == ExternKind.FUNC:
+                lines.append(f"import function {self.func_name(i)}{self._signature(i, None)};{where}")
+            elif imp.kind == ExternKind.GLOBAL:
+                lines.append(f"import global {self.global_name(i)}:{_VAL_NAMES.get(imp.desc.type, 'ref')};{where}")
+            elif imp.kind == ExternKind.MEMORY:
+                lines.append(f"import memory {self.memory_name(i)};{where}")
+            elif imp.kind == ExternKind.TABLE:
+                lines.append(f"import table {self.table_name(i)};{where}")
+            else:
+                lines.append(f"import tag tag_{i};{where}")
+        first = m.num_imported(ExternKind.MEMORY)
+        for i, mt in enumerate(m.memories, first):
+            lim = mt.limits
+            export = "export " if (ExternKind.MEMORY, i) in self._exports else ""
+            lines.append(f"{export}memory {self.memory_name(i)}(initial: {lim.min}, max: "
+                         f"{lim.max if lim.max is not None else 0});")
+        first = m.num_imported(ExternKind.TABLE)
+        for i, t in enumerate(m.tables, first):
+            export = "export " if (ExternKind.TABLE, i) in self._exports else ""
+            lines.append(f"{export}table {self.table_name(i)}:{t.type.elem}(min: {t.type.limits.min}, "
+                         f"max: {t.type.limits.max if t.type.limits.max is not None else 0});")
+        first = m.num_imported(ExternKind.GLOBAL)
+        for i, g in enumerate(m.globals, first):
+            export = "export " if (ExternKind.GLOBAL, i) in self._exports else ""
+            init = g.init.instructions
+            value = (self._const_text(init[0][1].name, init[0][2]) if len(init) == 2 and init[0][1].name.endswith(".const")
+                     else " ".join(self.instruction_text(op, imm) for _, op, imm in init[:-1]))
+            kind = "global" if g.type.mutable else "const"
+            lines.append(f"{export}{kind} {self.global_name(i)}:{_VAL_NAMES.get(g.type.type, 'ref')} = {value};")
+        preview = self.options.data_preview
+        for i, d in enumerate(m.data_segments):
+            data = bytes(d.data[:preview])
+            more = "..." if len(d.data) > preview else ""
+            if d.mode == "active" and d.offset_expr is not None:
+                off = d.offset_expr.value()
+                where = str(off) if off is not None else "?"
+                lines.append(f"data d_{i}(offset: {where}) = {quote_bytes(data)}{more};  // {len(d.data)} bytes")
+            else:
+                lines.append(f"data d_{i} = {quote_bytes(data)}{more};  // passive, {len(d.data)} bytes")
+        if m.start is not None:
+            lines.append(f"// start: {self.func_name(m.start)}")
+        return lines
+
+    def _const_text(self, name: str, imm: Any) -> str:
+        return _constant(name, imm, self).text
+
+    def function_lines(self, func_index: int) -> list[str]:
+        """The lines of one defined function, signature to closing brace."""
+        view = _FunctionView(self, func_index)
+        body = view.run()
+        export = "export " if (ExternKind.FUNC, func_index) in self._exports else ""
+        sig = self._signature(func_index, view.local_names)
+        return [f"{export}function {self.func_name(func_index)}{sig} {{  // func {func_index}"] + body + ["}"]
+
+
+def decompile(module: Module, sink: Sink, options: DecompileOptions = DecompileOptions()) -> None:
+    """Write the decompiled view of ``module`` (or of one function) to ``sink``, function by function."""
+    dec = Decompiler(module, options)
+    first = module.num_imported(ExternKind.FUNC)
+    if options.function is not None:
+        index = resolve_function(module, options.function)
+        if index < first:
+            raise UsageError(f"function {index} is imported: it has no code")
+        sink.write("\n".join(dec.function_lines(index)) + "\n")
+        return
+    head = dec.header_lines()
+    if head:
+        sink.write("\n".join(head) + "\n\n")
+    for n in range(len(module.code)):
+        sink.write("\n".join(dec.function_lines(first + n)) + "\n\n")

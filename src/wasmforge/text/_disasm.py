@@ -1,0 +1,184 @@
+"""Disassembly in the layout of ``wasm-objdump -d``: file offset, the instruction's bytes (nine per
+line), the instruction indented by block depth, and ``<name>`` after call targets, globals and
+locals."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from wasmforge.binary import ExternKind, Module
+from wasmforge.text._config import PrintOptions
+from wasmforge.text._sink import Sink
+from wasmforge.text._wat import BLOCK, CATEGORIES, DELEGATE, END, MIDDLE, WatPrinter
+from wasmforge.errors import UsageError
+
+_BYTES_PER_LINE = 9
+_COLUMN = 26  # width of the bytes column, as wasm-objdump pads it
+
+
+@dataclass(frozen=True, slots=True)
+class DisasmOptions:
+    """What :func:`disassemble` prints: every function, or only ``function`` (a name or index)."""
+
+    function: str | int | None = None
+
+
+class _Printer(WatPrinter):
+    """Instruction text with plain indices: the annotations carry the names."""
+
+    def label(self, depth: int, n: int) -> str:
+        return f" {n}"
+
+
+def function_names(module: Module) -> dict[int, str]:
+    """Display names of functions: the name section, else ``module.field`` of imports, else exports."""
+    out: dict[int, str] = {}
+    names = module.names
+    if names is not None:
+        out.update(names.functions)
+    i = 0
+    for imp in module.imports:
+        if imp.kind == ExternKind.FUNC:
+            out.setdefault(i, f"{imp.module}.{imp.name}")
+            i += 1
+    for exp in reversed(module.exports):  # the last export's name, as wasm-objdump shows it
+        if exp.kind == ExternKind.FUNC:
+            out.setdefault(exp.index, exp.name)
+    return out
+
+
+def _global_names(module: Module) -> dict[int, str]:
+    out: dict[int, str] = {}
+    if module.names is not None:
+        out.update(module.names.globals)
+    i = 0
+    for imp in module.imports:
+        if imp.kind == ExternKind.GLOBAL:
+            out.setdefault(i, f"{imp.module}.{imp.name}")
+            i += 1
+    for exp in module.exports:
+        if exp.kind == ExternKind.GLOBAL:
+            out.setdefault(exp.index, exp.name)
+    return out
+
+
+def resolve_function(module: Module, which: str | int) -> int:
+    """The function index that ``which`` names: an index, a name-section name or an export name.
+
+    Raises :class:`UsageError` naming what exists when nothing matches.
+    """
+    count = module.num_functions
+    if isinstance(which, int) or (isinstance(which, str) and which.isdigit()):
+        index = int(which)
+        if 0 <= index < count:
+            return index
+        raise UsageError(f"function index {index} is out of range (the module has {count} functions)",
+                         hint="give a name from the name section or exports, or an index below the count")
+    names = function_names(module)
+    for index, name in names.items():
+        if name == which:
+            return index
+    for exp in module.exports:
+        if exp.kind == ExternKind.FUNC and exp.name == which:
+            return exp.index
+    raise UsageError(f"no function named {which!r} in this module",
+                     hint="use a name from the name section or the exports, or a function index")
+
+
+def disassemble(module: Module, sink: Sink, options: DisasmOptions = DisasmOptions()) -> None:
+    """Write the code section's disassembly to ``sink``, one function at a time."""
+    printer = _Printer(module, sink, PrintOptions(names=False))
+    paint = sink.paint
+    fnames = function_names(module)
+    gnames = _global_names(module)
+    lnames_all = module.names.locals if module.names is not None else {}
+    first = module.num_imported(ExternKind.FUNC)
+    only = resolve_function(module, options.function) if options.function is not None else None
+    if only is not None and only < first:
+        raise UsageError(f"function {only} ({fnames.get(only, 'unnamed')}) is imported: it has no code")
+    base = os.path.basename(module.path) if module.path else "<bytes>"
+    head = [f"\n{base}:\tfile format wasm 0x1"]
+    if module.names is not None and module.names.module:
+        head.append(f"module name: <{module.names.module}>")
+    head.append("\nCode Disassembly:\n")
+    sink.write("\n".join(head) + "\n")
+    buf = module.buffer
+    for n, body in enumerate(module.code):
+        index = first + n
+        if only is not None and index != only:
+            continue
+        lines: list[str] = []
+        name = fnames.get(index)
+        lines.append(f"{body.start:06x} {paint('keyword', 'func')}[{index}]"
+                     + (f" <{paint('name', name)}>:" if name else ":"))
+        try:
+            nparams = len(module.function_type(index).params)
+        except (TypeError, IndexError):
+            nparams = 0
+        lnames = lnames_all.get(index, {})
+        _locals(module, body, nparams, lines, paint)
+        instrs = body.instructions()
+        ends = [off for off, _, _ in instrs[1:]] + [body.end]
+        depth = 0
+        cats = CATEGORIES
+        for (off, op, imm), end in zip(instrs, ends):
+            c = cats[op.index]
+            if c == END or c == DELEGATE:
+                depth = max(depth - 1, 0)
+            indent = "  " * (depth - 1 if c == MIDDLE and depth else depth)
+            text = printer.instruction(op, imm, depth)
+            note = _annotation(op, imm, fnames, gnames, lnames)
+            if note:
+                text += " " + paint("comment", f"<{note}>")
+            _emit(lines, buf, off, end, indent + text, paint)
+            if c == BLOCK:
+                depth += 1
+        sink.write("\n".join(lines) + "\n")
+
+
+def _annotation(op: Any, imm: Any, fnames: dict[int, str], gnames: dict[int, str],
+                lnames: dict[int, str]) -> str | None:
+    kind = op.imms[0] if op.imms else None
+    if kind == "func":
+        return fnames.get(imm)
+    if kind == "global":
+        return gnames.get(imm)
+    if kind == "local":
+        return lnames.get(imm)
+    return None
+
+
+def _locals(module: Module, body: Any, nparams: int, lines: list[str], paint: Any) -> None:
+    """One line per local declaration run, with its bytes, as ``local[2..9] type=i32``."""
+    from wasmforge.binary.leb128 import read_unsigned
+
+    buf = module.buffer
+    pos = body.start
+    _, pos = read_unsigned(buf, pos, 32)  # the count of runs
+    index = nparams
+    for count, vt in body.locals:
+        start = pos
+        _, pos = read_unsigned(buf, pos, 32)
+        pos = _skip_valtype(buf, pos)
+        if count == 0:
+            continue
+        span = f"{index}" if count == 1 else f"{index}..{index + count - 1}"
+        _emit(lines, buf, start, pos, f"local[{span}] type={paint('type', str(vt))}", paint)
+        index += count
+
+
+def _skip_valtype(buf: Any, pos: int) -> int:
+    from wasmforge.binary.instructions import read_valtype
+
+    _, pos = read_valtype(buf, pos)
+    return int(pos)
+
+
+def _emit(lines: list[str], buf: Any, start: int, end: int, text: str, paint: Any) -> None:
+    data = bytes(buf[start:end])
+    for k in range(0, max(len(data), 1), _BYTES_PER_LINE):
+        chunk = data[k : k + _BYTES_PER_LINE].hex(" ")
+        lines.append(f" {start + k:06x}: {paint('literal', chunk.ljust(_COLUMN)) if chunk else ' ' * _COLUMN} | "
+                     + (text if k == 0 else ""))
