@@ -199,6 +199,7 @@ class _FunctionView:
         instrs = self.body.instructions()
         results = [_LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r" for t in self.ft.results]
         self.func_results = results
+        self.declare_up_front(instrs)
         skip = 0  # nesting depth inside dead code
         last = len(instrs) - 1
         for n, (_, op, imm) in enumerate(instrs):
@@ -232,6 +233,25 @@ class _FunctionView:
             self.frames.pop()
             self.emit("}")
         return self.lines
+
+    def declare_up_front(self, instrs: list[Any]) -> None:
+        """Locals first written outside any block are declared where they are set (``var x:int = ...``);
+        the others (read first, or first set inside a block) are declared at the top."""
+        nparams = len(self.ft.params)
+        first: dict[int, bool] = {}  # local -> declared inline
+        depth = 0
+        for _, op, imm in instrs:
+            name = op.name
+            if name in ("block", "loop", "if", "try", "try_table"):
+                depth += 1
+            elif name in ("end", "delegate"):
+                depth -= 1
+            elif name in ("local.get", "local.set", "local.tee") and imm >= nparams and imm not in first:
+                first[imm] = name == "local.set" and depth == 0
+        for index in sorted(first):
+            if not first[index] and index < len(self.local_types):
+                self.declared.add(index)
+                self.emit(f"var {self.local(index)}:{_VAL_NAMES.get(self.local_types[index], 'ref')};")
 
     def mark_dead(self) -> None:
         if self.frames:
@@ -390,6 +410,17 @@ class _FunctionView:
         if name == "return":
             vals = self.pops(len(self.func_results))
             self.emit("return " + ", ".join(v.text for v in vals) + ";" if vals else "return;")
+            self.mark_dead()
+            return
+        if name == "throw":
+            args = self.pops(self.dec.tag_params(imm))
+            self.spill(state=True)
+            self.emit(f"throw tag_{imm}({', '.join(a.text for a in args)});")
+            self.mark_dead()
+            return
+        if name in ("rethrow", "throw_ref"):
+            arg = self.pop().text if name == "throw_ref" else str(imm)
+            self.emit(f"{name}({arg});")
             self.mark_dead()
             return
         if name == "unreachable":
@@ -605,6 +636,15 @@ class Decompiler:
             return self.type_of(self.m.function_type_index(func_index))
         except IndexError:
             return None
+
+    def tag_params(self, tag: int) -> int:
+        m = self.m
+        imported = [i.desc for i in m.imports if i.kind == ExternKind.TAG]
+        tags = imported + list(m.tags)
+        if not 0 <= tag < len(tags):
+            return 0
+        ft = self.type_of(tags[tag].type_index)
+        return len(ft.params) if ft else 0
 
     def func_name(self, index: int) -> str:
         return self._fnames.get(index, f"f_{index}")

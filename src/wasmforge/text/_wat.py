@@ -203,7 +203,12 @@ class WatPrinter:
         if bt is None:
             return ""
         if isinstance(bt, int):
-            return f" ({self.k('type')} {self.typeref(bt)})"
+            # The index keeps the exact type; the signature beside it is for the reader.
+            text = f" ({self.k('type')} {self.typeref(bt)})"
+            types = self.m.types
+            if 0 <= bt < len(types) and isinstance(types[bt].comp, FuncType):
+                text += self.functype_text(types[bt].comp)
+            return text
         return f" ({self.k('result')} {self.valtype(bt)})"
 
     def memarg(self, op: Opcode, m: tuple[int, int, int]) -> str:
