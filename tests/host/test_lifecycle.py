@@ -74,3 +74,9 @@ def test_importing_the_host_layer_does_not_import_wasmtime():
     code = "import sys, wasmforge.host; print('wasmtime' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_v128_globals_are_refused_instead_of_aborting():
+    wat = b'(module (global (export "g") v128 (v128.const i64x2 0 0)))'
+    with pytest.raises(HostError, match="export g passes v128 values"):
+        Module(wat)

@@ -222,7 +222,7 @@ def _kind(item_type: Any) -> str:
 
 def _refuse_v128_signatures(data: bytes, name: str) -> None:
     # wasmtime's C API aborts the whole process when asked for the type of a function
-    # with v128 in its signature, so such imports and exports are refused up front.
+    # or global involving v128, so such imports and exports are refused up front.
     # 0x7b is v128's type code; without that byte there is nothing to look at.
     if b"\x7b" not in data:
         return
@@ -230,20 +230,29 @@ def _refuse_v128_signatures(data: bytes, name: str) -> None:
 
     try:
         parsed = read_module(data)
-        offending = [
-            f"import {item.module}.{item.name}"
-            for item in parsed.imports
-            if item.kind == ExternKind.FUNC and "v128" in str(parsed.types[item.desc].comp)
-        ]
-        offending += [
-            f"export {item.name}"
-            for item in parsed.exports
-            if item.kind == ExternKind.FUNC and "v128" in str(parsed.function_type(item.index))
-        ]
+        offending = []
+        for item in parsed.imports:
+            if item.kind == ExternKind.FUNC:
+                described = str(parsed.types[item.desc].comp)
+            elif item.kind == ExternKind.GLOBAL:
+                described = str(item.desc)
+            else:
+                continue
+            if "v128" in described.lower():
+                offending.append(f"import {item.module}.{item.name}")
+        for export in parsed.exports:
+            if export.kind == ExternKind.FUNC:
+                described = str(parsed.function_type(export.index))
+            elif export.kind == ExternKind.GLOBAL:
+                described = str(parsed.global_type(export.index))
+            else:
+                continue
+            if "v128" in described.lower():
+                offending.append(f"export {export.name}")
     except (WasmDecodeError, ValueError, IndexError, AttributeError):
         return  # wasmtime's own validation reports a broken module
     if offending:
         raise HostError(
-            f"{name}: {', '.join(offending)} passes v128 values, which the host layer cannot call",
-            hint="keep v128 inside the module: use it in internal functions only",
+            f"{name}: {', '.join(offending)} passes v128 values, which the host layer cannot handle",
+            hint="keep v128 inside the module: use it in internal functions and globals only",
         )
