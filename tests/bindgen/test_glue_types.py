@@ -224,3 +224,18 @@ def test_module_level_functions_use_a_shared_instance(bind_crate: Any) -> None:
     assert mod.upper is mod.upper  # cached after first access
     with pytest.raises(AttributeError):
         mod.not_an_export  # noqa: B018
+
+
+def test_small_and_large_owned_results(t: Any) -> None:
+    # Small results come back through the module's return buffer, large ones are handed over
+    # and freed: both read the same, and neither leaks.
+    for n in (0, 1, 1024, 1025, 50_000):
+        assert t.echo_string("é" * n) == "é" * n
+    big = t.u64_range(1000)
+    assert len(big) == 1000 and big[0] == 2**64 - 1 and big[-1] == 2**64 - 1000
+    assert t.opt_str("ab" * 2000) == "ba" * 2000
+    size = t._rt.memory.size
+    for _ in range(200):
+        t.echo_string("y" * 20_000)
+        t.u64_range(5000)
+    assert t._rt.memory.size == size

@@ -353,11 +353,12 @@ def _lift(ty: Type, src: str, names: _Names, *, from_bits: bool) -> tuple[list[s
         return [], f"read_str({src})"
     if k == Kind.STRING:
         p, n, v = names("p"), names("n"), names("v")
+        # Bit 63 set: the bytes sit in the module's return buffer, nothing to free.
         return [
             f"{p} = {src} & {_M32}",
-            f"{n} = {src} >> 32",
+            f"{n} = {src} >> 32 & 0x7FFFFFFF",
             f"{v} = read({p}, {n}).decode()",
-            f"if {n}:",
+            f"if {n} and not {src} >> 63:",
             f"    free({p}, {n}, 1)",
         ], v
     if k in _BUFFERS:

@@ -38,6 +38,8 @@ __all__ = [
 #: bytes of wasm memory reserved per instance for buffers lent during a call.
 SCRATCH_SIZE = 64 * 1024
 _MASK32 = 0xFFFFFFFF
+# Bits 32..62 of a packed value hold the length; bit 63 marks bytes in the return buffer.
+_LEN_MASK = 0x7FFFFFFF
 
 _F32 = struct.Struct("<f")
 _U32 = struct.Struct("<I")
@@ -314,21 +316,12 @@ class Runtime:
             view = memoryview(view.tobytes())
         return view.cast("B") if view.ndim != 1 or view.format != "B" else view
 
-    def take_bytes(self, packed: int) -> bytes:
-        """Read and free a ``Vec<u8>`` Rust handed over."""
-        p = packed & _MASK32
-        n = packed >> 32
-        data = self.memory.read(p, n)  # type: ignore[union-attr]
-        if n:
-            self.free(p, n, 1)
-        return data
-
     def take_str(self, packed: int) -> str:
-        """Read and free a ``String`` Rust handed over."""
+        """Read a ``String`` Rust handed over, and free it unless it sits in the return buffer."""
         p = packed & _MASK32
-        n = packed >> 32
+        n = packed >> 32 & _LEN_MASK
         data = self.memory.read(p, n)  # type: ignore[union-attr]
-        if n:
+        if n and not packed >> 63:
             self.free(p, n, 1)
         return data.decode("utf-8")
 
@@ -341,9 +334,9 @@ class Runtime:
         code = ARRAY_CODES[kind]
         size = struct.calcsize(code)
         p = packed & _MASK32
-        n = (packed >> 32) * size
+        n = (packed >> 32 & _LEN_MASK) * size
         data = self.memory.read(p, n)  # type: ignore[union-attr]
-        if owned and n:
+        if owned and n and not packed >> 63:
             self.free(p, n, size)
         if code == "B":
             return data

@@ -305,9 +305,9 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         _s1 = give_str(s)
         _ret = _f_echo_string(_s1)
         _p2 = _ret & 0xFFFFFFFF
-        _n3 = _ret >> 32
+        _n3 = _ret >> 32 & 0x7FFFFFFF
         _v4 = read(_p2, _n3).decode()
-        if _n3:
+        if _n3 and not _ret >> 63:
             free(_p2, _n3, 1)
         return _v4
 
@@ -332,9 +332,9 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         _p5 = _ret & 0xFFFFFFFF
-        _n6 = _ret >> 32
+        _n6 = _ret >> 32 & 0x7FFFFFFF
         _v7 = read(_p5, _n6).decode()
-        if _n6:
+        if _n6 and not _ret >> 63:
             free(_p5, _n6, 1)
         return _v7
 
@@ -365,9 +365,9 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         _p6 = _ret & 0xFFFFFFFF
-        _n7 = _ret >> 32
+        _n7 = _ret >> 32 & 0x7FFFFFFF
         _v8 = read(_p6, _n7).decode()
-        if _n7:
+        if _n7 and not _ret >> 63:
             free(_p6, _n7, 1)
         return _v8
 
@@ -717,9 +717,9 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if _ret:
             _bits10 = read_u64(_ret)
             _p11 = _bits10 & 0xFFFFFFFF
-            _n12 = _bits10 >> 32
+            _n12 = _bits10 >> 32 & 0x7FFFFFFF
             _v13 = read(_p11, _n12).decode()
-            if _n12:
+            if _n12 and not _bits10 >> 63:
                 free(_p11, _n12, 1)
             _r9 = _v13
         else:
@@ -911,9 +911,9 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise result_error()
         _bits2 = read_u64(slot_result)
         _p3 = _bits2 & 0xFFFFFFFF
-        _n4 = _bits2 >> 32
+        _n4 = _bits2 >> 32 & 0x7FFFFFFF
         _v5 = read(_p3, _n4).decode()
-        if _n4:
+        if _n4 and not _bits2 >> 63:
             free(_p3, _n4, 1)
         return _v5
 
@@ -1070,9 +1070,9 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                 raise ClosedError("Account.owner(): Account object is closed")
             _ret = _f_Account_owner(_h)
             _p1 = _ret & 0xFFFFFFFF
-            _n2 = _ret >> 32
+            _n2 = _ret >> 32 & 0x7FFFFFFF
             _v3 = read(_p1, _n2).decode()
-            if _n2:
+            if _n2 and not _ret >> 63:
                 free(_p1, _n2, 1)
             return _v3
 
@@ -1165,9 +1165,9 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             """``Account.bank_name``"""
             _ret = _f_Account_bank_name()
             _p1 = _ret & 0xFFFFFFFF
-            _n2 = _ret >> 32
+            _n2 = _ret >> 32 & 0x7FFFFFFF
             _v3 = read(_p1, _n2).decode()
-            if _n2:
+            if _n2 and not _ret >> 63:
                 free(_p1, _n2, 1)
             return _v3
 

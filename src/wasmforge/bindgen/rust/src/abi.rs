@@ -1,7 +1,8 @@
 //! How Rust values cross the boundary as `i32`/`i64`/`f32`/`f64`.
 //!
 //! * integers up to 32 bits, `bool`, `char`, `usize`: one `i32`; 64-bit integers: `i64`.
-//! * strings, slices and vectors: one `i64` packing `ptr | len << 32` (len in elements).
+//! * strings, slices and vectors: one `i64` packing `ptr | len << 32` (len in elements);
+//!   an export's small owned result is copied to a return buffer and flagged with bit 63.
 //! * `Option<T>`: when `T` travels as `i32`/`f32`, an `i64` with bit 32 set for `Some`;
 //!   when `T` travels as `i64`/`f64`, an `i32` pointer to the 8-byte value, 0 for `None`.
 //! * `Result<T, E>`: an `i32` tag (0 ok, 1 err); the payload (T's value, or the
@@ -152,6 +153,43 @@ pub trait FromHost<'a>: WasmType + Sized {
 pub trait ToHost: WasmType {
     /// Lower the value; owned buffers are leaked and freed by the host.
     fn into_abi(self) -> Self::Abi;
+
+    /// Lower an export's result: small owned buffers are copied into the return buffer
+    /// (flagged [`LENT`]) so the host need not call back to free them.
+    #[inline]
+    fn into_abi_ret(self) -> Self::Abi
+    where
+        Self: Sized,
+    {
+        self.into_abi()
+    }
+}
+
+/// Bytes of the return buffer for small `String`/`Vec` results.
+pub const RET_BUF_SIZE: usize = 1024;
+
+/// Bit 63 of a packed result: the bytes sit in the return buffer, not to be freed.
+pub const LENT: u64 = 1 << 63;
+
+#[repr(C, align(8))]
+#[doc(hidden)]
+pub struct RetBuf(pub [u8; RET_BUF_SIZE]);
+
+/// The return buffer; read by the host right after the call returns, like the slots.
+#[doc(hidden)]
+pub static mut RET_BUF: RetBuf = RetBuf([0; RET_BUF_SIZE]);
+
+/// Copy `nbytes` at `ptr` into the return buffer; the packed, flagged value if they fit.
+#[inline]
+fn lend_back(ptr: *const u8, nbytes: usize, len: usize) -> Option<i64> {
+    if nbytes > RET_BUF_SIZE {
+        return None;
+    }
+    unsafe {
+        let buf = core::ptr::addr_of_mut!(RET_BUF) as *mut u8;
+        core::ptr::copy_nonoverlapping(ptr, buf, nbytes);
+        Some((pack(buf, len) as u64 | LENT) as i64)
+    }
 }
 
 macro_rules! int_type {
@@ -283,6 +321,13 @@ impl ToHost for String {
         let n = b.len();
         pack(Box::into_raw(b) as *const u8, n)
     }
+    #[inline]
+    fn into_abi_ret(self) -> i64 {
+        match lend_back(self.as_ptr(), self.len(), self.len()) {
+            Some(v) => v,
+            None => self.into_abi(),
+        }
+    }
 }
 
 impl<'b, T: Elem> WasmType for &'b [T] {
@@ -336,6 +381,14 @@ impl<T: Elem> ToHost for Vec<T> {
         let n = b.len();
         pack(Box::into_raw(b) as *const u8, n)
     }
+    #[inline]
+    fn into_abi_ret(self) -> i64 {
+        let nbytes = self.len() * core::mem::size_of::<T>();
+        match lend_back(self.as_ptr() as *const u8, nbytes, self.len()) {
+            Some(v) => v,
+            None => self.into_abi(),
+        }
+    }
 }
 
 impl<T: WasmType> WasmType for Option<T> {
@@ -355,6 +408,10 @@ impl<T: ToHost> ToHost for Option<T> {
     fn into_abi(self) -> Self::Abi {
         <T::Abi as Prim>::opt_out(self.map(T::into_abi))
     }
+    #[inline]
+    fn into_abi_ret(self) -> Self::Abi {
+        <T::Abi as Prim>::opt_out(self.map(T::into_abi_ret))
+    }
 }
 
 impl<T: WasmType, E> WasmType for Result<T, E> {
@@ -364,8 +421,8 @@ impl<T: ToHost, E: Display> ToHost for Result<T, E> {
     #[inline]
     fn into_abi(self) -> i32 {
         let (tag, bits) = match self {
-            Ok(v) => (0, v.into_abi().to_bits()),
-            Err(e) => (1, e.to_string().into_abi() as u64),
+            Ok(v) => (0, v.into_abi_ret().to_bits()),
+            Err(e) => (1, e.to_string().into_abi_ret() as u64),
         };
         unsafe { *core::ptr::addr_of_mut!(SLOTS[1]) = bits };
         tag

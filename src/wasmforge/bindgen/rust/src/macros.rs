@@ -194,7 +194,7 @@ macro_rules! __wf_item {
             ) -> <$ret as $crate::WasmType>::Abi {
                 let __wf_anchor = $crate::Anchor;
                 $( let $p = <$t as $crate::FromHost<'_>>::from_abi($p, &__wf_anchor); )*
-                <$ret as $crate::ToHost>::into_abi($name($($p),*))
+                <$ret as $crate::ToHost>::into_abi_ret($name($($p),*))
             }
             const __WF_PARTS: &[$crate::desc::Part] = &[
                 $crate::desc::Part::Header($crate::desc::KIND_FUNCTION),
@@ -256,7 +256,7 @@ macro_rules! __wf_item {
                 let __wf_anchor = $crate::Anchor;
                 $( let $this = <$tt as $crate::FromHost<'_>>::from_abi($this, &__wf_anchor); )?
                 $( let $p = <$t as $crate::FromHost<'_>>::from_abi($p, &__wf_anchor); )*
-                <$ret as $crate::ToHost>::into_abi($cls::$m($($this,)? $($p),*))
+                <$ret as $crate::ToHost>::into_abi_ret($cls::$m($($this,)? $($p),*))
             }
             const __WF_PARTS: &[$crate::desc::Part] = &[
                 $crate::desc::Part::Header($crate::desc::KIND_METHOD),
