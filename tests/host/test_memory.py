@@ -85,3 +85,26 @@ def test_host_grow_returns_previous_pages(calc):
 def test_pack_and_unpack(calc):
     calc.memory.pack("<iQ", 16, -5, 2**63)
     assert calc.memory.unpack("<iQ", 16) == (-5, 2**63)
+
+
+def test_reads_stay_right_across_growth_after_earlier_access(calc):
+    calc.memory.write(0, b"before")
+    calc.exports.grow(4)
+    calc.memory.write(5 * PAGE_SIZE - 5, b"after")
+    assert calc.memory.read(0, 6) + calc.memory.read(5 * PAGE_SIZE - 5, 5) == b"beforeafter"
+
+
+def test_read_into_array_of_words(calc):
+    import array
+
+    calc.memory.pack("<II", 64, 7, 9)
+    words = array.array("I", [0, 0])
+    calc.memory.read_into(64, words)
+    assert list(words) == [7, 9]
+
+
+def test_write_from_array_of_words(calc):
+    import array
+
+    calc.memory.write(64, array.array("I", [5, 6]))
+    assert calc.memory.unpack("<II", 64) == (5, 6)

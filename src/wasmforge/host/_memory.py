@@ -12,9 +12,6 @@ from wasmforge.host import _raw
 from wasmforge.host._config import PAGE_SIZE
 from wasmforge.host._errors import HostError, MemoryAccessError, MemoryLimitError
 
-_memmove = ctypes.memmove
-_string_at = ctypes.string_at
-_c_char_array = ctypes.c_char
 
 
 class Memory:
@@ -27,7 +24,7 @@ class Memory:
     :class:`MemoryAccessError` (an ``IndexError``).
     """
 
-    __slots__ = ("_store", "_memory", "_cctx", "_cmem", "_keep", "_owner", "name")
+    __slots__ = ("_store", "_memory", "_cctx", "_cmem", "_keep", "_owner", "_size", "_whole", "name")
 
     def __init__(
         self, store: wasmtime.Store, memory: wasmtime.Memory, name: str = "memory", owner: Any = None
@@ -39,8 +36,28 @@ class Memory:
         self._cctx = ctypes.c_void_p(_raw.context_address(store))
         self._cmem = ctypes.c_void_p(ctypes.addressof(memory._memory))
         self._keep = memory._memory
+        # A view of the whole memory as last seen; memory moves only when it grows, so the
+        # view stays right for as long as the size is unchanged.
+        self._size = -1
+        self._whole = memoryview(b"")
         #: the export or import name this memory was found under.
         self.name = name
+
+    def _current(self) -> memoryview:
+        # The whole memory, refreshed when its size changed since the last access.
+        owner = self._owner
+        if owner is not None and owner.closed:
+            self._check_open()
+        size = _raw.memory_data_size(self._cctx, self._cmem)
+        if size != self._size:
+            self._whole = _raw.memoryview_at(_raw.memory_data(self._cctx, self._cmem) or 0, size)
+            self._size = size
+        return self._whole
+
+    def _out_of_bounds(self, ptr: int, n: int) -> MemoryAccessError:
+        return MemoryAccessError(
+            f"memory access out of bounds: {n} bytes at {ptr:#x} in a memory of {self._size:#x} bytes"
+        )
 
     # -- geometry ---------------------------------------------------------------------------
     def _check_open(self) -> None:
@@ -50,8 +67,8 @@ class Memory:
     @property
     def size(self) -> int:
         """Current size in bytes."""
-        self._check_open()
-        return int(_raw.memory_data_size(self._cctx, self._cmem))
+        self._current()
+        return self._size
 
     def __len__(self) -> int:
         return self.size
@@ -85,41 +102,39 @@ class Memory:
             ) from None
 
     def _span(self, ptr: int, n: int) -> int:
-        if self._owner is not None and self._owner.closed:
-            self._check_open()
-        base = _raw.memory_data(self._cctx, self._cmem) or 0
-        size = _raw.memory_data_size(self._cctx, self._cmem)
-        if ptr < 0 or n < 0 or ptr + n > size:
-            raise MemoryAccessError(
-                f"memory access out of bounds: {n} bytes at {ptr:#x} in a memory of {size:#x} bytes"
-            )
-        return int(base) + ptr
+        # The host address of [ptr, ptr + n), bounds-checked.
+        self._current()
+        if ptr < 0 or n < 0 or ptr + n > self._size:
+            raise self._out_of_bounds(ptr, n)
+        return int(_raw.memory_data(self._cctx, self._cmem) or 0) + ptr
 
     # -- bytes ------------------------------------------------------------------------------
     def read(self, ptr: int, n: int) -> bytes:
         """A copy of ``n`` bytes at ``ptr``."""
-        return _string_at(self._span(ptr, n), n)
+        whole = self._current()
+        if ptr < 0 or n < 0 or ptr + n > self._size:
+            raise self._out_of_bounds(ptr, n)
+        return whole[ptr : ptr + n].tobytes()
 
     def read_into(self, ptr: int, buffer: Any) -> int:
         """Copy ``len(buffer)`` bytes at ``ptr`` into a writable buffer; returns the count."""
         target = memoryview(buffer).cast("B")
         n = target.nbytes
-        address = self._span(ptr, n)
-        if n:
-            _memmove((_c_char_array * n).from_buffer(target), address, n)
+        whole = self._current()
+        if ptr < 0 or ptr + n > self._size:
+            raise self._out_of_bounds(ptr, n)
+        target[:] = whole[ptr : ptr + n]
         return n
 
     def write(self, ptr: int, data: Any) -> int:
         """Copy ``data`` (bytes-like) to ``ptr``; returns the number of bytes written."""
-        if isinstance(data, bytes):
-            n = len(data)
-            _memmove(self._span(ptr, n), data, n)
-            return n
-        source = memoryview(data).cast("B")
-        n = source.nbytes
-        address = self._span(ptr, n)
-        if n:
-            _raw.memoryview_at(address, n)[:] = source
+        if type(data) is not bytes and type(data) is not bytearray:
+            data = memoryview(data).cast("B")
+        n = len(data)
+        whole = self._current()
+        if ptr < 0 or ptr + n > self._size:
+            raise self._out_of_bounds(ptr, n)
+        whole[ptr : ptr + n] = data
         return n
 
     def fill(self, ptr: int, n: int, byte: int = 0) -> None:

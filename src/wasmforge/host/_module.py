@@ -185,7 +185,7 @@ class Module:
         """Function index -> export name, for naming frames of modules without a name section."""
         if not self.bytes:
             return {}
-        from wasmforge.binary import ExternKind, WasmDecodeError, read_module  # type: ignore[attr-defined]
+        from wasmforge.binary import ExternKind, WasmDecodeError, read_module
 
         try:
             parsed = read_module(self.bytes)
@@ -226,7 +226,7 @@ def _refuse_v128_signatures(data: bytes, name: str) -> None:
     # 0x7b is v128's type code; without that byte there is nothing to look at.
     if b"\x7b" not in data:
         return
-    from wasmforge.binary import ExternKind, WasmDecodeError, read_module  # type: ignore[attr-defined]
+    from wasmforge.binary import ExternKind, WasmDecodeError, read_module
 
     try:
         parsed = read_module(data)
