@@ -114,7 +114,8 @@ def test_read_real_crate(build_crate: Any) -> None:
     (acct,) = desc.classes
     assert acct.doc == "A bank account."
     assert {m.name for m in acct.methods} == {
-        "new", "owner", "balance", "deposit", "withdraw", "transfer", "merged", "maybe_split", "bank_name"
+        "new", "owner", "balance", "deposit", "withdraw", "transfer", "merged", "maybe_split", "bank_name",
+        "close_out", "rename",
     }
     upper = next(f for f in desc.functions if f.name == "upper")
     assert (str(upper.params[0].type), str(upper.result)) == ("&str", "String")

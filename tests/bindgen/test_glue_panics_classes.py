@@ -127,3 +127,13 @@ def test_objects_outliving_their_instance_close_quietly(bind_crate: Any) -> None
     inst.close()
     acct.close()
     assert acct.closed
+
+
+def test_methods_taking_self_consume_the_object(t: Any, mod: Any) -> None:
+    acct = t.Account("ada", 7)
+    assert acct.close_out() == 7
+    assert acct.closed
+    with pytest.raises(mod.ClosedError):
+        acct.balance()
+    renamed = t.Account("a", 1).rename("b")
+    assert (renamed.owner(), renamed.balance()) == ("b", 1)

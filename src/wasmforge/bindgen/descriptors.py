@@ -177,6 +177,8 @@ class Receiver(enum.IntEnum):
     STATIC = 0
     REF = 1
     MUT = 2
+    #: ``self`` by value: the call consumes the object.
+    OWNED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,7 +375,7 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
         elif kind == _KIND_METHOD:
             cls, symbol, name, doc = cur.string(), cur.string(), cur.string(), _doc(cur.string())
             recv = cur.u8()
-            if recv > 2:
+            if recv > 3:
                 raise cur.fail(f"unknown receiver {recv}")
             params = cur.params()
             key = (kind, symbol)

@@ -421,6 +421,8 @@ def _rust_sig(name: str, params: tuple[Param, ...], result: Type, receiver: Rece
         parts.append("&self")
     elif receiver == Receiver.MUT:
         parts.append("&mut self")
+    elif receiver == Receiver.OWNED:
+        parts.append("self")
     parts += [f"{p.name}: {p.type}" for p in params]
     ret = "" if result.kind == Kind.UNIT else f" -> {result}"
     return f"fn {name}({', '.join(parts)}){ret}"
@@ -438,6 +440,7 @@ def _wrapper(
     handle: str | None = None,
     construct: bool = False,
     reentrant: bool = True,
+    consume: bool = False,
 ) -> list[str]:
     """The ``def`` of one wrapper: check + lower params, call, lift the result.
 
@@ -465,6 +468,9 @@ def _wrapper(
             f"    if not {handle}:",
             f'        raise ClosedError("{label}(): {label.split(".")[0]} object is closed")',
         ]
+        if consume:
+            # The Rust method takes `self`: the value moves into the call, whatever it returns.
+            lines.append("    self._h = 0")
     if lends and reentrant:
         # Imports may call back into the module during the call: lent buffers stay below
         # rt.sp until it returns, and nested calls lend above them.
@@ -574,17 +580,18 @@ def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
         if m is ctor:
             continue
         label = f"{cls.name}.{m.name}"
+        doc = m.doc + f"\n\nRust: ``{_rust_sig(m.name, m.params, m.result, m.receiver)}``"
         lines.append("")
         if m.receiver == Receiver.STATIC:
             lines.append("    @staticmethod")
             lines += _indent(
-                _wrapper(_py(m.name), sym[m.symbol], m.params, m.result, m.doc, label, reentrant=reentrant)
+                _wrapper(_py(m.name), sym[m.symbol], m.params, m.result, doc, label, reentrant=reentrant)
             )
         else:
             lines += _indent(
                 _wrapper(
-                    _py(m.name), sym[m.symbol], m.params, m.result, m.doc, label,
-                    first=["self"], handle="_h", reentrant=reentrant,
+                    _py(m.name), sym[m.symbol], m.params, m.result, doc, label,
+                    first=["self"], handle="_h", reentrant=reentrant, consume=m.receiver == Receiver.OWNED,
                 )
             )
     lines += [

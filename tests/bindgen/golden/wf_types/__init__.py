@@ -97,6 +97,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
     _f_Account_merged = rt.func('__wf_m_Account_merged', '(u32, u32) -> u32')
     _f_Account_maybe_split = rt.func('__wf_m_Account_maybe_split', '(u32, u64) -> u64')
     _f_Account_bank_name = rt.func('__wf_m_Account_bank_name', '() -> u64')
+    _f_Account_close_out = rt.func('__wf_m_Account_close_out', '(u32) -> u64')
+    _f_Account_rename = rt.func('__wf_m_Account_rename', '(u32, u64) -> u32')
 
     def _fn_echo_u8(x):
         """Returns its argument.
@@ -1064,7 +1066,10 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             return obj
 
         def owner(self):
-            """The owner's name."""
+            """The owner's name.
+
+            Rust: ``fn owner(&self) -> String``
+            """
             _h = self._h
             if not _h:
                 raise ClosedError("Account.owner(): Account object is closed")
@@ -1077,7 +1082,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             return _v3
 
         def balance(self):
-            """``Account.balance``"""
+            """Rust: ``fn balance(&self) -> u64``"""
             _h = self._h
             if not _h:
                 raise ClosedError("Account.balance(): Account object is closed")
@@ -1085,7 +1090,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             return _ret
 
         def deposit(self, amount):
-            """``Account.deposit``"""
+            """Rust: ``fn deposit(&mut self, amount: u64) -> u64``"""
             _h = self._h
             if not _h:
                 raise ClosedError("Account.deposit(): Account object is closed")
@@ -1097,7 +1102,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             return _ret
 
         def withdraw(self, amount):
-            """``Account.withdraw``"""
+            """Rust: ``fn withdraw(&mut self, amount: u64) -> Result<u64, _>``"""
             _h = self._h
             if not _h:
                 raise ClosedError("Account.withdraw(): Account object is closed")
@@ -1112,7 +1117,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             return _bits1
 
         def transfer(self, to, amount):
-            """``Account.transfer``"""
+            """Rust: ``fn transfer(&mut self, to: &mut Account, amount: u64)``"""
             _h = self._h
             if not _h:
                 raise ClosedError("Account.transfer(): Account object is closed")
@@ -1129,7 +1134,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
         @staticmethod
         def merged(a, b):
-            """``Account.merged``"""
+            """Rust: ``fn merged(a: &Account, b: &Account) -> Account``"""
             if not isinstance(a, Account):
                 raise TypeError(f"Account.merged() argument 'a' must be Account, not {type(a).__name__}")
             _h1 = a._h
@@ -1144,7 +1149,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             return Account._wrap(_ret)
 
         def maybe_split(self, parts):
-            """``Account.maybe_split``"""
+            """Rust: ``fn maybe_split(&self, parts: u64) -> Option<Account>``"""
             _h = self._h
             if not _h:
                 raise ClosedError("Account.maybe_split(): Account object is closed")
@@ -1162,7 +1167,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
         @staticmethod
         def bank_name():
-            """``Account.bank_name``"""
+            """Rust: ``fn bank_name() -> String``"""
             _ret = _f_Account_bank_name()
             _p1 = _ret & 0xFFFFFFFF
             _n2 = _ret >> 32 & 0x7FFFFFFF
@@ -1170,6 +1175,44 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             if _n2 and not _ret >> 63:
                 free(_p1, _n2, 1)
             return _v3
+
+        def close_out(self):
+            """Closes the account, returning what was in it (consumes the object).
+
+            Rust: ``fn close_out(self) -> u64``
+            """
+            _h = self._h
+            if not _h:
+                raise ClosedError("Account.close_out(): Account object is closed")
+            self._h = 0
+            _ret = _f_Account_close_out(_h)
+            return _ret
+
+        def rename(self, owner):
+            """Rust: ``fn rename(self, owner: &str) -> Account``"""
+            _h = self._h
+            if not _h:
+                raise ClosedError("Account.rename(): Account object is closed")
+            self._h = 0
+            _off = _base
+            try:
+                _d1 = str.encode(owner)
+                _n2 = len(_d1)
+                _p3 = _off
+                if _p3 + _n2 <= _end:
+                    write(_p3, _d1)
+                    _off = _p3 + _n2
+                else:
+                    _p3 = lend_big(_d1, _n2, 1)
+                _s4 = _p3 | _n2 << 32
+                _ret = _f_Account_rename(_h, _s4)
+            except BaseException:
+                if temps:
+                    release(_base, 0)
+                raise
+            if temps:
+                release(_base, 0)
+            return Account._wrap(_ret)
 
         def close(self):
             """Free the Rust value; later use raises ClosedError. Closing twice is harmless."""

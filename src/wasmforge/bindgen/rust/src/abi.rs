@@ -428,3 +428,50 @@ impl<T: ToHost, E: Display> ToHost for Result<T, E> {
         tag
     }
 }
+
+/// A class object moved out of its box: the receiver of methods taking `self`.
+pub struct Owned<T>(pub T);
+
+/// How a method shim hands its receiver to the method.
+pub trait Receiver {
+    /// What the method takes.
+    type Target;
+    /// Unwrap.
+    fn take(self) -> Self::Target;
+}
+
+impl<'a, T> Receiver for &'a T {
+    type Target = &'a T;
+    #[inline]
+    fn take(self) -> &'a T {
+        self
+    }
+}
+
+impl<'a, T> Receiver for &'a mut T {
+    type Target = &'a mut T;
+    #[inline]
+    fn take(self) -> &'a mut T {
+        self
+    }
+}
+
+impl<T> Receiver for Owned<T> {
+    type Target = T;
+    #[inline]
+    fn take(self) -> T {
+        self.0
+    }
+}
+
+impl<T> WasmType for Owned<T> {
+    type Abi = i32;
+}
+
+impl<'a, T> FromHost<'a> for Owned<T> {
+    /// Takes the object out of its box; the host forgets the handle.
+    #[inline]
+    unsafe fn from_abi(handle: i32, _: &'a Anchor) -> Self {
+        Owned(*Box::from_raw(handle as usize as *mut T))
+    }
+}

@@ -23,6 +23,7 @@ pub const KIND_IMPORT: u8 = 4;
 pub const RECV_STATIC: u8 = 0;
 pub const RECV_REF: u8 = 1;
 pub const RECV_MUT: u8 = 2;
+pub const RECV_OWNED: u8 = 3;
 
 pub const TAG_UNIT: u8 = 0x00;
 pub const TAG_BOOL: u8 = 0x01;

@@ -28,7 +28,7 @@ mod macros;
 #[doc(hidden)]
 pub mod rt;
 
-pub use abi::{Anchor, FromHost, Prim, ToHost, WasmType};
+pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, ToHost, WasmType};
 pub use desc::Describe;
 
 /// Re-exported for the macros, so user crates need no `extern crate alloc`.

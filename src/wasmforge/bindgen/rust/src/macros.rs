@@ -42,8 +42,9 @@ macro_rules! export {
 /// }
 /// ```
 ///
-/// `pub fn`s taking `&self` or `&mut self` become methods, the others static
-/// functions (a static `new` becomes the Python constructor). Private fns stay
+/// `pub fn`s taking `&self`, `&mut self` or `self` become methods (one taking `self`
+/// consumes the object: Python sees it closed afterwards), the others static functions
+/// (a static `new` becomes the Python constructor). Private fns stay
 /// Rust-only. Write the struct's name rather than `Self` inside types such as
 /// `Option<Counter>`; a bare `-> Self` is understood.
 #[macro_export]
@@ -237,6 +238,12 @@ macro_rules! __wf_item {
     (@method [$($d:literal),*] $cls:ident $m:ident (&mut self $(, $p:ident : $t:ty)* $(,)?) $ret:tt) => {
         $crate::__wf_item! { @method_emit [$($d),*] $cls $m RECV_MUT [__wf_this: &mut $cls] ($($p : $t),*) $ret }
     };
+    (@method [$($d:literal),*] $cls:ident $m:ident (self $(, $p:ident : $t:ty)* $(,)?) $ret:tt) => {
+        $crate::__wf_item! { @method_emit [$($d),*] $cls $m RECV_OWNED [__wf_this: $crate::Owned<$cls>] ($($p : $t),*) $ret }
+    };
+    (@method [$($d:literal),*] $cls:ident $m:ident (mut self $(, $p:ident : $t:ty)* $(,)?) $ret:tt) => {
+        $crate::__wf_item! { @method_emit [$($d),*] $cls $m RECV_OWNED [__wf_this: $crate::Owned<$cls>] ($($p : $t),*) $ret }
+    };
     (@method [$($d:literal),*] $cls:ident $m:ident (&self $(, $p:ident : $t:ty)* $(,)?) $ret:tt) => {
         $crate::__wf_item! { @method_emit [$($d),*] $cls $m RECV_REF [__wf_this: &$cls] ($($p : $t),*) $ret }
     };
@@ -256,7 +263,7 @@ macro_rules! __wf_item {
                 let __wf_anchor = $crate::Anchor;
                 $( let $this = <$tt as $crate::FromHost<'_>>::from_abi($this, &__wf_anchor); )?
                 $( let $p = <$t as $crate::FromHost<'_>>::from_abi($p, &__wf_anchor); )*
-                <$ret as $crate::ToHost>::into_abi_ret($cls::$m($($this,)? $($p),*))
+                <$ret as $crate::ToHost>::into_abi_ret($cls::$m($($crate::Receiver::take($this),)? $($p),*))
             }
             const __WF_PARTS: &[$crate::desc::Part] = &[
                 $crate::desc::Part::Header($crate::desc::KIND_METHOD),

@@ -95,6 +95,9 @@ class! {
             if parts == 0 { None } else { Some(Account { owner: self.owner.clone(), balance: self.balance / parts }) }
         }
         pub fn bank_name() -> String { "wasmforge bank".into() }
+        /// Closes the account, returning what was in it (consumes the object).
+        pub fn close_out(self) -> u64 { self.balance }
+        pub fn rename(mut self, owner: &str) -> Account { self.owner = owner.into(); self }
         fn audit(&self) -> bool { self.balance < u64::MAX }
     }
 }
