@@ -108,3 +108,12 @@ def test_help_ends_with_examples(run_cli, command):
     code, out, _ = run_cli(command, "--help")
     assert code == 0
     assert "examples:" in out and f"wasmforge {command} " in out.split("examples:")[1]
+
+
+def test_output_to_a_device_writes_to_it_and_leaves_it_a_device(run_cli, module_path):
+    import os
+    import stat
+
+    code, _, err = run_cli("wat", module_path, "-o", os.devnull)
+    assert (code, err) == (0, "")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

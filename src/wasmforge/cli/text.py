@@ -85,12 +85,18 @@ def register(subparsers: Any) -> None:
 
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file beside ``path`` that replaces it only when writing succeeded."""
+    """stdout, or a temporary file beside ``path`` that replaces it only when writing succeeded
+    (devices and pipes are written to directly)."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
         return
     target = os.path.abspath(path)
+    if os.path.exists(target) and not os.path.isfile(target):
+        # A device or pipe (/dev/null, /dev/stdout, a FIFO): write to it; never replace it.
+        with open(target, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        return
     directory = os.path.dirname(target)
     if not os.path.isdir(directory):
         from wasmforge.errors import UsageError

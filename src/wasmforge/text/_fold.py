@@ -8,10 +8,11 @@ it when their result counts add up to exactly what it pops; otherwise it stands 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from wasmforge.binary import OPCODES, ExternKind, FuncType
-from wasmforge.text._wat import BLOCK, CATEGORIES, DELEGATE, END, MIDDLE
+from wasmforge.text._wat import BLOCK, CALL, CATEGORIES, CONST_I, DELEGATE, END, GLOBAL, LOCAL, MIDDLE, PLAIN
 
 if TYPE_CHECKING:
     from wasmforge.text._wat import WatPrinter
@@ -135,7 +136,7 @@ def _effect(op: Any, imm: Any, frames: list[_Frame], types: _Types) -> tuple[int
 
 
 def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref: list[str],
-                  lines: list[str]) -> None:
+                  lines: list[str], flush: Callable[[list[str]], None] | None = None) -> None:
     """Append the folded body of a function to ``lines`` (its final ``end`` left implicit)."""
     types = _Types(printer)
     ft = types.of_function(func_index)
@@ -146,6 +147,10 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
     paint = printer._paint
     fixed = FIXED_EFFECT
     cats = CATEGORIES
+    popen = ["(" + k for k in kw]
+    colored = printer.sink.colored
+    gref, fref = printer.ref["global"], printer.ref["func"]
+    nl, ng, nf = len(lref), len(gref), len(fref)
     last = len(instrs) - 1
     for n, (_, op, imm) in enumerate(instrs):
         f = frames[-1]
@@ -208,38 +213,65 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
                 f.node[1].append(["(" + kw[op.index] + f" {imm}", None, 0])
                 frames[-1].body.append(f.node)
             continue
-        effect = fixed[op.index] or _effect(op, imm, frames, types)
-        pops, pushes = effect
+        i = op.index
+        pops, pushes = fixed[i] or _effect(op, imm, frames, types)
         children = _take(f.body, pops) if pops else None
-        f.body.append(["(" + kw[op.index] + printer.immediates(op, imm, f.depth, lref), children, pushes])
+        if c == PLAIN:
+            text = popen[i]
+        elif c == LOCAL:
+            text = f"{popen[i]} {lref[imm] if imm < nl else imm}"
+        elif c == CONST_I and not colored:
+            text = f"{popen[i]} {imm}"
+        elif c == GLOBAL:
+            text = f"{popen[i]} {gref[imm] if imm < ng else imm}"
+        elif c == CALL:
+            text = f"{popen[i]} {fref[imm] if imm < nf else imm}"
+        else:
+            text = popen[i] + printer.immediates(op, imm, f.depth, lref)
+        f.body.append([text, children, pushes])
     # Blocks left open (a malformed body) still print, closed where the function ends.
     while len(frames) > 1:
         f = frames.pop()
         if f.kind != "try":
             frames[-1].body.append(f.node)
-    _render(top, lines)
+    _render(top, lines, flush)
 
 
-def _render(nodes: list[Node], lines: list[str]) -> None:
+def _render(nodes: list[Node], lines: list[str], flush: Callable[[list[str]], None] | None = None) -> None:
     """Lines of a node tree, two spaces per level; closing parens join the last line (iteratively)."""
     append = lines.append
+    chunk = 2048 if flush is not None else 1 << 62
     stack: list[tuple[list[Node], int, int, bool]] = [(nodes, 0, 0, False)]
     while stack:
         lst, i, level, closes = stack[-1]
+        if len(lines) > chunk:
+            flush(lines)  # type: ignore[misc]
         if i < len(lst):
             stack[-1] = (lst, i + 1, level, closes)
-            node = lst[i]
-            indent = "    " + "  " * level
-            append(indent + node[0])
-            raw = node[2] < 0  # raw lines are not parenthesised
-            if node[1]:
-                stack.append((node[1], 0, level + 1, not raw))
-            elif not raw:
-                _close(lines, indent)
+            head, children, results = lst[i]
+            indent = _indent(level)
+            raw = results < 0  # raw lines are not parenthesised
+            if children:
+                append(indent + head)
+                stack.append((children, 0, level + 1, not raw))
+            elif raw:
+                append(indent + head)
+            elif ";;" in head:
+                append(indent + head)
+                append(indent + ")")
+            else:
+                append(indent + head + ")")
         else:
             stack.pop()
             if closes:
-                _close(lines, "    " + "  " * (level - 1))
+                _close(lines, _indent(level - 1))
+
+
+_INDENTS = ["    " + "  " * d for d in range(256)]
+
+
+def _indent(level: int) -> str:
+    return _INDENTS[level] if level < 256 else "    " + "  " * level
 
 
 def _close(lines: list[str], indent: str) -> None:

@@ -83,6 +83,7 @@ def _category(op: Opcode) -> int:
 
 
 CATEGORIES: list[int] = [_category(op) for op in OPCODES]
+_INDENTS = ["    " + "  " * d for d in range(64)]
 
 
 class WatPrinter:
@@ -519,26 +520,39 @@ class WatPrinter:
                 lines.append(f"    ({self.k('local')} " + " ".join(self.valtype(t) for t in local_types) + ")")
         return lines, lref
 
-    def function_lines(self, func_index: int) -> list[str]:
-        """All lines of a defined function, its closing paren included."""
+    def function_lines(self, func_index: int, flush: Callable[[list[str]], None] | None = None) -> list[str]:
+        """The lines of a defined function, its closing paren included.
+
+        With ``flush``, lines are handed over in chunks as they are made (``flush(lines)`` may
+        take all but the last line out of the list), so a huge function never sits whole in memory.
+        """
         lines, lref = self.function_header(func_index)
         body = self.m.code[func_index - self.m.num_imported(ExternKind.FUNC)]
         instrs = body.instructions()
         if self.options.fold:
             from wasmforge.text._fold import fold_function
 
-            fold_function(self, func_index, instrs, lref, lines)
+            fold_function(self, func_index, instrs, lref, lines, flush)
         else:
-            self._flat(instrs, lref, lines)
-        if len(lines) > 1 and ";;" in lines[-1]:
+            self._flat(instrs, lref, lines, flush)
+        del instrs
+        if ";;" in lines[-1]:
             lines.append("  )")
         else:
             lines[-1] += ")"
         return lines
 
-    def _flat(self, instrs: list[Any], lref: list[str], lines: list[str]) -> None:
+    def _flush(self, lines: list[str]) -> None:
+        """Write all but the last line (which a closing paren may still join)."""
+        self._emit(lines[:-1])
+        del lines[:-1]
+
+    def _flat(self, instrs: list[Any], lref: list[str], lines: list[str],
+              flush: Callable[[list[str]], None] | None = None) -> None:
         """The hot loop: one line per instruction (the final ``end`` is implied by the closing paren)."""
         append = lines.append
+        # Deeply nested code makes long lines: hand them over every so many lines.
+        chunk = 2048 if flush is not None else 1 << 62
         cat = CATEGORIES
         kw = self.kw
         gref = self.ref["global"]
@@ -546,13 +560,15 @@ class WatPrinter:
         nl, ng, nf = len(lref), len(gref), len(fref)
         paint = self._paint
         colored = self.sink.colored
-        indents = ["    " + "  " * d for d in range(64)]
+        indents = _INDENTS
         depth = 0
         cur = indents[0]
         last = len(instrs) - 1
         for n, (_, op, imm) in enumerate(instrs):
             i = op.index
             c = cat[i]
+            if len(lines) > chunk:
+                flush(lines)  # type: ignore[misc]
             if c == PLAIN:
                 append(cur + kw[i])
             elif c == LOCAL:
@@ -607,7 +623,7 @@ class WatPrinter:
         code = m.code
         for n in range(len(m.functions)):
             if n < len(code):
-                self._emit(self.function_lines(first + n))
+                self._emit(self.function_lines(first + n, self._flush))
         for section in (self.tables, self.memories, self.tags, self.globals, self.exports):
             self._emit(section())
         if m.start is not None:
@@ -633,5 +649,3 @@ def print_function(module: Module, func_index: int, sink: Sink, options: PrintOp
     lines = WatPrinter(module, sink, options).function_lines(func_index)
     sink.write("\n".join(line[2:] for line in lines) + "\n")
 
-
-_ = (Callable, MemoryType, NumType, TagType)  # re-exported types used in annotations elsewhere
