@@ -475,3 +475,25 @@ impl<'a, T> FromHost<'a> for Owned<T> {
         Owned(*Box::from_raw(handle as usize as *mut T))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_round_trip() {
+        let (p, n) = unpack(pack(0x1234 as *const u8, 7));
+        assert_eq!((p as usize, n), (0x1234, 7));
+    }
+
+    #[test]
+    fn option_of_narrow_values_is_tagged() {
+        assert_eq!(<i32 as Prim>::opt_out(None), 0);
+        assert_eq!(<i32 as Prim>::opt_out(Some(-1)), 0x1_ffff_ffff);
+        assert_eq!(unsafe { <i32 as Prim>::opt_in(0x1_ffff_ffff) }, Some(-1));
+        assert_eq!(unsafe { <i32 as Prim>::opt_in(0x0_ffff_ffff) }, None);
+    }
+
+    // Pointer-carrying encodings (wide options, the return buffer) assume wasm32's 32-bit
+    // pointers; the Python tests check them on real modules.
+}

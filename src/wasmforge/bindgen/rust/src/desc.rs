@@ -266,3 +266,34 @@ pub const fn assemble<const N: usize>(parts: &[Part]) -> [u8; N] {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_layout() {
+        const PARTS: &[Part] = &[
+            Part::Header(KIND_FUNCTION),
+            Part::Str("ab"),
+            Part::Doc(&[" x", " y"]),
+            Part::U8(1),
+            Part::Ty(wrap(TAG_OPTION, leaf(TAG_U64))),
+        ];
+        const N: usize = measure(PARTS);
+        const RECORD: [u8; N] = assemble(PARTS);
+        let body: &[u8] = &[2, 0, b'a', b'b', 5, 0, b' ', b'x', b'\n', b' ', b'y', 1, TAG_OPTION, TAG_U64];
+        assert_eq!(&RECORD[..8], &[b'w', b'f', VERSION, KIND_FUNCTION, body.len() as u8, 0, 0, 0]);
+        assert_eq!(&RECORD[8..], body);
+    }
+
+    #[test]
+    fn type_descriptors_nest() {
+        let t = <Option<Vec<f32>> as Describe>::TYPE;
+        assert_eq!(&t[..4], &[3, TAG_OPTION, TAG_VEC, TAG_F32]);
+        let t = <Result<&str, ()> as Describe>::TYPE;
+        assert_eq!(&t[..3], &[2, TAG_RESULT, TAG_STR]);
+        let c = named(TAG_CLASS, "Counter");
+        assert_eq!(&c[..10], &[9, TAG_CLASS, 7, b'C', b'o', b'u', b'n', b't', b'e', b'r']);
+    }
+}
