@@ -47,8 +47,21 @@ def _const(e: Any, module: Module) -> Any:
     return None if e is None else _expr(e.instructions, module)
 
 
-def items(module: Module, *, exports_as_set: bool = False) -> dict[str, Any]:
-    """The comparable content of a module's non-custom sections."""
+def _element(e: Any, m: Module, loose: bool) -> Any:
+    if loose and (e.flags < 4 or all(len(i.instructions) == 2 and i.instructions[0][1].name == "ref.func"
+                                     for i in e.items)):
+        # The encoding (table index written or not, functions as indices or as ref.func) aside.
+        return (e.mode, e.table, _const(e.offset_expr, m), e.type, e.function_indices)
+    return (e.flags, e.mode, e.table, _const(e.offset_expr, m), e.type,
+            [_const(i, m) for i in e.items] if e.flags & 4 else list(e.items))
+
+
+def items(module: Module, *, exports_as_set: bool = False, loose_elements: bool = False) -> dict[str, Any]:
+    """The comparable content of a module's non-custom sections.
+
+    ``loose_elements`` compares element segments by what they hold, not how they are encoded
+    (for assemblers that pick the compact encoding, like wabt's).
+    """
     m = module
     exports = [(e.name, e.kind, e.index) for e in m.exports]
     return {
@@ -62,11 +75,7 @@ def items(module: Module, *, exports_as_set: bool = False) -> dict[str, Any]:
         "globals": [(g.type, _const(g.init, m)) for g in m.globals],
         "exports": sorted(exports) if exports_as_set else exports,
         "start": m.start,
-        "elements": [
-            (e.flags, e.mode, e.table, _const(e.offset_expr, m), e.type,
-             [_const(i, m) for i in e.items] if e.flags & 4 else list(e.items))
-            for e in m.elements
-        ],
+        "elements": [_element(e, m, loose_elements) for e in m.elements],
         "code": [
             ([t for n, t in b.locals for _ in range(n)], _expr(b.instructions(), m)) for b in m.code
         ],

@@ -373,6 +373,13 @@ class WatPrinter:
                     index += 1
         return lines
 
+    def _tagtype(self, tt: TagType) -> str:
+        text = f"({self.k('type')} {self.typeref(tt.type_index)})"
+        types = self.m.types
+        if 0 <= tt.type_index < len(types) and isinstance(types[tt.type_index].comp, FuncType):
+            text += self.functype_text(types[tt.type_index].comp)
+        return text
+
     def _import_desc(self, kind: ExternKind, index: int, desc: Any) -> str:
         space = _EXTERN_SPACE[kind]
         head = f"({self.k(space)} {self.define(space, index)}"
@@ -384,7 +391,7 @@ class WatPrinter:
             return f"{head} {self.limits(desc.limits)})"
         if kind == ExternKind.GLOBAL:
             return f"{head} {self.globaltype(desc)})"
-        return f"{head} ({self.k('type')} {self.typeref(desc.type_index)}))"
+        return f"{head} {self._tagtype(desc)})"
 
     def imports(self) -> list[str]:
         lines = []
@@ -420,7 +427,7 @@ class WatPrinter:
         first = self.m.num_imported(ExternKind.TAG)
         return [
             f"  ({self.k('tag')} {self.define('tag', i)}{self._inline_exports('tag', i)} "
-            f"({self.k('type')} {self.typeref(tt.type_index)}))"
+            f"{self._tagtype(tt)})"
             for i, tt in enumerate(self.m.tags, first)
         ]
 

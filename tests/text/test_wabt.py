@@ -1,0 +1,128 @@
+"""Differential runs against wabt (skipped where wabt is not installed).
+
+* ``wasm2wat``: on the spec corpus, the flat text equals wasm2wat's, apart from choices made on
+  purpose or spelled two ways (a data segment's memory: ``(memory 1)``, wasm2wat ``1``): an element segment written with an explicit table index keeps ``(table 0)`` and one
+  written with expressions keeps them (wasm2wat drops both, so its text assembles to other
+  bytes), extended constant expressions (wasm2wat spreads them over lines), a block type given by index shows ``(type N)`` before its signature, and the smallest
+  f32 subnormal is written ``0x1p-149`` (wasm2wat: ``0x1.p-149``).
+* ``wat2wasm``: wabt's assembler turns wasmforge's text back into the same module (element
+  segments compared by content: wabt picks the compact encoding).
+* ``wasm-objdump -d``: the same offsets, bytes, indentation and mnemonics, line for line
+  (local numbering aside: wasm-objdump 1.0.32 counts locals from the wrong function's params).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, real_modules, rust_modules, spec_modules
+from tests.text.roundtrip import items, to_text
+from wasmforge.binary import WasmDecodeError, read_module
+from wasmforge.text import StringSink, disassemble
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"wabt's {name} is not installed")
+    return path
+
+
+def _wabt_ok() -> set[str]:
+    """Spec modules that wabt 1.0.32 accepts with --enable-all (from the corpus index)."""
+    index = CORPUS / "spec" / "INDEX.tsv"
+    if not index.exists():
+        return set()
+    rows = [line.split("\t") for line in index.read_text().splitlines()[1:]]
+    return {r[0] for r in rows if len(r) > 8 and r[8] == "ok"}
+
+
+WABT_OK = _wabt_ok()
+SPEC = [p for p in spec_modules() if f"{p.parent.name}/{p.name}" in WABT_OK]
+# Every fourth module keeps the run short; the set is fixed by the corpus order.
+SPEC_SAMPLE = SPEC[::4]
+
+
+def _decoded(path: Path):
+    try:
+        return read_module(path.read_bytes(), lazy=False)
+    except WasmDecodeError:
+        pytest.skip("the binary layer rejects this module")
+
+
+def _normalise_wasm2wat(text: str) -> str:
+    text = re.sub(r"0x1\.p", "0x1p", text)
+    return text
+
+
+def _normalise_ours(text: str) -> str:
+    text = re.sub(r"\(elem (\(;\d+;\)) \(table 0\) ", r"(elem \1 ", text)
+    text = re.sub(r" \(type \d+\)( \((param|result) [^;\n]*?)(  ;;)", r"\1\3", text)
+    text = re.sub(r"\(data (\(;\d+;\)) \(memory (\d+)\) ", r"(data \1 \2 ", text)
+    return text
+
+
+@pytest.mark.parametrize("path", SPEC_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_flat_text_matches_wasm2wat(path):
+    wasm2wat = _tool("wasm2wat")
+    module = _decoded(path)
+    if any(e.flags in (4, 5, 6, 7) for e in module.elements):
+        pytest.skip("wasm2wat rewrites expression element segments")
+    exprs = [s.offset_expr for s in [*module.elements, *module.data_segments]] + [g.init for g in module.globals]
+    if any(e is not None and len(e.instructions) > 2 for e in exprs):
+        pytest.skip("wasm2wat spreads extended constant expressions over lines")
+    theirs = subprocess.run([wasm2wat, str(path)], capture_output=True, text=True)
+    if theirs.returncode != 0:
+        theirs = subprocess.run([wasm2wat, "--enable-all", str(path)], capture_output=True, text=True)
+    if theirs.returncode != 0:
+        pytest.skip("wasm2wat rejects this module")
+    assert _normalise_ours(to_text(module)) == _normalise_wasm2wat(theirs.stdout)
+
+
+@pytest.mark.parametrize("fold", [False, True], ids=["flat", "folded"])
+@pytest.mark.parametrize("path", SPEC_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_wabt_assembles_the_text_to_the_same_module(path, fold, tmp_path):
+    wat2wasm = _tool("wat2wasm")
+    module = _decoded(path)
+    text = to_text(module, fold=fold)
+    if '$"' in text:
+        pytest.skip("wabt 1.0.32 predates quoted identifiers")
+    source = tmp_path / "m.wat"
+    source.write_text(text)
+    out = tmp_path / "m.wasm"
+    proc = subprocess.run([wat2wasm, "--enable-all", "--no-check", str(source), "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert items(read_module(out.read_bytes()), loose_elements=True) == items(module, loose_elements=True)
+
+
+_LINE = re.compile(r" ([0-9a-f]{6}): (.{26}) \| ( *)(\S*)")
+
+
+def _layout(text: str) -> list[tuple[str, ...] | str]:
+    out: list[tuple[str, ...] | str] = []
+    for line in text.splitlines():
+        m = _LINE.match(line)
+        if m:
+            out.append((m.group(1), m.group(2), m.group(3), m.group(4).split("[")[0]))
+        elif line.strip():
+            out.append(line)
+    return out
+
+
+OBJDUMP_MODULES = [p for p in real_modules() + rust_modules() if p.stat().st_size < 300_000]
+
+
+@pytest.mark.parametrize("path", OBJDUMP_MODULES, ids=lambda p: p.name)
+def test_disasm_layout_matches_wasm_objdump(path):
+    objdump = _tool("wasm-objdump")
+    sink = StringSink()
+    with read_module(path) as module:
+        disassemble(module, sink)
+    theirs = subprocess.run([objdump, "-d", str(path)], capture_output=True, text=True).stdout
+    assert _layout(sink.getvalue()) == _layout(theirs)
