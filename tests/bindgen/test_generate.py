@@ -57,3 +57,22 @@ def test_package_name_from_crate_name() -> None:
     assert python.package_name("my-crate") == "my_crate"
     assert python.package_name("class") == "class_"
     assert python.package_name("2d") == "_2d"
+
+
+def test_glue_for_another_runtime_api_refuses_to_import(files: dict[str, str], tmp_path: Path) -> None:
+    import importlib
+    import sys
+
+    from wasmforge.bindgen.runtime import RUNTIME_API
+
+    pkg = tmp_path / "old_glue"
+    pkg.mkdir()
+    text = files["__init__.py"].replace(f"_require_api({RUNTIME_API}, __name__)", "_require_api(0, __name__)")
+    (pkg / "__init__.py").write_text(text)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        with pytest.raises(ImportError, match="rebuild it with 'wasmforge build'"):
+            importlib.import_module("old_glue")
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("old_glue", None)

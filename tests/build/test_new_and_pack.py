@@ -86,7 +86,7 @@ def test_wheel_name_and_contents(packed: tuple[Any, Path]) -> None:
             ]
         )
         assert "Tag: py3-none-any" in zf.read("hello_crate-0.1.0.dist-info/WHEEL").decode()
-        assert "Requires-Dist: wasmforge" in zf.read("hello_crate-0.1.0.dist-info/METADATA").decode()
+        assert "Requires-Dist: wasmforge>=0.1.0,<0.2" in zf.read("hello_crate-0.1.0.dist-info/METADATA").decode()
         record = list(csv.reader(io.StringIO(zf.read("hello_crate-0.1.0.dist-info/RECORD").decode())))
         for path, digest, size in record:
             if path.endswith("RECORD"):

@@ -30,6 +30,7 @@ from wasmforge.bindgen.descriptors import (
     Receiver,
     Type,
 )
+from wasmforge.bindgen.runtime import RUNTIME_API
 from wasmforge.errors import WasmforgeError
 
 __all__ = ["HEADER", "GeneratedPackage", "GenerateError", "generate", "render", "package_name"]
@@ -655,6 +656,9 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "",
         "from wasmforge.bindgen.runtime import ClosedError, NeedsImports, Runtime as _Runtime, RustError, RustPanic",
         "from wasmforge.bindgen.runtime import f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64",
+        "from wasmforge.bindgen.runtime import require_api as _require_api",
+        "",
+        f"_require_api({RUNTIME_API}, __name__)",
         "",
         f"__all__ = {['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', *exported]!r}",
         "",

@@ -27,6 +27,7 @@ from typing import Any
 from wasmforge.errors import WasmforgeError
 
 __all__ = [
+    "RUNTIME_API",
     "ClosedError",
     "NeedsImports",
     "Runtime",
@@ -34,6 +35,9 @@ __all__ = [
     "RustPanic",
     "compiled",
 ]
+
+#: version of what generated glue may use here; glue made for another version refuses to load.
+RUNTIME_API = 1
 
 #: bytes of wasm memory reserved per instance for buffers lent during a call.
 SCRATCH_SIZE = 64 * 1024
@@ -92,6 +96,15 @@ class ClosedError(ValueError):
 
 class NeedsImports(WasmforgeError):
     """Module-level access to a package whose module needs Python functions: call ``load()``."""
+
+
+def require_api(version: int, package: str) -> None:
+    """Raise ImportError unless the glue of ``package`` was made for this runtime's API."""
+    if version != RUNTIME_API:
+        raise ImportError(
+            f"package {package} was generated for wasmforge runtime API {version}, but this wasmforge "
+            f"provides API {RUNTIME_API}; rebuild it with 'wasmforge build' (or install a matching wasmforge)"
+        )
 
 
 def f32_bits(value: float) -> int:

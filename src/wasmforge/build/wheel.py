@@ -67,6 +67,8 @@ def write_wheel(
         if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".tmp")):
             files.append((f"{pkg.name}/{path.relative_to(pkg).as_posix()}", path.read_bytes()))
     base = _wasmforge_version.split("+")[0]
+    # The glue checks the runtime API at import; within one minor release it stays the same.
+    major, minor = (base.split(".") + ["0"])[:2]
     metadata = "\n".join(
         [
             "Metadata-Version: 2.1",
@@ -74,7 +76,7 @@ def write_wheel(
             f"Version: {version}",
             f"Summary: {summary or f'Python bindings of the Rust crate {name} (WebAssembly)'}",
             f"Requires-Python: {requires_python}",
-            f"Requires-Dist: wasmforge>={base}",
+            f"Requires-Dist: wasmforge>={base},<{major}.{int(minor) + 1}",
             "",
             "",
         ]
