@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from wasmforge.binary import ExternKind, FuncType, Module, NumType
+from wasmforge.errors import UsageError
 from wasmforge.text._disasm import function_names, resolve_function
 from wasmforge.text._literals import f32_value, f64_value, quote_bytes
 from wasmforge.text._sink import Sink
-from wasmforge.errors import UsageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +34,10 @@ class DecompileOptions:
     data_preview: int = 64
 
 
-_TYPE_NAMES = {"i": "int", "l": "long", "f": "float", "d": "double", "v": "simd", "r": "ref", "*": "any"}
-_VAL_NAMES = {NumType.I32: "int", NumType.I64: "long", NumType.F32: "float", NumType.F64: "double",
+_TYPE_NAMES: dict[Any, str] = {"i": "int", "l": "long", "f": "float", "d": "double", "v": "simd", "r": "ref", "*": "any"}
+_VAL_NAMES: dict[Any, str] = {NumType.I32: "int", NumType.I64: "long", NumType.F32: "float", NumType.F64: "double",
               NumType.V128: "simd"}
-_LETTER_OF = {NumType.I32: "i", NumType.I64: "l", NumType.F32: "f", NumType.F64: "d", NumType.V128: "v"}
+_LETTER_OF: dict[Any, str] = {NumType.I32: "i", NumType.I64: "l", NumType.F32: "f", NumType.F64: "d", NumType.V128: "v"}
 
 # Precedence, higher binds tighter.
 ATOM, LOAD, UNARY, MUL, ADD, SHIFT, REL, EQ, AND, XOR, OR, COND, ASSIGN = 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 2, 1
@@ -195,7 +195,6 @@ class _FunctionView:
 
     # -- the pass ---------------------------------------------------------------------------------
     def run(self) -> list[str]:
-        dec = self.dec
         instrs = self.body.instructions()
         results = [_LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r" for t in self.ft.results]
         self.func_results = results
@@ -384,8 +383,7 @@ class _FunctionView:
             self.close_block("end")
             return
         if name in ("br", "br_if"):
-            cond = self.pop() if name == "br_if" else None
-            self.branch(imm, cond)
+            self.branch(imm, self.pop() if name == "br_if" else None)
             if name == "br":
                 self.mark_dead()
             return
@@ -602,14 +600,15 @@ def _intrinsic_name(mnemonic: str) -> str:
 class Decompiler:
     """The decompiled view of one module."""
 
-    def __init__(self, module: Module, options: DecompileOptions = DecompileOptions()) -> None:
+    def __init__(self, module: Module, options: DecompileOptions | None = None) -> None:
+        import io
+
         from wasmforge.text._config import PrintOptions
         from wasmforge.text._sink import PlainSink
         from wasmforge.text._wat import WatPrinter
-        import io
 
         self.m = module
-        self.options = options
+        self.options = options = options or DecompileOptions()
         self._printer = WatPrinter(module, PlainSink(io.StringIO()), PrintOptions(names=False))
         raw = function_names(module)
         self._fnames: dict[int, str] = {}
@@ -747,8 +746,9 @@ class Decompiler:
         return [f"{export}function {self.func_name(func_index)}{sig} {{  // func {func_index}"] + body + ["}"]
 
 
-def decompile(module: Module, sink: Sink, options: DecompileOptions = DecompileOptions()) -> None:
+def decompile(module: Module, sink: Sink, options: DecompileOptions | None = None) -> None:
     """Write the decompiled view of ``module`` (or of one function) to ``sink``, function by function."""
+    options = options or DecompileOptions()
     dec = Decompiler(module, options)
     first = module.num_imported(ExternKind.FUNC)
     if options.function is not None:

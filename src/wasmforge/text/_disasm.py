@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from wasmforge.binary import ExternKind, Module
+from wasmforge.errors import UsageError
 from wasmforge.text._config import PrintOptions
 from wasmforge.text._sink import Sink
 from wasmforge.text._wat import BLOCK, CATEGORIES, DELEGATE, END, MIDDLE, WatPrinter
-from wasmforge.errors import UsageError
 
 _BYTES_PER_LINE = 9
 _COLUMN = 26  # width of the bytes column, as wasm-objdump pads it
@@ -87,8 +87,9 @@ def resolve_function(module: Module, which: str | int) -> int:
                      hint="use a name from the name section or the exports, or a function index")
 
 
-def disassemble(module: Module, sink: Sink, options: DisasmOptions = DisasmOptions()) -> None:
+def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None) -> None:
     """Write the code section's disassembly to ``sink``, one function at a time."""
+    options = options or DisasmOptions()
     printer = _Printer(module, sink, PrintOptions(names=False))
     paint = sink.paint
     fnames = function_names(module)

@@ -188,7 +188,7 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
             if f.kind == "try":
                 frames[-1].body.append([kw[op.index], None, -1])
             else:
-                frames[-1].body.append(f.node)
+                frames[-1].body.append(f.node)  # type: ignore[arg-type]
             continue
         if c == MIDDLE:
             if f.node is None:
@@ -211,11 +211,11 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
                 frames[-1].body.append([kw[op.index] + f" {imm}", None, -1])
             else:
                 f.node[1].append(["(" + kw[op.index] + f" {imm}", None, 0])
-                frames[-1].body.append(f.node)
+                frames[-1].body.append(f.node)  # type: ignore[arg-type]
             continue
         i = op.index
         pops, pushes = fixed[i] or _effect(op, imm, frames, types)
-        children = _take(f.body, pops) if pops else None
+        operands = _take(f.body, pops) if pops else None
         if c == PLAIN:
             text = popen[i]
         elif c == LOCAL:
@@ -228,11 +228,11 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
             text = f"{popen[i]} {fref[imm] if imm < nf else imm}"
         else:
             text = popen[i] + printer.immediates(op, imm, f.depth, lref)
-        f.body.append([text, children, pushes])
+        f.body.append([text, operands, pushes])
     # Blocks left open (a malformed body) still print, closed where the function ends.
     while len(frames) > 1:
         f = frames.pop()
-        if f.kind != "try":
+        if f.kind != "try" and f.node is not None:
             frames[-1].body.append(f.node)
     _render(top, lines, flush)
 

@@ -23,7 +23,6 @@ class Sink:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.write = stream.write  # type: ignore[method-assign]
 
     def write(self, text: str) -> None:
         """Write text as it is."""

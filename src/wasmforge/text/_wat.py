@@ -20,9 +20,7 @@ from wasmforge.binary import (
     GlobalType,
     HeapType,
     Limits,
-    MemoryType,
     Module,
-    NumType,
     Opcode,
     PackedType,
     RefType,
@@ -89,7 +87,8 @@ _INDENTS = ["    " + "  " * d for d in range(64)]
 class WatPrinter:
     """Prints one module to a sink. Build once per module; ``module()`` or ``function(i)``."""
 
-    def __init__(self, module: Module, sink: Sink, options: PrintOptions = PrintOptions()) -> None:
+    def __init__(self, module: Module, sink: Sink, options: PrintOptions | None = None) -> None:
+        options = options or PrintOptions()
         self.m = module
         self.sink = sink
         self.options = options
@@ -207,8 +206,9 @@ class WatPrinter:
             # The index keeps the exact type; the signature beside it is for the reader.
             text = f" ({self.k('type')} {self.typeref(bt)})"
             types = self.m.types
-            if 0 <= bt < len(types) and isinstance(types[bt].comp, FuncType):
-                text += self.functype_text(types[bt].comp)
+            comp = types[bt].comp if 0 <= bt < len(types) else None
+            if isinstance(comp, FuncType):
+                text += self.functype_text(comp)
             return text
         return f" ({self.k('result')} {self.valtype(bt)})"
 
@@ -296,9 +296,9 @@ class WatPrinter:
                 return (self.label(depth, lab) + " " + self._reftype_text(bool(flags & 1), h1) + " "
                         + self._reftype_text(bool(flags & 2), h2))
             raise ValueError(f"no text form for immediate kind {kind!r}")
-        a, b = imm if imms != ("memarg", "lane") else (None, None)
         if imms == ("memarg", "lane"):
             return self.memarg(op, imm[0]) + " " + self.lit(str(imm[1]))
+        a, b = imm[0], imm[1]
         if imms == ("type", "table"):  # call_indirect: table first in text, omitted when 0
             table = " " + self._space_ref("table", b) if b else ""
             return f"{table} ({self.k('type')} {self.typeref(a)})"
@@ -376,8 +376,9 @@ class WatPrinter:
     def _tagtype(self, tt: TagType) -> str:
         text = f"({self.k('type')} {self.typeref(tt.type_index)})"
         types = self.m.types
-        if 0 <= tt.type_index < len(types) and isinstance(types[tt.type_index].comp, FuncType):
-            text += self.functype_text(types[tt.type_index].comp)
+        comp = types[tt.type_index].comp if 0 <= tt.type_index < len(types) else None
+        if isinstance(comp, FuncType):
+            text += self.functype_text(comp)
         return text
 
     def _import_desc(self, kind: ExternKind, index: int, desc: Any) -> str:
@@ -640,12 +641,12 @@ class WatPrinter:
         self._close()
 
 
-def print_module(module: Module, sink: Sink, options: PrintOptions = PrintOptions()) -> None:
+def print_module(module: Module, sink: Sink, options: PrintOptions | None = None) -> None:
     """Write ``module`` in the text format to ``sink``, function by function."""
     WatPrinter(module, sink, options).module()
 
 
-def print_function(module: Module, func_index: int, sink: Sink, options: PrintOptions = PrintOptions()) -> None:
+def print_function(module: Module, func_index: int, sink: Sink, options: PrintOptions | None = None) -> None:
     """Write one defined function (``func_index`` in the function index space) as a ``(func ...)`` field."""
     first = module.num_imported(ExternKind.FUNC)
     if not first <= func_index < first + len(module.code):

@@ -1,0 +1,78 @@
+"""The printer's API: sinks and styles, options, names, single functions."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+import wasmtime
+
+from wasmforge.binary import read_module
+from wasmforge.errors import UsageError
+from wasmforge.text import AnsiSink, PlainSink, PrintOptions, StringSink, print_function, print_module
+
+WAT = """
+(module
+  (import "env" "f" (func $f (param i32)))
+  (func $same (export "a") (param $n i32) (result i32) local.get $n)
+  (func $same2 (export "b") (param i32) (result i32) local.get 0 call $same)
+  (global $g (mut i32) (i32.const 1)))
+"""
+
+
+@pytest.fixture
+def module():
+    return read_module(bytes(wasmtime.wat2wasm(WAT)))
+
+
+def _text(module, sink_type=PlainSink, **options) -> str:
+    stream = io.StringIO()
+    print_module(module, sink_type(stream), PrintOptions(**options))
+    return stream.getvalue()
+
+
+def test_ansi_sink_adds_only_escapes(module):
+    painted = _text(module, AnsiSink)
+    assert "\x1b[" in painted
+    assert re.sub(r"\x1b\[[0-9;]*m", "", painted) == _text(module)
+
+
+def test_styles_mark_keywords_names_and_literals(module):
+    painted = _text(module, AnsiSink)
+    codes = AnsiSink.CODES
+    assert f"{codes['keyword']}local.get" in painted
+    assert f"{codes['name']}$n" in painted
+    assert f"{codes['literal']}1" in painted
+
+
+def test_repeated_names_are_made_unique(module):
+    names = module.names
+    object.__setattr__(names, "functions", {0: "f", 1: "dup", 2: "dup"})
+    text = _text(module)
+    assert "(func $dup (type" in text and "(func $dup.1 (type" in text and "call $dup)" in text
+    assert wasmtime.wat2wasm(text)
+
+
+def test_generated_names_follow_imports_and_exports():
+    bare = read_module(bytes(wasmtime.wat2wasm(WAT)).replace(b"name", b"nope"))
+    text = _text(bare, generate_names=True)
+    assert "(func $env.f (type" in text
+    assert "(func $a (type" in text and "(param $p0 i32)" in text and "(global $g0 (mut i32)" in text
+
+
+def test_print_function_writes_one_function(module):
+    sink = StringSink()
+    print_function(module, 2, sink)
+    text = sink.getvalue()
+    assert text.startswith("(func $same2 (type") and text.count("(func") == 1
+    assert "call $same" in text
+
+
+def test_print_function_rejects_an_imported_function(module):
+    with pytest.raises(UsageError, match="not a defined function"):
+        print_function(module, 0, StringSink())
+
+
+def test_folded_text_nests_operands(module):
+    assert "(call $same\n      (local.get 0)))" in _text(module, fold=True)
