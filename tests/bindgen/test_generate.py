@@ -76,3 +76,17 @@ def test_glue_for_another_runtime_api_refuses_to_import(files: dict[str, str], t
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("old_glue", None)
+
+
+def test_reserved_names_are_refused_or_renamed() -> None:
+    from wasmforge.bindgen.descriptors import ClassDescriptor, Descriptors, Function, Kind, Method, Receiver, Type
+
+    unit = Type(Kind.UNIT)
+    clash = Descriptors(version=1, functions=(Function("__wf_fn_close", "close", "", (), unit),), has_runtime=True)
+    with pytest.raises(python.GenerateError, match="'close' clashes"):
+        python.render(clash, "pkg")
+    method = Method("Door", "__wf_m_Door_close", "close", "", Receiver.MUT, (), unit)
+    cls = ClassDescriptor("Door", "", "__wf_drop_Door", (method,))
+    files = python.render(Descriptors(version=1, classes=(cls,), has_runtime=True), "pkg")
+    assert "def close_(self):" in files["__init__.py"]
+    assert "def close_(self) -> None" in files["__init__.pyi"]

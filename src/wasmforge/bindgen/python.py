@@ -76,6 +76,16 @@ def package_name(crate: str) -> str:
     return name + "_" if keyword.iskeyword(name) else name
 
 
+#: names every generated class defines itself; Rust methods so named get a trailing underscore.
+_CLASS_RESERVED = frozenset({"close", "closed", "_wrap", "_h"})
+
+
+def _method_name(name: str) -> str:
+    """The Python name of a Rust method."""
+    py = _py(name)
+    return py + "_" if py in _CLASS_RESERVED else py
+
+
 def _py(name: str) -> str:
     """A Rust identifier as a Python identifier (keywords get a trailing underscore)."""
     name = name.removeprefix("r#")
@@ -586,12 +596,12 @@ def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
         if m.receiver == Receiver.STATIC:
             lines.append("    @staticmethod")
             lines += _indent(
-                _wrapper(_py(m.name), sym[m.symbol], m.params, m.result, doc, label, reentrant=reentrant)
+                _wrapper(_method_name(m.name), sym[m.symbol], m.params, m.result, doc, label, reentrant=reentrant)
             )
         else:
             lines += _indent(
                 _wrapper(
-                    _py(m.name), sym[m.symbol], m.params, m.result, doc, label,
+                    _method_name(m.name), sym[m.symbol], m.params, m.result, doc, label,
                     first=["self"], handle="_h", reentrant=reentrant, consume=m.receiver == Receiver.OWNED,
                 )
             )
@@ -871,9 +881,9 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
             if m.name == "new" and m.receiver == Receiver.STATIC and m.result.name == cls.name:
                 out += _indent(_stub_def("__init__", m.params, Type(Kind.UNIT), m.doc, first="self"))
             elif m.receiver == Receiver.STATIC:
-                out += ["    @staticmethod", *_indent(_stub_def(_py(m.name), m.params, m.result, m.doc))]
+                out += ["    @staticmethod", *_indent(_stub_def(_method_name(m.name), m.params, m.result, m.doc))]
             else:
-                out += _indent(_stub_def(_py(m.name), m.params, m.result, m.doc, first="self"))
+                out += _indent(_stub_def(_method_name(m.name), m.params, m.result, m.doc, first="self"))
         out += [
             "    def close(self) -> None: ...",
             "    @property",
@@ -940,7 +950,10 @@ def _check(desc: Descriptors, package: str) -> None:
                 raise GenerateError(f"import {imp.name}: parameter type {p.type} is not supported")
     seen: set[str] = set()
     for name in _exported_names(desc):
-        if name in seen or name in ("load", "Instance", "RustError", "RustPanic", "ClosedError", "NeedsImports"):
+        if name in seen or name in (
+            "load", "Instance", "RustError", "RustPanic", "ClosedError", "NeedsImports", "close", "poisoned",
+            "WASM_PATH", "IMPORTS", "FOREIGN_IMPORTS",
+        ):
             raise GenerateError(f"{package}: exported name {name!r} clashes with another name of the package")
         seen.add(name)
 
