@@ -90,8 +90,7 @@ def inspect_crate(path: str | os.PathLike[str], toolchain: Toolchain) -> CrateIn
             hint="point 'wasmforge build' at a crate folder, or create one with 'wasmforge new NAME'",
         )
     proc = subprocess.run(
-        [str(toolchain.cargo), "metadata", "--no-deps", "--format-version", "1", "--offline",
-         "--manifest-path", str(manifest)],
+        [str(toolchain.cargo), "metadata", "--no-deps", "--format-version", "1", "--manifest-path", str(manifest)],
         env=_cargo_env(toolchain),
         capture_output=True,
         text=True,
@@ -166,7 +165,8 @@ def compile(
     """Run ``cargo build --lib --target wasm32-unknown-unknown`` for ``profile``; the raw module's path.
 
     cargo's progress and diagnostics go to ``stderr`` (default: ours) as they come, unless
-    ``quiet`` (then they are kept and shown only on failure). The ``profiling`` profile
+    ``quiet`` (then they are kept and shown only on failure). Network use is cargo's own
+    business (``CARGO_NET_OFFLINE=true`` keeps it offline). The ``profiling`` profile
     inherits ``release`` and keeps debug info off (names stay, the build keeps the name section).
     """
     if profile not in PROFILES:
@@ -182,8 +182,6 @@ def compile(
         extra["CARGO_PROFILE_PROFILING_INHERITS"] = "release"
     if crate.needs_bootstrap:
         extra["RUSTC_BOOTSTRAP"] = "1"
-    if os.environ.get("WASMFORGE_OFFLINE", "1") != "0":
-        args.append("--offline")
     # Run in the crate folder so its own .cargo/config.toml applies, as with plain cargo.
     env = _cargo_env(toolchain, extra)
     sink = stderr if stderr is not None else sys.stderr
