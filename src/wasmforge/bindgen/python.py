@@ -845,7 +845,9 @@ def _stub_def(
 def _import_callable(imp: Import) -> str:
     # Rust hands its values to the Python function the way it returns them from exports.
     params = ", ".join(_pytype(p.type, param=False) for p in imp.params)
-    return f"Callable[[{params}], {_pytype(imp.result, param=True)}]"
+    # What a function for a `()` import returns is ignored, so any callable will do.
+    result = "object" if imp.result.kind == Kind.UNIT else _pytype(imp.result, param=True)
+    return f"Callable[[{params}], {result}]"
 
 
 def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
