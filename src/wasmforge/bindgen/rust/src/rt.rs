@@ -28,6 +28,7 @@ pub unsafe extern "C" fn __wasmforge_free(ptr: *mut u8, size: usize, align: usiz
 
 /// Address of the two 8-byte return slots (see `abi`).
 #[no_mangle]
+#[allow(unused_unsafe)] // taking the address of a static mut is safe on newer compilers
 pub extern "C" fn __wasmforge_slots() -> *mut u64 {
     unsafe { core::ptr::addr_of_mut!(crate::abi::SLOTS) as *mut u64 }
 }
@@ -36,7 +37,27 @@ pub extern "C" fn __wasmforge_slots() -> *mut u64 {
 #[no_mangle]
 pub extern "C" fn __wasmforge_init() {
     #[cfg(feature = "std")]
-    std::panic::set_hook(alloc::boxed::Box::new(|info| report_panic(info)));
+    std::panic::set_hook(alloc::boxed::Box::new(|info| std_hook(info)));
+}
+
+/// The `std` panic hook. `std::panic::PanicInfo` is the hook's argument type on every
+/// compiler (an alias of `PanicHookInfo` since Rust 1.81), unlike `core::panic::PanicInfo`.
+#[cfg(feature = "std")]
+#[allow(deprecated)]
+fn std_hook(info: &std::panic::PanicInfo<'_>) {
+    let mut w = Fixed { buf: [0; 512], len: 0 };
+    let payload = info.payload();
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        let _ = w.write_str(s);
+    } else if let Some(s) = payload.downcast_ref::<alloc::string::String>() {
+        let _ = w.write_str(s);
+    } else {
+        let _ = write!(w, "{}", info);
+    }
+    match info.location() {
+        Some(l) => report(&w, l.file(), l.line(), l.column()),
+        None => report(&w, "", 0, 0),
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -67,29 +88,7 @@ impl Write for Fixed {
     }
 }
 
-/// Report a panic to the host: message and location. Used by the `std` hook and by
-/// [`panic_handler!`](crate::panic_handler).
-pub fn report_panic(info: &PanicInfo<'_>) {
-    let mut w = Fixed { buf: [0; 512], len: 0 };
-    let (file, line, col) = match info.location() {
-        Some(l) => (l.file(), l.line(), l.column()),
-        None => ("", 0, 0),
-    };
-    #[cfg(feature = "std")]
-    let direct = if let Some(s) = info.payload().downcast_ref::<&str>() {
-        w.write_str(s).is_ok()
-    } else if let Some(s) = info.payload().downcast_ref::<alloc::string::String>() {
-        w.write_str(s).is_ok()
-    } else {
-        false
-    };
-    #[cfg(not(feature = "std"))]
-    let direct = false;
-    if !direct {
-        // `PanicInfo::message` is unstable on older compilers: format the whole
-        // info and let the host cut the "panicked at" framing.
-        let _ = write!(w, "{}", info);
-    }
+fn report(w: &Fixed, file: &str, line: u32, col: u32) {
     #[cfg(target_arch = "wasm32")]
     unsafe {
         host_panic(w.buf.as_ptr(), w.len, file.as_ptr(), file.len(), line, col)
@@ -97,6 +96,17 @@ pub fn report_panic(info: &PanicInfo<'_>) {
     // Off wasm (e.g. `cargo test` of the crate) there is no host to tell.
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (w.len, file, line, col);
+}
+
+/// Report a panic to the host from a `#[panic_handler]`: the whole formatted `PanicInfo`
+/// (its message accessor is unstable on older compilers), which the host trims to the message.
+pub fn report_panic(info: &PanicInfo<'_>) {
+    let mut w = Fixed { buf: [0; 512], len: 0 };
+    let _ = write!(w, "{}", info);
+    match info.location() {
+        Some(l) => report(&w, l.file(), l.line(), l.column()),
+        None => report(&w, "", 0, 0),
+    }
 }
 
 /// Panic handler body for `no_std` crates: report, then trap.
