@@ -15,6 +15,7 @@ byte ``a + 8`` (the offset in units of the access size), ``(a + 3)[0]:int`` wher
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,6 +148,8 @@ class _FunctionView:
             self.local_names.append(name)
         self.declared = set(range(len(self.ft.params)))
         self.lines: list[str] = []
+        #: where finished lines go as they pile up (None: keep them all in ``lines``).
+        self.out: Callable[[str], Any] | None = None
         self.stack: list[Expr] = []
         self.frames: list[_Frame] = []
         self.temps = 0
@@ -155,6 +158,10 @@ class _FunctionView:
     # -- output ----------------------------------------------------------------------------------
     def emit(self, text: str) -> None:
         self.lines.append("  " * (len(self.frames) + 1) + text)
+        if self.out is not None and len(self.lines) >= 2048:
+            # Deeply nested code makes long lines: a huge function is written out in chunks.
+            self.out("\n".join(self.lines) + "\n")
+            self.lines.clear()
 
     def temp(self, type: str) -> str:
         name = f"t{self.temps}"
@@ -740,10 +747,20 @@ class Decompiler:
     def function_lines(self, func_index: int) -> list[str]:
         """The lines of one defined function, signature to closing brace."""
         view = _FunctionView(self, func_index)
+        return [self._function_head(func_index, view)] + view.run() + ["}"]
+
+    def write_function(self, func_index: int, write: Callable[[str], Any]) -> None:
+        """Write one defined function, in chunks as its lines are made."""
+        view = _FunctionView(self, func_index)
+        write(self._function_head(func_index, view) + "\n")
+        view.out = write
         body = view.run()
+        write("\n".join(body + ["}"]) + "\n")
+
+    def _function_head(self, func_index: int, view: _FunctionView) -> str:
         export = "export " if (ExternKind.FUNC, func_index) in self._exports else ""
         sig = self._signature(func_index, view.local_names)
-        return [f"{export}function {self.func_name(func_index)}{sig} {{  // func {func_index}"] + body + ["}"]
+        return f"{export}function {self.func_name(func_index)}{sig} {{  // func {func_index}"
 
 
 def decompile(module: Module, sink: Sink, options: DecompileOptions | None = None) -> None:
@@ -755,10 +772,11 @@ def decompile(module: Module, sink: Sink, options: DecompileOptions | None = Non
         index = resolve_function(module, options.function)
         if index < first:
             raise UsageError(f"function {index} is imported: it has no code")
-        sink.write("\n".join(dec.function_lines(index)) + "\n")
+        dec.write_function(index, sink.write)
         return
     head = dec.header_lines()
     if head:
         sink.write("\n".join(head) + "\n\n")
     for n in range(len(module.code)):
-        sink.write("\n".join(dec.function_lines(first + n)) + "\n\n")
+        dec.write_function(first + n, sink.write)
+        sink.write("\n")

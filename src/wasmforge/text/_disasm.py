@@ -136,6 +136,9 @@ def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None
             _emit(lines, buf, off, end, indent + text, paint)
             if c == BLOCK:
                 depth += 1
+            if len(lines) >= 2048:  # a huge function goes out in chunks
+                sink.write("\n".join(lines) + "\n")
+                lines.clear()
         sink.write("\n".join(lines) + "\n")
 
 
