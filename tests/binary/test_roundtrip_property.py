@@ -5,8 +5,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wasmforge.binary import (
-    OPCODES, AbsHeap, Export, ExternKind, FuncType, Global, GlobalType, HeapType, Import, Limits,
-    MemoryType, NumType, RefType, SectionId, build_module, read_module, reencode,
+    OPCODES,
+    AbsHeap,
+    Export,
+    ExternKind,
+    FuncType,
+    Global,
+    GlobalType,
+    HeapType,
+    Import,
+    Limits,
+    MemoryType,
+    NumType,
+    RefType,
+    SectionId,
+    build_module,
+    read_module,
+    reencode,
 )
 from wasmforge.binary.encoder import encode_body
 from wasmforge.binary.module import ConstExpr

@@ -4,8 +4,18 @@ the spec corpus lacks most of them — decode into the expected types and round-
 import wasmtime
 
 from wasmforge.binary import (
-    AbsHeap, ArrayType, ExternKind, FuncType, HeapType, NumType, PackedType, RefType, StructType,
-    encode_instructions, encode_items, read_module,
+    AbsHeap,
+    ArrayType,
+    ExternKind,
+    FuncType,
+    HeapType,
+    NumType,
+    PackedType,
+    RefType,
+    StructType,
+    encode_instructions,
+    encode_items,
+    read_module,
 )
 from wasmforge.binary.encoder import ITEM_ATTRIBUTES
 

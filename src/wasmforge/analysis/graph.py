@@ -187,7 +187,6 @@ class ItemGraph:
         file order)."""
         idom = self.immediate_dominators
         children: list[list[int]] = [[] for _ in range(len(self.edges))]
-        root = self.meta_root
         for node in range(len(self.names)):  # in id order, so ties stay in file order
             d = idom[node]
             if d != -1:

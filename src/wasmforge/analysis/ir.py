@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import Iterable
 from itertools import compress
 from operator import attrgetter, itemgetter
-from collections.abc import Iterable
 from typing import Any
 
 from wasmforge.analysis.demangle import display_name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from wasmforge.analysis.graph import ItemGraph
 
@@ -49,10 +50,10 @@ def paths(graph: ItemGraph, items: list[str] | None = None, *, regex: bool = Fal
 
 
 def _tree(graph: ItemGraph, start: int, nexts: list[list[int]], meta: int, max_depth: int, max_paths: int) -> PathNode:
-    # Build (item, children list) frames depth-first, then freeze bottom-up.
+    # Build [item, children] frames depth-first, then freeze bottom-up.
     sizes = graph.sizes
     rows = 1
-    root: list = [start, []]
+    root: list[Any] = [start, []]
     stack = [(root, 0, {start})]
     while stack:
         frame, depth, on_path = stack.pop()
@@ -65,14 +66,14 @@ def _tree(graph: ItemGraph, start: int, nexts: list[list[int]], meta: int, max_d
                 continue
             if taken == max_paths or rows >= MAX_ROWS_PER_ITEM:
                 break
-            child: list = [n, []]
+            child: list[Any] = [n, []]
             frame[1].append(child)
             taken += 1
             rows += 1
             pending.append((child, depth + 1, on_path | {n}))
         stack.extend(reversed(pending))
 
-    def freeze(frame: list) -> PathNode:
+    def freeze(frame: list[Any]) -> PathNode:
         # iterative post-order so deep chains never hit the recursion limit
         out: dict[int, PathNode] = {}
         order = [frame]

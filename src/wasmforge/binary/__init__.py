@@ -47,17 +47,53 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from wasmforge.binary._opcodes import OPCODES, Opcode, by_name
     from wasmforge.binary.encoder import (
-        build_module, encode, encode_items, reencode, replace_sections, section_bytes,
+        build_module,
+        encode,
+        encode_items,
+        reencode,
+        replace_sections,
+        section_bytes,
     )
     from wasmforge.binary.errors import WasmDecodeError
     from wasmforge.binary.instructions import (
-        Instruction, decode_const_expr, decode_instructions, encode_instruction, encode_instructions,
+        Instruction,
+        decode_const_expr,
+        decode_instructions,
+        encode_instruction,
+        encode_instructions,
     )
     from wasmforge.binary.module import (
-        ConstExpr, CustomSection, DataSegment, ElementSegment, Export, FunctionBody, Global, Import, Module,
-        NameSection, Section, SectionId, Table, read_module,
+        ConstExpr,
+        CustomSection,
+        DataSegment,
+        ElementSegment,
+        Export,
+        FunctionBody,
+        Global,
+        Import,
+        Module,
+        NameSection,
+        Section,
+        SectionId,
+        Table,
+        read_module,
     )
     from wasmforge.binary.types import (
-        AbsHeap, ArrayType, ExternKind, FieldType, FuncType, GlobalType, HeapType, Limits, MemoryType,
-        NumType, PackedType, RecGroup, RefType, StructType, SubType, TableType, TagType,
+        AbsHeap,
+        ArrayType,
+        ExternKind,
+        FieldType,
+        FuncType,
+        GlobalType,
+        HeapType,
+        Limits,
+        MemoryType,
+        NumType,
+        PackedType,
+        RecGroup,
+        RefType,
+        StructType,
+        SubType,
+        TableType,
+        TagType,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from wasmforge.binary.instructions import encode_instructions, encode_valtype, encode_heaptype
+from wasmforge.binary.instructions import encode_instructions, encode_valtype
 from wasmforge.binary.leb128 import encode_unsigned as u32
 from wasmforge.binary.module import (
     MAGIC,

@@ -15,10 +15,10 @@ def read_unsigned(buf: Buffer, pos: int, bits: int = 32) -> tuple[int, int]:
     result = 0
     shift = 0
     max_bytes = (bits + 6) // 7
-    data = buf  # type: ignore[assignment]
+    data = buf
     for i in range(max_bytes):
         try:
-            byte = data[pos + i]  # type: ignore[index]
+            byte = data[pos + i]
         except IndexError:
             raise ValueError("unexpected end of data in an integer") from None
         result |= (byte & 0x7F) << shift
@@ -35,10 +35,10 @@ def read_signed(buf: Buffer, pos: int, bits: int = 32) -> tuple[int, int]:
     result = 0
     shift = 0
     max_bytes = (bits + 6) // 7
-    data = buf  # type: ignore[assignment]
+    data = buf
     for i in range(max_bytes):
         try:
-            byte = data[pos + i]  # type: ignore[index]
+            byte = data[pos + i]
         except IndexError:
             raise ValueError("unexpected end of data in an integer") from None
         result |= (byte & 0x7F) << shift

@@ -412,7 +412,10 @@ class FunctionBody:
     def instructions(self) -> list[Instruction]:
         """Decode this body's instructions (not cached: large modules hold millions)."""
         m = self._module
-        return _instructions().decode_instructions(m.buffer, self.code_start, self.end, section="code", path=m.path)
+        decoded: list[Instruction] = _instructions().decode_instructions(
+            m.buffer, self.code_start, self.end, section="code", path=m.path
+        )
+        return decoded
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,18 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from wasmforge.cli._common import count
 from wasmforge.errors import UsageError, WasmforgeError
 
+if TYPE_CHECKING:
+    from wasmforge.binary import Module
 
-def _open(path: str):  # type: ignore[no-untyped-def]
+
+def _open(path: str) -> Module:
     from wasmforge.binary import read_module
 
     if not os.path.exists(path):
@@ -33,7 +37,7 @@ def _json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def _namer(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _namer(args: argparse.Namespace) -> Callable[[str], str]:
     if getattr(args, "demangle", False):
         from wasmforge.analysis.demangle import demangle
 
@@ -49,7 +53,7 @@ def _output(args: argparse.Namespace) -> str:
         return str(args.file)
     if not args.output:
         raise UsageError("no output file", hint="add -o OUT (or --in-place to overwrite the input)")
-    if os.path.exists(args.output) and os.path.samefile(args.output, args.file):
+    if os.path.exists(args.output) and os.path.exists(args.file) and os.path.samefile(args.output, args.file):
         raise UsageError(f"{args.output} is the input file", hint="use --in-place to overwrite the input")
     return str(args.output)
 
@@ -79,6 +83,7 @@ def cmd_details(args: argparse.Namespace) -> int:
 
 
 def cmd_section(args: argparse.Namespace) -> int:
+    from wasmforge.cli._common import refuse_input_as_output
     from wasmforge.report import inspect as render
     from wasmforge.transform import write_atomic
 
@@ -98,7 +103,11 @@ def cmd_section(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(bytes(content))
             return 0
         if args.output:
-            write_atomic(args.output, bytes(content))
+            refuse_input_as_output(args.output, args.file)
+            try:
+                write_atomic(args.output, bytes(content))
+            except OSError as e:
+                raise WasmforgeError(f"{args.output}: cannot write: {e.strerror or e}") from None
             sys.stderr.write(f"wrote {len(content)} bytes of section {section.name!r} to {args.output}\n")
             return 0
         if args.json:
@@ -188,7 +197,7 @@ def register(sub: Any) -> None:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--demangle", action="store_true", help="demangle Rust symbol names")
-    p.add_argument("--data-bytes", type=int, default=None, metavar="N",
+    p.add_argument("--data-bytes", type=count, default=None, metavar="N",
                    help="hexdump at most N bytes of each data segment")
     p.set_defaults(func=cmd_details)
 

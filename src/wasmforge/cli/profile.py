@@ -10,6 +10,7 @@ import sys
 import tempfile
 from typing import Any
 
+from wasmforge.cli._common import count
 from wasmforge.errors import UsageError, WasmforgeError
 
 _FORMAT_HELP = "output format (default: text)"
@@ -55,26 +56,24 @@ def write_atomic(path: str, text: str) -> None:
 
 
 def _emit(args: argparse.Namespace, result: Any) -> int:
-    from wasmforge.cli._common import use_color
+    from wasmforge.cli._common import refuse_input_as_output, use_color
     from wasmforge.report.profile import render
 
     fmt = "json" if args.json else args.format
     if args.output:
+        refuse_input_as_output(args.output, *_inputs(args))
         write_atomic(args.output, render(result, fmt))
     else:
         sys.stdout.write(render(result, fmt, color=fmt == "text" and use_color(args.color, sys.stdout)))
     return 0
 
 
-def _count(value: int) -> int:
-    if value < 0:
-        raise UsageError(f"a count cannot be negative: {value}")
-    return value
+def _inputs(args: argparse.Namespace) -> list[str]:
+    return [args.old, args.new] if hasattr(args, "old") else [args.file]
 
 
 def _limit(value: int | None, all_: bool) -> int | None:
-    if value is not None and value < 0:
-        raise UsageError(f"a count cannot be negative: {value}")
+    # counts are checked by the parser (``type=count``)
     return None if all_ else value
 
 
@@ -101,7 +100,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
 
     graph = _graph(args.file, args)
     return _emit(args, paths(graph, args.items, regex=args.regex, descending=args.descending,
-                             max_depth=_count(args.max_depth), max_paths=_count(args.max_paths)))
+                             max_depth=args.max_depth, max_paths=args.max_paths))
 
 
 def cmd_monos(args: argparse.Namespace) -> int:
@@ -138,10 +137,12 @@ def cmd_crates(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from wasmforge.analysis import crates, top
+    from wasmforge.cli._common import refuse_input_as_output
     from wasmforge.report.treemap import treemap_html
 
     if not args.output:
         raise UsageError("no output file", hint="add -o report.html")
+    refuse_input_as_output(args.output, args.file)
     graph = _graph(args.file, args)
     page = treemap_html(crates(graph), top(graph, max_items=_limit(args.max_items, False)),
                         title=os.path.basename(args.file))
@@ -162,16 +163,18 @@ def _common(p: argparse.ArgumentParser, *, formats: bool = True) -> None:
 
 
 def _parser(sub: Any, name: str, help_: str, examples: str) -> argparse.ArgumentParser:
-    p = sub.add_parser(name, help=help_, description=help_[0].upper() + help_[1:] + ".",
-                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog="examples:\n" + examples)
+    p: argparse.ArgumentParser = sub.add_parser(
+        name, help=help_, description=help_[0].upper() + help_[1:] + ".",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog="examples:\n" + examples)
     p.__class__ = _intermixed(type(p))
     return p
 
 
-def _intermixed(base: type) -> type:
+def _intermixed(base: type[argparse.ArgumentParser]) -> type[argparse.ArgumentParser]:
     """``base`` parsing options and positionals in any order (``top -n 5 FILE``,
     ``dominators FILE -f json ITEM``), as twiggy's command lines do."""
 
+    # a base chosen at run time (the parser class of the group) is beyond what mypy can check
     class Intermixed(base):  # type: ignore[misc, valid-type]
         _busy = False
 
@@ -194,7 +197,7 @@ def register(sub: Any) -> None:
                 "  wasmforge top app.wasm --retained --retaining-paths\n"
                 "  wasmforge top app.wasm -n 50 --format json -o top.json\n")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-n", dest="max_items", type=int, default=None, metavar="N", help="list at most N items")
+    p.add_argument("-n", dest="max_items", type=count, default=None, metavar="N", help="list at most N items")
     p.add_argument("--retained", action="store_true", help="sort by retained size")
     p.add_argument("--retaining-paths", action="store_true",
                    help="show one shortest chain from a root to each item")
@@ -207,8 +210,8 @@ def register(sub: Any) -> None:
                 "  wasmforge dominators app.wasm --regex 'alloc::.*' -f json\n")
     p.add_argument("file", metavar="FILE")
     p.add_argument("items", nargs="*", metavar="ITEM", help="show the subtrees of these items")
-    p.add_argument("-d", dest="max_depth", type=int, metavar="DEPTH", help="at most DEPTH levels")
-    p.add_argument("-r", dest="max_rows", type=int, metavar="ROWS", help="at most ROWS rows")
+    p.add_argument("-d", dest="max_depth", type=count, metavar="DEPTH", help="at most DEPTH levels")
+    p.add_argument("-r", dest="max_rows", type=count, metavar="ROWS", help="at most ROWS rows")
     p.add_argument("--regex", action="store_true", help="ITEMs are regular expressions")
     _common(p)
     p.set_defaults(func=cmd_dominators)
@@ -220,8 +223,8 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("items", nargs="*", metavar="ITEM", help="items to explain (default: all, by size)")
     p.add_argument("--descending", action="store_true", help="follow callees from the items instead")
-    p.add_argument("-d", dest="max_depth", type=int, default=10, metavar="DEPTH", help="at most DEPTH levels (10)")
-    p.add_argument("-r", dest="max_paths", type=int, default=10, metavar="PATHS",
+    p.add_argument("-d", dest="max_depth", type=count, default=10, metavar="DEPTH", help="at most DEPTH levels (10)")
+    p.add_argument("-r", dest="max_paths", type=count, default=10, metavar="PATHS",
                    help="at most PATHS branches per item (10)")
     p.add_argument("--regex", action="store_true", help="ITEMs are regular expressions")
     _common(p)
@@ -233,9 +236,9 @@ def register(sub: Any) -> None:
                 "  wasmforge monos app.wasm --regex '^alloc::' --all-monos\n")
     p.add_argument("file", metavar="FILE")
     p.add_argument("functions", nargs="*", metavar="GENERIC", help="only these generic functions")
-    p.add_argument("-g", "--max-generics", dest="max_generics", type=int, default=10, metavar="N",
+    p.add_argument("-g", "--max-generics", dest="max_generics", type=count, default=10, metavar="N",
                    help="at most N generic functions (10)")
-    p.add_argument("-m", "--max-monos", dest="max_monos", type=int, default=10, metavar="N",
+    p.add_argument("-m", "--max-monos", dest="max_monos", type=count, default=10, metavar="N",
                    help="at most N instantiations per generic function (10)")
     p.add_argument("-a", "--all", action="store_true", help="list every generic function and instantiation")
     p.add_argument("--all-generics", action="store_true", help="list every generic function")
@@ -249,7 +252,7 @@ def register(sub: Any) -> None:
                 "  wasmforge garbage app.wasm\n"
                 "  wasmforge garbage app.wasm --all --show-data-segments\n")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-n", dest="max_items", type=int, default=10, metavar="N", help="at most N items (10)")
+    p.add_argument("-n", dest="max_items", type=count, default=10, metavar="N", help="at most N items (10)")
     p.add_argument("-a", "--all", action="store_true", help="list every unreachable item")
     p.add_argument("--show-data-segments", action="store_true",
                    help="list unreachable data segments too (code may use them through computed addresses)")
@@ -262,7 +265,7 @@ def register(sub: Any) -> None:
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     p.add_argument("items", nargs="*", metavar="ITEM", help="only these items")
-    p.add_argument("-n", dest="max_items", type=int, default=20, metavar="N", help="at most N items (20)")
+    p.add_argument("-n", dest="max_items", type=count, default=20, metavar="N", help="at most N items (20)")
     p.add_argument("-a", "--all", action="store_true", help="list every changed item")
     p.add_argument("--regex", action="store_true", help="ITEMs are regular expressions")
     _common(p)
@@ -278,7 +281,7 @@ def register(sub: Any) -> None:
     p = _parser(sub, "report", "write a self-contained HTML report: zoomable treemap, search, top table",
                 "  wasmforge report app.wasm -o report.html\n")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-n", dest="max_items", type=int, default=500, metavar="N",
+    p.add_argument("-n", dest="max_items", type=count, default=500, metavar="N",
                    help="rows of the top table (500)")
     _common(p, formats=False)
     p.set_defaults(func=cmd_report)

@@ -22,8 +22,9 @@ from wasmforge.binary import (
     SubType,
     TableType,
     TagType,
+    WasmDecodeError,
 )
-from wasmforge.binary.module import ConstExpr, Import
+from wasmforge.binary.module import ConstExpr, Import, Section
 
 #: section labels as ``wasm-objdump`` prints them.
 OBJDUMP_NAMES = {
@@ -56,7 +57,7 @@ def headers_json(module: Module, file: str) -> dict[str, Any]:
     }
 
 
-def _header_count(module: Module, s: Any) -> int | None:
+def _header_count(module: Module, s: Section) -> int | None:
     if s.id == SectionId.START:
         return None
     return s.count
@@ -246,12 +247,12 @@ def details_text(module: Module, file: str, *, demangle: Namer = _identity, data
                     f" <{gnames[i]}>" if imp.kind == ExternKind.GLOBAL and i in gnames else "")
                 yield f" - {imp.kind}[{i}] {describe_desc(module, imp.desc)}{name} <- {imp.module}.{imp.name}"
         elif sid == SectionId.FUNCTION:
-            for i, t in enumerate(module.functions):
-                yield f" - func[{func_base + i}] sig={t}{fn(func_base + i)}"
+            for i, type_index in enumerate(module.functions):
+                yield f" - func[{func_base + i}] sig={type_index}{fn(func_base + i)}"
         elif sid == SectionId.TABLE:
             base = module.num_imported(ExternKind.TABLE)
-            for i, t in enumerate(module.tables):
-                yield f" - table[{base + i}] {describe_desc(module, t.type)}"
+            for i, table in enumerate(module.tables):
+                yield f" - table[{base + i}] {describe_desc(module, table.type)}"
         elif sid == SectionId.MEMORY:
             base = module.num_imported(ExternKind.MEMORY)
             for i, m in enumerate(module.memories):
@@ -274,29 +275,29 @@ def details_text(module: Module, file: str, *, demangle: Namer = _identity, data
                 where = f" table={seg.table}" if seg.mode == "active" else f" {seg.mode}"
                 init = f" - init {describe_init(seg.offset_expr)}" if seg.offset_expr is not None else ""
                 yield f" - segment[{i}] flags={seg.flags}{where} count={len(seg.items)}{init}"
-                base = seg.offset_expr.value() if seg.offset_expr is not None else None
+                first_slot = seg.offset_expr.value() if seg.offset_expr is not None else None
                 for j, item in enumerate(seg.items):
                     if isinstance(item, int):
                         target = f"func[{item}]{fn(item)}"
                     else:
                         target = describe_init(item)
-                    slot = (base or 0) + j if base is not None else j
+                    slot = first_slot + j if first_slot is not None else j
                     yield f"  - elem[{slot}] = {target}"
         elif sid == SectionId.CODE:
             for body in module.code:
                 yield f" - func[{body.index}] size={body.end - body.start}{fn(body.index)}"
         elif sid == SectionId.DATA:
-            for i, seg in enumerate(module.data_segments):
+            for i, dseg in enumerate(module.data_segments):
                 n = dnames.get(i)
                 label_name = f" <{n}>" if n is not None else ""
-                where = f" memory={seg.memory}" if seg.mode == "active" else " passive"
-                init = f" - init {describe_init(seg.offset_expr)}" if seg.offset_expr is not None else ""
-                yield f" - segment[{i}]{label_name}{where} size={len(seg.data)}{init}"
-                base = seg.offset_expr.value() if seg.offset_expr is not None else 0
-                data = seg.data if data_bytes is None else seg.data[:data_bytes]
-                yield from _hexdump(data, base or 0, "  - ")
-                if data_bytes is not None and len(seg.data) > data_bytes:
-                    yield f"  - ... {len(seg.data) - data_bytes} more bytes"
+                where = f" memory={dseg.memory}" if dseg.mode == "active" else " passive"
+                init = f" - init {describe_init(dseg.offset_expr)}" if dseg.offset_expr is not None else ""
+                yield f" - segment[{i}]{label_name}{where} size={len(dseg.data)}{init}"
+                address = dseg.offset_expr.value() if dseg.offset_expr is not None else 0
+                data = dseg.data if data_bytes is None else dseg.data[:data_bytes]
+                yield from _hexdump(data, address or 0, "  - ")
+                if data_bytes is not None and len(dseg.data) > data_bytes:
+                    yield f"  - ... {len(dseg.data) - data_bytes} more bytes"
 
 
 def _custom_details(module: Module, name: str, demangle: Namer) -> Iterator[str]:
@@ -378,13 +379,28 @@ def symbols(module: Module, *, imports: bool = True, exports: bool = True) -> li
         for imp in module.imports:
             i = counters[imp.kind]
             counters[imp.kind] += 1
+            try:
+                signature = _import_signature(module, imp)
+            except (IndexError, TypeError) as err:
+                raise _dangling(module, imp.offset, "import", f"import {imp.module}.{imp.name}", err) from None
             rows.append({"direction": "import", "kind": str(imp.kind), "name": f"{imp.module}.{imp.name}",
-                         "index": i, "signature": _import_signature(module, imp)})
+                         "index": i, "signature": signature})
     if exports:
         for e in module.exports:
+            try:
+                signature = signature_of(module, e.kind, e.index)
+            except (IndexError, TypeError) as err:
+                raise _dangling(module, e.offset, "export", f"export {e.name!r} of {e.kind}[{e.index}]", err) from None
             rows.append({"direction": "export", "kind": str(e.kind), "name": e.name, "index": e.index,
-                         "signature": signature_of(module, e.kind, e.index)})
+                         "signature": signature})
     return rows
+
+
+def _dangling(module: Module, offset: int, section: str, what: str, err: Exception) -> WasmDecodeError:
+    # The reader does not check indices; one that leads nowhere is bad input, not a crash.
+    problem = "refers to a type that is not a function type" if isinstance(err, TypeError) else (
+        "refers to an index the module does not define")
+    return WasmDecodeError(offset, section, f"{what} {problem}", path=module.path)
 
 
 def _import_signature(module: Module, imp: Import) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wasmforge.binary import Module, encode
 from wasmforge.errors import WasmforgeError
@@ -15,10 +16,13 @@ class ValidationError(WasmforgeError):
     """The module that would be written is not valid WebAssembly."""
 
 
-_ENGINE = None
+if TYPE_CHECKING:
+    import wasmtime
+
+_ENGINE: wasmtime.Engine | None = None
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> wasmtime.Engine:
     # An engine with every proposal wasmtime knows turned on: a tool that edits modules must
     # accept what the modules' producers accept (GC, exceptions, threads, memory64 …).
     global _ENGINE
