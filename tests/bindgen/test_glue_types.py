@@ -239,3 +239,21 @@ def test_small_and_large_owned_results(t: Any) -> None:
         t.echo_string("y" * 20_000)
         t.u64_range(5000)
     assert t._rt.memory.size == size
+
+
+def test_numpy_scalars_and_int_like_values(t: Any) -> None:
+    import enum
+
+    np = pytest.importorskip("numpy")
+    assert t.echo_u8(np.uint8(200)) == 200 and t.echo_i64(np.int64(-5)) == -5
+    assert t.echo_f32(np.float32(0.5)) == 0.5 and t.echo_f64(np.float64(2.5)) == 2.5
+
+    class Level(enum.IntEnum):
+        HIGH = 9
+
+    assert t.echo_u32(Level.HIGH) == 9
+    assert t.echo_f64(3) == 3.0
+    with pytest.raises(TypeError, match="must be float"):
+        t.echo_f64("1.5")
+    with pytest.raises(OverflowError):
+        t.echo_u8(np.int64(256))

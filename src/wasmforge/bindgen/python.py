@@ -219,8 +219,10 @@ def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Low
         lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
         return _Lowered(
             [
-                f"if {src}.__class__ is not int and not isinstance({src}, int):",
-                f"    raise TypeError(f\"{where} must be int ({ty}), not {{type({src}).__name__}}\")",
+                # Exact ints take the fast path; other integer types (numpy, IntEnum) go
+                # through __index__, which refuses floats and strings.
+                f"if {src}.__class__ is not int:",
+                f"    {src} = as_int({src}, \"{where}\", \"{ty}\")",
                 f"if not {lo} <= {src} <= {hi}:",
                 f"    raise OverflowError(f\"{where} out of range for {ty}: {{{src}}}\")",
             ],
@@ -229,7 +231,12 @@ def _lower(ty: Type, src: str, where: str, names: _Names, *, give: bool) -> _Low
             False,
         )
     if k in (Kind.F32, Kind.F64):
-        return _Lowered([], src, [], False)
+        return _Lowered(
+            [f"if {src}.__class__ is not float:", f"    {src} = as_float({src}, \"{where}\", \"{ty}\")"],
+            src,
+            [],
+            False,
+        )
     if k == Kind.BOOL:
         v = names("b")
         return _Lowered(
@@ -665,7 +672,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "from typing import Any as _Any",
         "",
         "from wasmforge.bindgen.runtime import ClosedError, NeedsImports, Runtime as _Runtime, RustError, RustPanic",
-        "from wasmforge.bindgen.runtime import f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64",
+        "from wasmforge.bindgen.runtime import as_float, as_int, f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64",
         "from wasmforge.bindgen.runtime import require_api as _require_api",
         "",
         f"_require_api({RUNTIME_API}, __name__)",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import array
 import atexit
+import operator
 import struct
 import threading
 import weakref
@@ -105,6 +106,24 @@ def require_api(version: int, package: str) -> None:
             f"package {package} was generated for wasmforge runtime API {version}, but this wasmforge "
             f"provides API {RUNTIME_API}; rebuild it with 'wasmforge build' (or install a matching wasmforge)"
         )
+
+
+def as_int(value: Any, where: str, kind: str) -> int:
+    """``value`` as an int through ``__index__`` (numpy integers, IntEnum); TypeError otherwise."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{where} must be int ({kind}), not {type(value).__name__}") from None
+
+
+def as_float(value: Any, where: str, kind: str) -> float:
+    """``value`` as a float: ints and anything with ``__float__`` (numpy floats); TypeError otherwise."""
+    if isinstance(value, int):
+        return float(value)
+    to_float = getattr(type(value), "__float__", None)
+    if to_float is None:
+        raise TypeError(f"{where} must be float ({kind}), not {type(value).__name__}")
+    return float(to_float(value))
 
 
 def f32_bits(value: float) -> int:

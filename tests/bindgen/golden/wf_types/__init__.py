@@ -11,7 +11,7 @@ from pathlib import Path as _Path
 from typing import Any as _Any
 
 from wasmforge.bindgen.runtime import ClosedError, NeedsImports, Runtime as _Runtime, RustError, RustPanic
-from wasmforge.bindgen.runtime import f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64
+from wasmforge.bindgen.runtime import as_float, as_int, f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64
 from wasmforge.bindgen.runtime import require_api as _require_api
 
 _require_api(1, __name__)
@@ -108,8 +108,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
         Rust: ``fn echo_u8(x: u8) -> u8``
         """
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_u8() argument 'x' must be int (u8), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_u8() argument 'x'", "u8")
         if not 0 <= x <= 255:
             raise OverflowError(f"echo_u8() argument 'x' out of range for u8: {x}")
         _ret = _f_echo_u8(x)
@@ -117,8 +117,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_i8(x):
         """Rust: ``fn echo_i8(x: i8) -> i8``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_i8() argument 'x' must be int (i8), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_i8() argument 'x'", "i8")
         if not -128 <= x <= 127:
             raise OverflowError(f"echo_i8() argument 'x' out of range for i8: {x}")
         _ret = _f_echo_i8(x)
@@ -126,8 +126,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_u16(x):
         """Rust: ``fn echo_u16(x: u16) -> u16``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_u16() argument 'x' must be int (u16), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_u16() argument 'x'", "u16")
         if not 0 <= x <= 65535:
             raise OverflowError(f"echo_u16() argument 'x' out of range for u16: {x}")
         _ret = _f_echo_u16(x)
@@ -135,8 +135,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_i16(x):
         """Rust: ``fn echo_i16(x: i16) -> i16``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_i16() argument 'x' must be int (i16), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_i16() argument 'x'", "i16")
         if not -32768 <= x <= 32767:
             raise OverflowError(f"echo_i16() argument 'x' out of range for i16: {x}")
         _ret = _f_echo_i16(x)
@@ -144,8 +144,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_u32(x):
         """Rust: ``fn echo_u32(x: u32) -> u32``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_u32() argument 'x' must be int (u32), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_u32() argument 'x'", "u32")
         if not 0 <= x <= 4294967295:
             raise OverflowError(f"echo_u32() argument 'x' out of range for u32: {x}")
         _ret = _f_echo_u32(x)
@@ -153,8 +153,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_i32(x):
         """Rust: ``fn echo_i32(x: i32) -> i32``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_i32() argument 'x' must be int (i32), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_i32() argument 'x'", "i32")
         if not -2147483648 <= x <= 2147483647:
             raise OverflowError(f"echo_i32() argument 'x' out of range for i32: {x}")
         _ret = _f_echo_i32(x)
@@ -162,8 +162,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_u64(x):
         """Rust: ``fn echo_u64(x: u64) -> u64``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_u64() argument 'x' must be int (u64), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_u64() argument 'x'", "u64")
         if not 0 <= x <= 18446744073709551615:
             raise OverflowError(f"echo_u64() argument 'x' out of range for u64: {x}")
         _ret = _f_echo_u64(x)
@@ -171,8 +171,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_i64(x):
         """Rust: ``fn echo_i64(x: i64) -> i64``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_i64() argument 'x' must be int (i64), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_i64() argument 'x'", "i64")
         if not -9223372036854775808 <= x <= 9223372036854775807:
             raise OverflowError(f"echo_i64() argument 'x' out of range for i64: {x}")
         _ret = _f_echo_i64(x)
@@ -180,8 +180,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_usize(x):
         """Rust: ``fn echo_usize(x: usize) -> usize``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_usize() argument 'x' must be int (usize), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_usize() argument 'x'", "usize")
         if not 0 <= x <= 4294967295:
             raise OverflowError(f"echo_usize() argument 'x' out of range for usize: {x}")
         _ret = _f_echo_usize(x)
@@ -189,8 +189,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_isize(x):
         """Rust: ``fn echo_isize(x: isize) -> isize``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"echo_isize() argument 'x' must be int (isize), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "echo_isize() argument 'x'", "isize")
         if not -2147483648 <= x <= 2147483647:
             raise OverflowError(f"echo_isize() argument 'x' out of range for isize: {x}")
         _ret = _f_echo_isize(x)
@@ -198,11 +198,15 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_echo_f32(x):
         """Rust: ``fn echo_f32(x: f32) -> f32``"""
+        if x.__class__ is not float:
+            x = as_float(x, "echo_f32() argument 'x'", "f32")
         _ret = _f_echo_f32(x)
         return _ret
 
     def _fn_echo_f64(x):
         """Rust: ``fn echo_f64(x: f64) -> f64``"""
+        if x.__class__ is not float:
+            x = as_float(x, "echo_f64() argument 'x'", "f64")
         _ret = _f_echo_f64(x)
         return _ret
 
@@ -250,8 +254,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_wrapping_inc_u64(x):
         """Rust: ``fn wrapping_inc_u64(x: u64) -> u64``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"wrapping_inc_u64() argument 'x' must be int (u64), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "wrapping_inc_u64() argument 'x'", "u64")
         if not 0 <= x <= 18446744073709551615:
             raise OverflowError(f"wrapping_inc_u64() argument 'x' out of range for u64: {x}")
         _ret = _f_wrapping_inc_u64(x)
@@ -418,8 +422,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             else:
                 _p3 = lend_big(_view1, _n4, 1)
             _p2 = _p3 | _view1.nbytes // 1 << 32
-            if v.__class__ is not int and not isinstance(v, int):
-                raise TypeError(f"fill() argument 'v' must be int (u8), not {type(v).__name__}")
+            if v.__class__ is not int:
+                v = as_int(v, "fill() argument 'v'", "u8")
             if not 0 <= v <= 255:
                 raise OverflowError(f"fill() argument 'v' out of range for u8: {v}")
             _ret = _f_fill(_p2, v)
@@ -479,8 +483,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_u64_range(n):
         """Rust: ``fn u64_range(n: u64) -> Vec<u64>``"""
-        if n.__class__ is not int and not isinstance(n, int):
-            raise TypeError(f"u64_range() argument 'n' must be int (u64), not {type(n).__name__}")
+        if n.__class__ is not int:
+            n = as_int(n, "u64_range() argument 'n'", "u64")
         if not 0 <= n <= 18446744073709551615:
             raise OverflowError(f"u64_range() argument 'n' out of range for u64: {n}")
         _ret = _f_u64_range(n)
@@ -490,6 +494,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         """Rust: ``fn f32_scale(xs: Vec<f32>, k: f32) -> Vec<f32>``"""
         _view1 = as_buffer(xs, 'f32', "f32_scale() argument 'xs'")
         _p2 = give(_view1, _view1.nbytes, 4) | _view1.nbytes // 4 << 32
+        if k.__class__ is not float:
+            k = as_float(k, "f32_scale() argument 'k'", "f32")
         _ret = _f_f32_scale(_p2, k)
         return read_array(_ret, 'f32', True)
 
@@ -543,8 +549,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _a2 = 0
         else:
             _o1 = x
-            if _o1.__class__ is not int and not isinstance(_o1, int):
-                raise TypeError(f"opt_i32() argument 'x' must be int (i32), not {type(_o1).__name__}")
+            if _o1.__class__ is not int:
+                _o1 = as_int(_o1, "opt_i32() argument 'x'", "i32")
             if not -2147483648 <= _o1 <= 2147483647:
                 raise OverflowError(f"opt_i32() argument 'x' out of range for i32: {_o1}")
             _a2 = 0x100000000 | _o1 & 0xFFFFFFFF
@@ -562,8 +568,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _a2 = 0
         else:
             _o1 = x
-            if _o1.__class__ is not int and not isinstance(_o1, int):
-                raise TypeError(f"opt_u32() argument 'x' must be int (u32), not {type(_o1).__name__}")
+            if _o1.__class__ is not int:
+                _o1 = as_int(_o1, "opt_u32() argument 'x'", "u32")
             if not 0 <= _o1 <= 4294967295:
                 raise OverflowError(f"opt_u32() argument 'x' out of range for u32: {_o1}")
             _a2 = 0x100000000 | _o1 & 0xFFFFFFFF
@@ -583,8 +589,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                 _a2 = 0
             else:
                 _o1 = x
-                if _o1.__class__ is not int and not isinstance(_o1, int):
-                    raise TypeError(f"opt_u64() argument 'x' must be int (u64), not {type(_o1).__name__}")
+                if _o1.__class__ is not int:
+                    _o1 = as_int(_o1, "opt_u64() argument 'x'", "u64")
                 if not 0 <= _o1 <= 18446744073709551615:
                     raise OverflowError(f"opt_u64() argument 'x' out of range for u64: {_o1}")
                 _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
@@ -617,8 +623,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                 _a2 = 0
             else:
                 _o1 = x
-                if _o1.__class__ is not int and not isinstance(_o1, int):
-                    raise TypeError(f"opt_i64() argument 'x' must be int (i64), not {type(_o1).__name__}")
+                if _o1.__class__ is not int:
+                    _o1 = as_int(_o1, "opt_i64() argument 'x'", "i64")
                 if not -9223372036854775808 <= _o1 <= 9223372036854775807:
                     raise OverflowError(f"opt_i64() argument 'x' out of range for i64: {_o1}")
                 _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
@@ -649,6 +655,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _a2 = 0
         else:
             _o1 = x
+            if _o1.__class__ is not float:
+                _o1 = as_float(_o1, "opt_f32() argument 'x'", "f32")
             _a2 = 0x100000000 | f32_bits(_o1)
         _ret = _f_opt_f32(_a2)
         if _ret >> 32 & 1:
@@ -665,6 +673,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                 _a2 = 0
             else:
                 _o1 = x
+                if _o1.__class__ is not float:
+                    _o1 = as_float(_o1, "opt_f64() argument 'x'", "f64")
                 _d3 = pack_u64(f64_bits(_o1) & 0xFFFFFFFFFFFFFFFF)
                 _n4 = 8
                 _a2 = (_off + 7) & -8
@@ -816,8 +826,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                     _a3 = 0
                 else:
                     _o2 = _o1
-                    if _o2.__class__ is not int and not isinstance(_o2, int):
-                        raise TypeError(f"opt_opt() argument 'x' must be int (i64), not {type(_o2).__name__}")
+                    if _o2.__class__ is not int:
+                        _o2 = as_int(_o2, "opt_opt() argument 'x'", "i64")
                     if not -9223372036854775808 <= _o2 <= 9223372036854775807:
                         raise OverflowError(f"opt_opt() argument 'x' out of range for i64: {_o2}")
                     _d4 = pack_u64(_o2 & 0xFFFFFFFFFFFFFFFF)
@@ -850,12 +860,12 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_checked_div(a, b):
         """Rust: ``fn checked_div(a: i64, b: i64) -> Result<i64, _>``"""
-        if a.__class__ is not int and not isinstance(a, int):
-            raise TypeError(f"checked_div() argument 'a' must be int (i64), not {type(a).__name__}")
+        if a.__class__ is not int:
+            a = as_int(a, "checked_div() argument 'a'", "i64")
         if not -9223372036854775808 <= a <= 9223372036854775807:
             raise OverflowError(f"checked_div() argument 'a' out of range for i64: {a}")
-        if b.__class__ is not int and not isinstance(b, int):
-            raise TypeError(f"checked_div() argument 'b' must be int (i64), not {type(b).__name__}")
+        if b.__class__ is not int:
+            b = as_int(b, "checked_div() argument 'b'", "i64")
         if not -9223372036854775808 <= b <= 9223372036854775807:
             raise OverflowError(f"checked_div() argument 'b' out of range for i64: {b}")
         _ret = _f_checked_div(a, b)
@@ -924,6 +934,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_result_f32(x):
         """Rust: ``fn result_f32(x: f32) -> Result<f32, _>``"""
+        if x.__class__ is not float:
+            x = as_float(x, "result_f32() argument 'x'", "f32")
         _ret = _f_result_f32(x)
         if _ret:
             raise result_error()
@@ -938,8 +950,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                 _a2 = 0
             else:
                 _o1 = x
-                if _o1.__class__ is not int and not isinstance(_o1, int):
-                    raise TypeError(f"result_opt() argument 'x' must be int (u64), not {type(_o1).__name__}")
+                if _o1.__class__ is not int:
+                    _o1 = as_int(_o1, "result_opt() argument 'x'", "u64")
                 if not 0 <= _o1 <= 18446744073709551615:
                     raise OverflowError(f"result_opt() argument 'x' out of range for u64: {_o1}")
                 _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
@@ -970,8 +982,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_result_i16(x):
         """Rust: ``fn result_i16(x: i16) -> Result<i16, _>``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"result_i16() argument 'x' must be int (i16), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "result_i16() argument 'x'", "i16")
         if not -32768 <= x <= 32767:
             raise OverflowError(f"result_i16() argument 'x' out of range for i16: {x}")
         _ret = _f_result_i16(x)
@@ -1005,8 +1017,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_out_of_bounds(i):
         """Rust: ``fn out_of_bounds(i: usize) -> i32``"""
-        if i.__class__ is not int and not isinstance(i, int):
-            raise TypeError(f"out_of_bounds() argument 'i' must be int (usize), not {type(i).__name__}")
+        if i.__class__ is not int:
+            i = as_int(i, "out_of_bounds() argument 'i'", "usize")
         if not 0 <= i <= 4294967295:
             raise OverflowError(f"out_of_bounds() argument 'i' out of range for usize: {i}")
         _ret = _f_out_of_bounds(i)
@@ -1024,8 +1036,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
     def _fn_type(x):
         """Rust: ``fn r#type(x: u8) -> u8``"""
-        if x.__class__ is not int and not isinstance(x, int):
-            raise TypeError(f"r#type() argument 'x' must be int (u8), not {type(x).__name__}")
+        if x.__class__ is not int:
+            x = as_int(x, "r#type() argument 'x'", "u8")
         if not 0 <= x <= 255:
             raise OverflowError(f"r#type() argument 'x' out of range for u8: {x}")
         _ret = _f_type(x)
@@ -1049,8 +1061,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
                 else:
                     _p3 = lend_big(_d1, _n2, 1)
                 _s4 = _p3 | _n2 << 32
-                if balance.__class__ is not int and not isinstance(balance, int):
-                    raise TypeError(f"Account() argument 'balance' must be int (u64), not {type(balance).__name__}")
+                if balance.__class__ is not int:
+                    balance = as_int(balance, "Account() argument 'balance'", "u64")
                 if not 0 <= balance <= 18446744073709551615:
                     raise OverflowError(f"Account() argument 'balance' out of range for u64: {balance}")
                 _ret = _f_Account_new(_s4, balance)
@@ -1097,8 +1109,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _h = self._h
             if not _h:
                 raise ClosedError("Account.deposit(): Account object is closed")
-            if amount.__class__ is not int and not isinstance(amount, int):
-                raise TypeError(f"Account.deposit() argument 'amount' must be int (u64), not {type(amount).__name__}")
+            if amount.__class__ is not int:
+                amount = as_int(amount, "Account.deposit() argument 'amount'", "u64")
             if not 0 <= amount <= 18446744073709551615:
                 raise OverflowError(f"Account.deposit() argument 'amount' out of range for u64: {amount}")
             _ret = _f_Account_deposit(_h, amount)
@@ -1109,8 +1121,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _h = self._h
             if not _h:
                 raise ClosedError("Account.withdraw(): Account object is closed")
-            if amount.__class__ is not int and not isinstance(amount, int):
-                raise TypeError(f"Account.withdraw() argument 'amount' must be int (u64), not {type(amount).__name__}")
+            if amount.__class__ is not int:
+                amount = as_int(amount, "Account.withdraw() argument 'amount'", "u64")
             if not 0 <= amount <= 18446744073709551615:
                 raise OverflowError(f"Account.withdraw() argument 'amount' out of range for u64: {amount}")
             _ret = _f_Account_withdraw(_h, amount)
@@ -1129,8 +1141,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _h1 = to._h
             if not _h1:
                 raise ClosedError("Account.transfer() argument 'to': Account object is closed")
-            if amount.__class__ is not int and not isinstance(amount, int):
-                raise TypeError(f"Account.transfer() argument 'amount' must be int (u64), not {type(amount).__name__}")
+            if amount.__class__ is not int:
+                amount = as_int(amount, "Account.transfer() argument 'amount'", "u64")
             if not 0 <= amount <= 18446744073709551615:
                 raise OverflowError(f"Account.transfer() argument 'amount' out of range for u64: {amount}")
             _ret = _f_Account_transfer(_h, _h1, amount)
@@ -1156,8 +1168,8 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             _h = self._h
             if not _h:
                 raise ClosedError("Account.maybe_split(): Account object is closed")
-            if parts.__class__ is not int and not isinstance(parts, int):
-                raise TypeError(f"Account.maybe_split() argument 'parts' must be int (u64), not {type(parts).__name__}")
+            if parts.__class__ is not int:
+                parts = as_int(parts, "Account.maybe_split() argument 'parts'", "u64")
             if not 0 <= parts <= 18446744073709551615:
                 raise OverflowError(f"Account.maybe_split() argument 'parts' out of range for u64: {parts}")
             _ret = _f_Account_maybe_split(_h, parts)
