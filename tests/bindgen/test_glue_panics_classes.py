@@ -137,3 +137,14 @@ def test_methods_taking_self_consume_the_object(t: Any, mod: Any) -> None:
         acct.balance()
     renamed = t.Account("a", 1).rename("b")
     assert (renamed.owner(), renamed.balance()) == ("b", 1)
+
+
+def test_reset_replaces_a_poisoned_shared_instance(mod: Any) -> None:
+    with pytest.raises(mod.RustPanic):
+        mod.panics("shared")
+    from wasmforge.host import InstancePoisoned
+
+    with pytest.raises(InstancePoisoned):
+        mod.echo_u8(1)
+    mod.reset()
+    assert mod.echo_u8(1) == 1

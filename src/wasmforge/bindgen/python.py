@@ -677,7 +677,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "",
         f"_require_api({RUNTIME_API}, __name__)",
         "",
-        f"__all__ = {['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', *exported]!r}",
+        f"__all__ = {['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', 'reset', *exported]!r}",
         "",
         "#: the module file, next to this one.",
         f"WASM_PATH = _Path(__file__).with_name({wasm_name!r})",
@@ -828,6 +828,16 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "    globals()[name] = value",
         "    return value",
         "",
+        "",
+        "def reset() -> None:",
+        '    """Drop the shared instance (e.g. after a panic poisoned it); the next use makes a new one."""',
+        "    global _default",
+        "    if _default is not None:",
+        "        _default.close()",
+        "        _default = None",
+        "    for name in _EXPORTED:",
+        "        globals().pop(name, None)",
+        "",
     ]
     return "\n".join(out)
 
@@ -876,7 +886,7 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
         "from wasmforge.bindgen.runtime import RustError as RustError",
         "from wasmforge.bindgen.runtime import RustPanic as RustPanic",
         "",
-        f"__all__ = {['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', *exported]!r}",
+        f"__all__ = {['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', 'reset', *exported]!r}",
         "",
         "WASM_PATH: Path",
         "IMPORTS: tuple[str, ...]",
@@ -928,6 +938,7 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
         out.append(f"def load(*, {kw}, imports: dict[str, Any] | None = None) -> Instance: ...")
     else:
         out.append("def load(imports: dict[str, Any] | None = None) -> Instance: ...")
+    out.append("def reset() -> None: ...")
     # Module-level functions exist only when no imports are needed.
     if not imports and not (set(m for m, _ in desc.module_imports) - {"python", "wasmforge"}):
         for fn in desc.functions:
@@ -960,7 +971,7 @@ def _check(desc: Descriptors, package: str) -> None:
     seen: set[str] = set()
     for name in _exported_names(desc):
         if name in seen or name in (
-            "load", "Instance", "RustError", "RustPanic", "ClosedError", "NeedsImports", "close", "poisoned",
+            "load", "reset", "Instance", "RustError", "RustPanic", "ClosedError", "NeedsImports", "close", "poisoned",
             "WASM_PATH", "IMPORTS", "FOREIGN_IMPORTS",
         ):
             raise GenerateError(f"{package}: exported name {name!r} clashes with another name of the package")

@@ -16,7 +16,7 @@ from wasmforge.bindgen.runtime import require_api as _require_api
 
 _require_api(1, __name__)
 
-__all__ = ['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
+__all__ = ['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', 'reset', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
 
 #: the module file, next to this one.
 WASM_PATH = _Path(__file__).with_name('wf_types.wasm')
@@ -1307,3 +1307,13 @@ def __getattr__(name: str) -> _Any:
     value = getattr(_default, name)
     globals()[name] = value
     return value
+
+
+def reset() -> None:
+    """Drop the shared instance (e.g. after a panic poisoned it); the next use makes a new one."""
+    global _default
+    if _default is not None:
+        _default.close()
+        _default = None
+    for name in _EXPORTED:
+        globals().pop(name, None)
