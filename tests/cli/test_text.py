@@ -117,3 +117,20 @@ def test_output_to_a_device_writes_to_it_and_leaves_it_a_device(run_cli, module_
     code, _, err = run_cli("wat", module_path, "-o", os.devnull)
     assert (code, err) == (0, "")
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+@pytest.mark.parametrize("command", ["wat", "disasm", "decompile"])
+def test_a_malformed_name_section_is_set_aside(run_cli, tmp_path, command):
+    from wasmforge.binary.leb128 import encode_unsigned
+
+    content = b"\x04name" + b"\x01\x05\x01\x00\x03ab"  # a function-names map cut short
+    bad = tmp_path / "badnames.wasm"
+    bad.write_bytes(bytes(wasmtime.wat2wasm('(module (func (export "f")))'))
+                    + b"\x00" + encode_unsigned(len(content)) + content)
+    code, out, err = run_cli(command, bad)
+    assert (code, err) == (0, "")
+    unnamed = {"wat": "(func (;0;) (type 0)", "disasm": "func[0] <f>:", "decompile": "export function f() {"}
+    assert unnamed[command] in out  # the export's name or the index, not the broken section's
+    if command == "wat":
+        assert ";; the name section is malformed and was ignored" in out
+        wasmtime.wat2wasm(out)

@@ -23,6 +23,7 @@ from wasmforge.binary import ExternKind, FuncType, Module, NumType
 from wasmforge.errors import UsageError
 from wasmforge.text._disasm import function_names, resolve_function
 from wasmforge.text._literals import f32_value, f64_value, quote_bytes
+from wasmforge.text._names import name_section
 from wasmforge.text._sink import Sink
 
 
@@ -626,7 +627,7 @@ class Decompiler:
                 name += "_"
             seen.add(name)
             self._fnames[i] = name
-        names = module.names
+        names, _ = name_section(module)
         self.local_names = names.locals if names is not None else {}
         self._gnames = {i: identifier(n) for i, n in (names.globals.items() if names else [])}
         self._exports = {(e.kind, e.index) for e in module.exports}

@@ -11,6 +11,7 @@ from typing import Any
 from wasmforge.binary import ExternKind, Module
 from wasmforge.errors import UsageError
 from wasmforge.text._config import PrintOptions
+from wasmforge.text._names import name_section
 from wasmforge.text._sink import Sink
 from wasmforge.text._wat import BLOCK, CATEGORIES, DELEGATE, END, MIDDLE, WatPrinter
 
@@ -35,7 +36,7 @@ class _Printer(WatPrinter):
 def function_names(module: Module) -> dict[int, str]:
     """Display names of functions: the name section, else ``module.field`` of imports, else exports."""
     out: dict[int, str] = {}
-    names = module.names
+    names, _ = name_section(module)
     if names is not None:
         out.update(names.functions)
     i = 0
@@ -51,8 +52,9 @@ def function_names(module: Module) -> dict[int, str]:
 
 def _global_names(module: Module) -> dict[int, str]:
     out: dict[int, str] = {}
-    if module.names is not None:
-        out.update(module.names.globals)
+    names, _ = name_section(module)
+    if names is not None:
+        out.update(names.globals)
     i = 0
     for imp in module.imports:
         if imp.kind == ExternKind.GLOBAL:
@@ -94,15 +96,16 @@ def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None
     paint = sink.paint
     fnames = function_names(module)
     gnames = _global_names(module)
-    lnames_all = module.names.locals if module.names is not None else {}
+    names, _ = name_section(module)
+    lnames_all = names.locals if names is not None else {}
     first = module.num_imported(ExternKind.FUNC)
     only = resolve_function(module, options.function) if options.function is not None else None
     if only is not None and only < first:
         raise UsageError(f"function {only} ({fnames.get(only, 'unnamed')}) is imported: it has no code")
     base = os.path.basename(module.path) if module.path else "<bytes>"
     head = [f"\n{base}:\tfile format wasm 0x1"]
-    if module.names is not None and module.names.module:
-        head.append(f"module name: <{module.names.module}>")
+    if names is not None and names.module:
+        head.append(f"module name: <{names.module}>")
     head.append("\nCode Disassembly:\n")
     sink.write("\n".join(head) + "\n")
     buf = module.buffer

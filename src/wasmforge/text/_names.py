@@ -3,8 +3,19 @@ indices; unique within each index space, quoted where the identifier syntax need
 
 from __future__ import annotations
 
-from wasmforge.binary import ExternKind, Module
+from wasmforge.binary import ExternKind, Module, NameSection, WasmDecodeError
 from wasmforge.text._literals import identifier
+
+
+def name_section(module: Module) -> tuple[NameSection | None, str | None]:
+    """The module's ``name`` section, or None and why, when it is malformed.
+
+    A custom section never makes a module invalid, so a broken one is set aside, not fatal.
+    """
+    try:
+        return module.names, None
+    except WasmDecodeError as err:
+        return None, err.reason
 
 
 def _unique(names: dict[int, str], count: int) -> dict[int, str]:
@@ -37,7 +48,7 @@ class ModuleNames:
 
     def __init__(self, module: Module, *, use_names: bool = True, generate: bool = False) -> None:
         self._module = module
-        names = module.names if use_names else None
+        names, self.problem = name_section(module) if use_names else (None, None)
         self._section = names
         self._generate = generate
         counts = {

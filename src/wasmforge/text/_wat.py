@@ -621,10 +621,12 @@ class WatPrinter:
         """Write the whole module, one function at a time."""
         m = self.m
         head = f"({self.k('module')}"
-        module_name = m.names.module if (m.names is not None and self.options.names) else None
-        if module_name:
-            head += " " + self._paint("name", identifier(module_name))
+        names = self.names._section
+        if names is not None and names.module:
+            head += " " + self._paint("name", identifier(names.module))
         self._emit([head])
+        if self.names.problem:
+            self._emit([self.c(f"  ;; the name section is malformed and was ignored: {self.names.problem}")])
         self._emit(self.types())
         self._emit(self.imports())
         first = m.num_imported(ExternKind.FUNC)
