@@ -538,7 +538,7 @@ def _import_wrapper(imp: Import) -> tuple[list[str], str]:
     args = [f"_a{i}" for i in range(len(imp.params))]
     # A lent result (Option of a 64-bit value) goes just above the caller's lent buffers;
     # Rust reads it as soon as this returns, before anything else can lend.
-    lines = [f"def _import_{_py(imp.name)}({', '.join(args)}):", "    _off = rt.sp"]
+    lines = [f"def _import_{_py(imp.name)}({', '.join(args)}):"]
     call_args = []
     for param, arg in zip(imp.params, args):
         pre, expr = _lift(param.type, arg, names, from_bits=False)
@@ -547,7 +547,8 @@ def _import_wrapper(imp: Import) -> tuple[list[str], str]:
     lines.append(f"    _value = _user_{_py(imp.name)}({', '.join(call_args)})")
     if imp.result.kind != Kind.UNIT:
         low = _lower(imp.result, "_value", f"result of Python import {imp.name}()", names, give=True)
-        # A lent Option<64-bit> value is read by Rust as soon as this returns.
+        if low.lends:
+            lines.append("    _off = rt.sp")
         lines += _indent(low.pre)
         lines.append(f"    return {low.expr}")
     sig = _signature((_hint(p.type) for p in imp.params), imp.result)
