@@ -118,7 +118,7 @@ def build(
 ) -> BuildResult:
     """Build the crate at ``path`` into a Python package folder; see the module docstring."""
     from wasmforge.binary.module import read_module
-    from wasmforge.transform import strip
+    from wasmforge.transform import strip, validate
 
     if profile not in PROFILES:
         raise CrateError(f"unknown profile {profile!r}", hint=f"use one of {', '.join(PROFILES)}")
@@ -152,6 +152,8 @@ def build(
             final = bytes(result.module.buffer)
             sizes.append(SizeStep("optimized", len(final), f"wasm-opt {' '.join(args)}, then stripped"))
 
+    # The invariant of every module wasmforge writes: it validates, or nothing is written.
+    validate(final, what=f"the built module of {crate.name}")
     target = output_dir(crate, out_dir)
     generated = _python.generate(desc, final, target, package, crate=crate.name)
     return BuildResult(
