@@ -373,7 +373,7 @@ class _FunctionView:
         if name in ("try", "try_table"):
             self.spill(all=True)
             self.open_block(name, imm[0] if name == "try_table" else imm,
-                            extra=self.imm_args(op, imm) if name == "try_table" else "")
+                            extra=self.catches(imm[1]) if name == "try_table" else "")
             return
         if name == "else":
             self.close_block("else")
@@ -533,6 +533,16 @@ class _FunctionView:
             self.emit(f"{_intrinsic_name(name)}({self.imm_args(op, imm)});")
             return
         raise _Unsupported(f"{name}: shown flat from here on ({self.dec.instruction_text(op, imm)})")
+
+    def catches(self, clauses: Any) -> str:
+        """``catch tag_0 -> B_1, catch_all -> B_2``: try_table's clauses with their target labels."""
+        parts = []
+        for kind, tag, label in clauses:
+            f = self.target(label)
+            where = f.label if f is not None else "return"
+            clause = ("catch", "catch_ref", "catch_all", "catch_all_ref")[kind]
+            parts.append(f"{clause}{f' tag_{tag}' if tag is not None else ''} -> {where}")
+        return "(" + ", ".join(parts) + ")"
 
     def local(self, index: int) -> str:
         return self.local_names[index] if index < len(self.local_names) else f"local_{index}"

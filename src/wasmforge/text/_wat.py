@@ -287,9 +287,9 @@ class WatPrinter:
             if kind == "try_table":
                 bt, catches = imm
                 out = self.blocktype(bt)
-                for ckind, tag, lab in catches:
+                for ckind, tag, lab in catches:  # catch labels count from outside the try_table
                     tag_text = " " + self._space_ref("tag", tag) if tag is not None else ""
-                    out += f" ({self.k(_CATCH_KINDS[ckind])}{tag_text}{self.label(depth + 1, lab)})"
+                    out += f" ({self.k(_CATCH_KINDS[ckind])}{tag_text}{self.label(depth, lab)})"
                 return out
             if kind == "br_on_cast":
                 flags, lab, h1, h2 = imm
