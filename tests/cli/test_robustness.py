@@ -342,6 +342,20 @@ def test_process_exit_codes_and_stderr(tmp_path: Path) -> None:
         assert proc.stdout == ""
 
 
+def test_output_encoding_without_the_characters(tmp_path: Path) -> None:
+    # PYTHONIOENCODING=ascii: table rules and a non-ASCII export name come out escaped, not as a crash
+    import wasmtime
+
+    module = tmp_path / "names.wasm"
+    module.write_bytes(wasmtime.wat2wasm('(module (func (export "grüße") (result i32) (i32.const 1)))'))
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), PYTHONIOENCODING="ascii")
+    for args in (["top", module], ["symbols", module], ["details", module]):
+        proc = subprocess.run([sys.executable, "-m", "wasmforge", *map(str, args)], capture_output=True, text=True,
+                              env=env, cwd=REPO, timeout=120, encoding="ascii", errors="strict")
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, (args, proc.stderr)
+        assert proc.stdout.strip()
+
+
 def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     # `wasmforge details m.wasm | head -1`: the reader goes away long before the output ends
     import wasmtime

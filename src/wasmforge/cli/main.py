@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 
@@ -62,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return 2
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        # an output encoding without box-drawing rules or a symbol's letters (PYTHONIOENCODING=ascii)
+        # gets escapes, not a UnicodeEncodeError
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         return int(handler(args) or 0)
     except WasmforgeError as err:
