@@ -39,7 +39,7 @@ def build_example(
         if name in built:
             return built[name]
         crate = work / name
-        shutil.copytree(EXAMPLES / name, crate, ignore=shutil.ignore_patterns("target"))
+        shutil.copytree(EXAMPLES / name, crate, ignore=shutil.ignore_patterns("target"), dirs_exist_ok=True)
         env = wasm_toolchain.env()
         env["CARGO_TARGET_DIR"] = str(target_dir)
         proc = subprocess.run(
@@ -48,7 +48,7 @@ def build_example(
             env=env,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=600,
         )
         assert proc.returncode == 0, f"cargo build of examples/{name} failed:\n{proc.stderr}"
         built[name] = target_dir / TARGET / "release" / f"{name}.wasm"
