@@ -325,6 +325,19 @@ def test_read_only_folder(run_cli: Runner, wee_alloc: Path, tmp_path: Path) -> N
         folder.chmod(0o700)
 
 
+def test_undecodable_bytes_on_the_command_line(run_cli: Runner, wee_alloc: Path, tmp_path: Path) -> None:
+    # argv bytes that are not UTF-8 reach Python as lone surrogates (os.fsdecode)
+    odd = os.fsdecode(b"x\xff")
+    module = tmp_path / f"{odd}.wasm"
+    module.write_bytes(wee_alloc.read_bytes())
+    result = run_cli("add-section", module, odd, "--from", module, "-o", tmp_path / "out.wasm")
+    assert_clean(result, "UTF-8", codes=(2,))
+    for command in ("headers", "symbols", "top", "crates"):
+        assert_clean(run_cli(command, module), codes=(0,), context=command)
+    assert_clean(run_cli("report", module, "-o", tmp_path / "report.html"), codes=(0,))
+    assert_clean(run_cli("paths", module, odd), "no item named", codes=(2,))
+
+
 # --- as a process -------------------------------------------------------------------------------
 
 def _wasmforge(*args: object) -> subprocess.CompletedProcess[str]:

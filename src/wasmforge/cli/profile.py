@@ -38,7 +38,8 @@ def write_atomic(path: str, text: str) -> None:
     except OSError as err:
         raise WasmforgeError(f"{path}: cannot write: {err.strerror or err}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        # backslashreplace: a file name from undecodable bytes (the report's title) cannot fail the write
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
             f.write(text)
         # mkstemp makes the file private; give it the mode a plain open() would
         umask = os.umask(0)

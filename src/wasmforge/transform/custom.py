@@ -14,6 +14,10 @@ def add_custom_section(module: Module, name: str, data: bytes, *, replace: bool 
     """
     if not name:
         raise UsageError("a custom section needs a non-empty name")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes on the command line arrive as lone surrogates
+        raise UsageError(f"custom section name {name!r} is not valid UTF-8") from None
     if replace and module.custom_sections(name):
         first = module.custom_sections(name)[0]
         return replace_sections(
