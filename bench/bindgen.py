@@ -76,7 +76,7 @@ def main() -> int:
 
     def by_hand(n: int) -> None:
         for _ in range(n):
-            data = "world".encode()
+            data = str.encode("world")
             mem.write(buf, data)
             r = call(buf | len(data) << 32)
             p, k = r & 0xFFFFFFFF, r >> 32 & 0x7FFFFFFF

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wasmforge.bindgen.descriptors import Descriptors, DescriptorError, read
+from wasmforge.bindgen.descriptors import DescriptorError, Descriptors, read
 from wasmforge.bindgen.python import GeneratedPackage, GenerateError, generate, package_name, render
 from wasmforge.bindgen.runtime import ClosedError, NeedsImports, RustError, RustPanic
 

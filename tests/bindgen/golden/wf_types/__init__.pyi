@@ -2,7 +2,7 @@
 """Types of the bindings of the Rust crate ``wf_types``."""
 
 import array
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
