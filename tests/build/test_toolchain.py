@@ -199,6 +199,15 @@ def test_cargo_override_is_used(tmp_path: Path) -> None:
     assert found.cargo_version == "9.9.9"
 
 
+def test_relative_overrides_are_taken_from_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # "./rustc" must not turn into a bare "rustc" that a subprocess looks up on PATH
+    fake = make_fake(tmp_path / "sysroot", release="1.77.7")
+    monkeypatch.chdir(fake.parent)
+    found = toolchain.find(dict(os.environ, WASMFORGE_RUSTC="./rustc", WASMFORGE_CARGO="./cargo"))
+    assert found.rustc == fake and found.cargo == fake.parent / "cargo"
+    assert found.version == "1.77.7" and found.cargo_version == "1.77.7"
+
+
 def test_rustup_layout_is_detected(tmp_path: Path) -> None:
     root = tmp_path / "rustup" / "toolchains" / "stable-x86_64-unknown-linux-gnu"
     fake = make_fake(root, std="absent")

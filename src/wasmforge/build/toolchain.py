@@ -339,7 +339,8 @@ def _candidate_paths(environ: Mapping[str, str]) -> list[tuple[Path, str]]:
     override = environ.get("WASMFORGE_RUSTC")
     if override:
         located = _which(override, environ) if os.sep not in override else None
-        return [(located or Path(override).expanduser(), "WASMFORGE_RUSTC")]
+        # absolute: Path("./rustc") prints as "rustc", which a subprocess would look up on PATH
+        return [(located or Path(override).expanduser().absolute(), "WASMFORGE_RUSTC")]
     raw: list[tuple[Path, str]] = []
     on_path = _which("rustc", environ)
     if on_path:
@@ -366,7 +367,7 @@ def _pick_cargo(
     override = environ.get("WASMFORGE_CARGO")
     if override:
         located = _which(override, environ) if os.sep not in override else None
-        return located or Path(override).expanduser()
+        return located or Path(override).expanduser().absolute()
     places = [real_rustc.parent / "cargo", rustc.parent / "cargo"]
     if is_rustup:
         places.insert(0, sysroot / "bin" / "cargo")
