@@ -12,7 +12,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from wasmforge.binary import OPCODES, ExternKind, FuncType
-from wasmforge.text._wat import BLOCK, CALL, CATEGORIES, CONST_I, DELEGATE, END, GLOBAL, LOCAL, MIDDLE, PLAIN
+from wasmforge.text._wat import (
+    BLOCK,
+    CALL,
+    CATEGORIES,
+    CONST_I,
+    DELEGATE,
+    END,
+    GLOBAL,
+    LABEL,
+    LOCAL,
+    MEMARG,
+    MIDDLE,
+    PLAIN,
+)
 
 if TYPE_CHECKING:
     from wasmforge.text._wat import WatPrinter
@@ -226,6 +239,10 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
             text = f"{popen[i]} {gref[imm] if imm < ng else imm}"
         elif c == CALL:
             text = f"{popen[i]} {fref[imm] if imm < nf else imm}"
+        elif c == MEMARG and imm[0] == op.natural_align and not imm[1] and not imm[2]:
+            text = popen[i]
+        elif c == LABEL and not colored:
+            text = f"{popen[i]} {imm} (;@{f.depth - imm};)"
         else:
             text = popen[i] + printer.immediates(op, imm, f.depth, lref)
         f.body.append([text, operands, pushes])
@@ -241,20 +258,22 @@ def _render(nodes: list[Node], lines: list[str], flush: Callable[[list[str]], No
     """Lines of a node tree, two spaces per level; closing parens join the last line (iteratively)."""
     append = lines.append
     chunk = 2048 if flush is not None else 1 << 62
-    stack: list[tuple[list[Node], int, int, bool]] = [(nodes, 0, 0, False)]
-    while stack:
-        lst, i, level, closes = stack[-1]
-        if len(lines) > chunk:
-            flush(lines)  # type: ignore[misc]
-        if i < len(lst):
-            stack[-1] = (lst, i + 1, level, closes)
-            head, children, results = lst[i]
-            indent = _indent(level)
-            raw = results < 0  # raw lines are not parenthesised
+    stack: list[tuple[Any, int, bool, str]] = []
+    it = iter(nodes)
+    level = 0
+    closes = False  # whether the node whose children ``it`` walks is parenthesised
+    indent = _indent(0)
+    while True:
+        for head, children, results in it:
             if children:
                 append(indent + head)
-                stack.append((children, 0, level + 1, not raw))
-            elif raw:
+                stack.append((it, level, closes, indent))
+                it = iter(children)
+                level += 1
+                closes = results >= 0  # raw lines (-1) are not parenthesised
+                indent = _indent(level)
+                break
+            if results < 0:
                 append(indent + head)
             elif ";;" in head:
                 append(indent + head)
@@ -262,9 +281,14 @@ def _render(nodes: list[Node], lines: list[str], flush: Callable[[list[str]], No
             else:
                 append(indent + head + ")")
         else:
-            stack.pop()
+            if not stack:
+                return
+            it, level, parent_closes, indent = stack.pop()
             if closes:
-                _close(lines, _indent(level - 1))
+                _close(lines, indent)
+            closes = parent_closes
+            if len(lines) > chunk:
+                flush(lines)  # type: ignore[misc]
 
 
 _INDENTS = ["    " + "  " * d for d in range(256)]
