@@ -17,13 +17,13 @@ from wasmforge.text._wat import (
     CALL,
     CATEGORIES,
     CONST_I,
-    DELEGATE,
     END,
     GLOBAL,
     LABEL,
     LOCAL,
     MEMARG,
     MIDDLE,
+    OTHER,
     PLAIN,
 )
 
@@ -165,18 +165,48 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
     gref, fref = printer.ref["global"], printer.ref["func"]
     nl, ng, nf = len(lref), len(gref), len(fref)
     last = len(instrs) - 1
+    f = frames[0]
+    fbody = f.body  # the list the current frame's instructions go to (kept in step with f.body)
     for n, (_, op, imm) in enumerate(instrs):
-        f = frames[-1]
-        c = cats[op.index]
+        i = op.index
+        c = cats[i]
+        if c < BLOCK or c == OTHER:
+            pops, pushes = fixed[i] or _effect(op, imm, frames, types)
+            # The common operand shapes without a call: one or two single-value nodes.
+            if pops == 1 and fbody and fbody[-1][2] == 1:
+                operands: list[Node] | None = [fbody.pop()]
+            elif pops == 2 and len(fbody) > 1 and fbody[-1][2] == 1 and fbody[-2][2] == 1:
+                operands = fbody[-2:]
+                del fbody[-2:]
+            else:
+                operands = _take(fbody, pops) if pops else None
+            if c == PLAIN:
+                text = popen[i]
+            elif c == LOCAL:
+                text = f"{popen[i]} {lref[imm] if imm < nl else imm}"
+            elif c == CONST_I and not colored:
+                text = f"{popen[i]} {imm}"
+            elif c == GLOBAL:
+                text = f"{popen[i]} {gref[imm] if imm < ng else imm}"
+            elif c == CALL:
+                text = f"{popen[i]} {fref[imm] if imm < nf else imm}"
+            elif c == MEMARG and imm[0] == op.natural_align and not imm[1] and not imm[2]:
+                text = popen[i]
+            elif c == LABEL and not colored:
+                text = f"{popen[i]} {imm} (;@{f.depth - imm};)"
+            else:
+                text = popen[i] + printer.immediates(op, imm, f.depth, lref)
+            fbody.append([text, operands, pushes])
+            continue
         if c == BLOCK:
             name = op.name
             bt = imm[0] if name == "try_table" else imm
             params, results = types.block(bt)
             depth = f.depth + 1
-            head = ("(" + kw[op.index] + printer.immediates(op, imm, f.depth, lref) + "  "
+            head = ("(" + kw[i] + printer.immediates(op, imm, f.depth, lref) + "  "
                     + paint("comment", f";; label = @{depth}"))
             if name == "if":
-                children = _take(f.body, params + 1) or []
+                children = _take(fbody, params + 1) or []
                 clause: Node = ["(" + printer.k("then"), [], 0]
                 children.append(clause)
                 node: Node = [head, children, results]
@@ -184,68 +214,55 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
             elif name == "try":
                 # The text assembler has no folded form of the legacy try: write it flat.
                 node = [head[1:], [], -1]
-                f.body.append(node)
+                fbody.append(node)
                 body = node[1]
             else:
                 node = [head, [], results]
                 body = node[1]
-            frames.append(_Frame(name, node, body, params if name == "loop" else results, results, depth))
+            f = _Frame(name, node, body, params if name == "loop" else results, results, depth)
+            frames.append(f)
+            fbody = body
             continue
         if c == END:
             if len(frames) == 1:
                 if n == last:
                     break
-                f.body.append([kw[op.index], None, -1])  # a stray end: keep it, unfolded
+                fbody.append([kw[i], None, -1])  # a stray end: keep it, unfolded
                 continue
             frames.pop()
-            if f.kind == "try":
-                frames[-1].body.append([kw[op.index], None, -1])
+            done = f
+            f = frames[-1]
+            fbody = f.body
+            if done.kind == "try":
+                fbody.append([kw[i], None, -1])
             else:
-                frames[-1].body.append(f.node)  # type: ignore[arg-type]
+                fbody.append(done.node)  # type: ignore[arg-type]
             continue
         if c == MIDDLE:
             if f.node is None:
-                f.body.append([kw[op.index] + printer.immediates(op, imm, f.depth, None), None, -1])
+                fbody.append([kw[i] + printer.immediates(op, imm, f.depth, None), None, -1])
                 continue
             if f.kind == "try":
-                clause = [kw[op.index] + printer.immediates(op, imm, f.depth, lref), [], -1]
+                clause = [kw[i] + printer.immediates(op, imm, f.depth, lref), [], -1]
                 frames[-2].body.append(clause)
             else:
-                clause = ["(" + kw[op.index] + printer.immediates(op, imm, f.depth, lref), [], 0]
+                clause = ["(" + kw[i] + printer.immediates(op, imm, f.depth, lref), [], 0]
                 f.node[1].append(clause)
-            f.body = clause[1]
+            f.body = fbody = clause[1]
             continue
-        if c == DELEGATE:
-            if f.node is None:
-                f.body.append([kw[op.index] + f" {imm}", None, -1])
-                continue
-            frames.pop()
-            if f.kind == "try":
-                frames[-1].body.append([kw[op.index] + f" {imm}", None, -1])
-            else:
-                f.node[1].append(["(" + kw[op.index] + f" {imm}", None, 0])
-                frames[-1].body.append(f.node)  # type: ignore[arg-type]
+        # delegate
+        if f.node is None:
+            fbody.append([kw[i] + f" {imm}", None, -1])
             continue
-        i = op.index
-        pops, pushes = fixed[i] or _effect(op, imm, frames, types)
-        operands = _take(f.body, pops) if pops else None
-        if c == PLAIN:
-            text = popen[i]
-        elif c == LOCAL:
-            text = f"{popen[i]} {lref[imm] if imm < nl else imm}"
-        elif c == CONST_I and not colored:
-            text = f"{popen[i]} {imm}"
-        elif c == GLOBAL:
-            text = f"{popen[i]} {gref[imm] if imm < ng else imm}"
-        elif c == CALL:
-            text = f"{popen[i]} {fref[imm] if imm < nf else imm}"
-        elif c == MEMARG and imm[0] == op.natural_align and not imm[1] and not imm[2]:
-            text = popen[i]
-        elif c == LABEL and not colored:
-            text = f"{popen[i]} {imm} (;@{f.depth - imm};)"
+        frames.pop()
+        done = f
+        f = frames[-1]
+        fbody = f.body
+        if done.kind == "try":
+            fbody.append([kw[i] + f" {imm}", None, -1])
         else:
-            text = popen[i] + printer.immediates(op, imm, f.depth, lref)
-        f.body.append([text, operands, pushes])
+            done.node[1].append(["(" + kw[i] + f" {imm}", None, 0])  # type: ignore[index]
+            fbody.append(done.node)  # type: ignore[arg-type]
     # Blocks left open (a malformed body) still print, closed where the function ends.
     while len(frames) > 1:
         f = frames.pop()
@@ -279,7 +296,7 @@ def _render(nodes: list[Node], lines: list[str], flush: Callable[[list[str]], No
                 append(indent + head)
                 append(indent + ")")
             else:
-                append(indent + head + ")")
+                append(f"{indent}{head})")  # one copy of a long indent, not two
         else:
             if not stack:
                 return
