@@ -85,7 +85,7 @@ _INDENTS = ["    " + "  " * d for d in range(64)]
 
 
 class WatPrinter:
-    """Prints one module to a sink. Build once per module; ``module()`` or ``function(i)``."""
+    """Prints one module to a sink. Build once per module; ``module()`` or ``function_lines(i)``."""
 
     def __init__(self, module: Module, sink: Sink, options: PrintOptions | None = None) -> None:
         options = options or PrintOptions()
@@ -463,17 +463,11 @@ class WatPrinter:
                 assert seg.offset_expr is not None
                 parts.append(" " + self.const_expr(seg.offset_expr, "offset"))
             if seg.flags & 4:
-                if seg.flags != 4:
-                    parts.append(" " + self.valtype(seg.type))
-                else:
-                    parts.append(" " + self.t("funcref"))
+                parts.append(" " + self.valtype(seg.type))  # flags 4 imply funcref
                 for item in seg.items:
                     parts.append(" " + self.const_expr(item, "item"))
             else:
-                if seg.flags != 0:
-                    parts.append(" " + self.k("func"))
-                else:
-                    parts.append(" " + self.k("func"))
+                parts.append(" " + self.k("func"))
                 parts.extend(" " + self._space_ref("func", f) for f in seg.items)
             parts.append(")")
             lines.append("".join(parts))
