@@ -138,3 +138,12 @@ def test_add_target_runs_rustup_then_reports_ok(
     assert "rustup target add" in err
     assert report["toolchain"]["target_libdir"] == str(libdir)
     assert report["ok"] == (code == 0)
+
+
+def test_brackets_in_a_path_are_shown_not_read_as_markup(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    missing = tmp_path / "[/x]" / "rustc"
+    monkeypatch.setenv("WASMFORGE_RUSTC", str(missing))
+    for color in ("never", "always"):
+        code, out, err = run_cli("--color", color, "doctor")
+        assert code == 1 and "Traceback" not in err
+        assert str(missing) in out

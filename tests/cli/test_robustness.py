@@ -338,6 +338,22 @@ def test_undecodable_bytes_on_the_command_line(run_cli: Runner, wee_alloc: Path,
     assert_clean(run_cli("paths", module, odd), "no item named", codes=(2,))
 
 
+def test_names_like_markup_are_printed_as_they_are(run_cli: Runner, tmp_path: Path) -> None:
+    # coloured tables go through rich; an item name is data, never markup
+    import wasmtime
+
+    names = ["[/x]", "[bold red]boom", "core::slice::<impl [T]>::len"]
+    funcs = " ".join(f'(func (export "{n}"))' for n in names)
+    module = tmp_path / "markup.wasm"
+    module.write_bytes(wasmtime.wat2wasm(f"(module {funcs})"))
+    for command in ("top", "dominators", "paths", "garbage", "crates", "symbols"):
+        for color in ("never", "always"):
+            code, out, err = run_cli("--color", color, command, module)
+            assert_clean((code, out, err), codes=(0,), context=(command, color))
+            if command in ("top", "dominators", "symbols"):
+                assert all(n in out for n in names), (command, color, out)
+
+
 # --- as a process -------------------------------------------------------------------------------
 
 def _wasmforge(*args: object) -> subprocess.CompletedProcess[str]:

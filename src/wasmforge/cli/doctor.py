@@ -106,7 +106,8 @@ def run_doctor(args: argparse.Namespace) -> int:
             status = Text("MISSING", style="bold red")
         else:
             status = Text("missing" if not check.name.startswith("other") else "skipped", style="yellow")
-        table.add_row(check.name, status, check.detail, _display_path(check.path))
+        # Text, not str: a path or a tool's output such as "[/x]" is data, not rich markup
+        table.add_row(Text(check.name), status, Text(check.detail), Text(_display_path(check.path)))
     with console.capture() as captured:
         console.print(table)
     # Table cells are padded to the column width; trailing blanks only get in the way of diffs.

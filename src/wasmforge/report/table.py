@@ -49,12 +49,14 @@ def render_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, co
 def _rich_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_edge=False, header_style="bold")
     for c in columns:
         table.add_column(c.header, justify="right" if c.right else "left", overflow="fold")
     for row in rows:
-        styled = [cell for cell in row]
+        # Text, not str: item names such as "[/x]" or "<impl [T]>" are data, not rich markup
+        styled = [Text(cell) for cell in row]
         if row and (row[-1].startswith("Σ") or row[-1].startswith("... and")):
             table.add_row(*styled, style="dim")
         else:
