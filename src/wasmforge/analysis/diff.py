@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from wasmforge.analysis.graph import ItemGraph
-from wasmforge.errors import UsageError
+from wasmforge.analysis.graph import ItemGraph, compile_patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +49,7 @@ def diff(old: ItemGraph, new: ItemGraph, items: list[str] | None = None, *, rege
     names = set(a) | set(b)
     if items:
         if regex:
-            try:
-                pats = [re.compile(p) for p in items]
-            except re.error as err:
-                raise UsageError(f"invalid regular expression {err.pattern!r}: {err}") from None
+            pats = compile_patterns(items)
             names = {n for n in names if any(p.search(n) for p in pats)}
         else:
             names &= set(items)

@@ -17,6 +17,18 @@ from functools import cached_property
 from wasmforge.errors import UsageError
 
 
+def compile_patterns(patterns: list[str]) -> list[re.Pattern[str]]:
+    """The regular expressions of ``--regex`` arguments; :class:`UsageError` for one that does not compile."""
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append(re.compile(p))
+        # OverflowError: "a{99999999999}"; RecursionError: thousands of nested groups
+        except (re.error, OverflowError, RecursionError) as err:
+            raise UsageError(f"invalid regular expression {p!r}: {err}") from None
+    return compiled
+
+
 class ItemKind(enum.IntEnum):
     """What an item of the graph stands for."""
 
@@ -85,10 +97,7 @@ class ItemGraph:
         Raises :class:`UsageError` for an invalid regular expression or a name that matches nothing.
         """
         if regex:
-            try:
-                compiled = [re.compile(p) for p in patterns]
-            except re.error as err:
-                raise UsageError(f"invalid regular expression {err.pattern!r}: {err}") from None
+            compiled = compile_patterns(patterns)
             return [i for i, name in enumerate(self.names) if any(c.search(name) for c in compiled)]
         out = []
         for p in patterns:
@@ -245,4 +254,4 @@ class ItemGraph:
         return size / self.file_size * 100.0 if self.file_size else 0.0
 
 
-__all__ = ["ItemGraph", "ItemKind"]
+__all__ = ["ItemGraph", "ItemKind", "compile_patterns"]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from wasmforge.analysis.demangle import generic_function
-from wasmforge.analysis.graph import ItemGraph, ItemKind
-from wasmforge.errors import UsageError
+from wasmforge.analysis.graph import ItemGraph, ItemKind, compile_patterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +59,7 @@ def monos(graph: ItemGraph, functions: list[str] | None = None, *, regex: bool =
     """Group the functions of ``graph`` by the generic function they instantiate."""
     patterns = None
     if functions and regex:
-        try:
-            patterns = [re.compile(f) for f in functions]
-        except re.error as err:
-            raise UsageError(f"invalid regular expression {err.pattern!r}: {err}") from None
+        patterns = compile_patterns(functions)
     wanted = set(functions) if functions and not regex else None
     groups: dict[str, set[tuple[str, int]]] = {}
     for i, kind in enumerate(graph.kinds):
