@@ -219,6 +219,8 @@ def test_not_a_module(run_cli: Runner, tmp_path: Path, kind: str) -> None:
         assert_clean(result, path, codes=(2,), context=name)
     if kind == "component.wasm":
         assert "component" in run_cli("headers", path)[2]
+    if kind in ("elf.wasm", "text.wasm", "empty.wasm"):  # not a broken module: no advice to validate one
+        assert "hint: check the file" in run_cli("top", path)[2]
 
 
 def test_missing_file(run_cli: Runner, tmp_path: Path) -> None:

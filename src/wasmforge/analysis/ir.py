@@ -589,6 +589,8 @@ class _Builder:
 def _hint(err: WasmDecodeError) -> str:
     if "component" in err.message:
         return "the size profiler reads core modules; profile the core modules the component embeds"
+    if err.section is None and err.offset < 8:  # the 8-byte header: not a module at all
+        return "check the file: a WebAssembly module starts with \\0asm and version 1"
     return "the module is malformed; 'wasm-tools validate' names the problem"
 
 
