@@ -8,6 +8,7 @@ target exists). ``WASMFORGE_BLESS=1`` rewrites the expected outputs from the cur
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -85,10 +86,13 @@ def rust_calc(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (GOLDEN / "rust_calc.rustc.txt").write_text(toolchain.version + "\n", encoding="utf-8")
     elif recorded != toolchain.version:
         pytest.skip(f"the rust_calc goldens come from {recorded}, this toolchain is {toolchain.version}")
+    # Build a copy: cargo writes Cargo.lock beside the manifest, and the source tree stays as it is.
+    crate = tmp_path_factory.mktemp("rust-calc-src") / "rust_calc"
+    shutil.copytree(GOLDEN / "rust_calc", crate)
     target = tmp_path_factory.mktemp("rust-calc-target")
     proc = subprocess.run(
         [str(toolchain.cargo), "build", "--release", "--target", "wasm32-unknown-unknown",
-         "--manifest-path", str(GOLDEN / "rust_calc" / "Cargo.toml"), "--target-dir", str(target)],
+         "--manifest-path", str(crate / "Cargo.toml"), "--target-dir", str(target)],
         capture_output=True, text=True, env=toolchain.env(),
     )
     assert proc.returncode == 0, proc.stderr
