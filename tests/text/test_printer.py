@@ -76,3 +76,25 @@ def test_print_function_rejects_an_imported_function(module):
 
 def test_folded_text_nests_operands(module):
     assert "(call $same\n      (local.get 0)))" in _text(module, fold=True)
+
+
+def test_label_names_are_used_and_kept_apart():
+    wat = """(module (func $f (param i32)
+      block $l
+        block $l
+          local.get 0
+          br_if 1
+          br 0
+        end
+        loop $top
+          br $top
+        end
+      end))"""
+    data = bytes(wasmtime.wat2wasm(wat))
+    from tests.text.roundtrip import check_round_trip
+
+    for fold in (False, True):
+        text = check_round_trip(data, fold=fold)
+        assert "$l.1" in text and "$top" in text
+    flat = check_round_trip(data)
+    assert "br_if $l\n" in flat and "br $l.1\n" in flat and "br $top\n" in flat

@@ -165,6 +165,10 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
     gref, fref = printer.ref["global"], printer.ref["func"]
     nl, ng, nf = len(lref), len(gref), len(fref)
     last = len(instrs) - 1
+    label_names = printer._label_names(func_index)
+    labels = printer._labels
+    named = bool(label_names)
+    blocks = 0
     f = frames[0]
     fbody = f.body  # the list the current frame's instructions go to (kept in step with f.body)
     for n, (_, op, imm) in enumerate(instrs):
@@ -192,7 +196,7 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
                 text = f"{popen[i]} {fref[imm] if imm < nf else imm}"
             elif c == MEMARG and imm[0] == op.natural_align and not imm[1] and not imm[2]:
                 text = popen[i]
-            elif c == LABEL and not colored:
+            elif c == LABEL and not colored and not named:
                 text = f"{popen[i]} {imm} (;@{f.depth - imm};)"
             else:
                 text = popen[i] + printer.immediates(op, imm, f.depth, lref)
@@ -203,8 +207,11 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
             bt = imm[0] if name == "try_table" else imm
             params, results = types.block(bt)
             depth = f.depth + 1
-            head = ("(" + kw[i] + printer.immediates(op, imm, f.depth, lref) + "  "
-                    + paint("comment", f";; label = @{depth}"))
+            label = label_names.get(blocks) if named else None
+            blocks += 1
+            head = ("(" + kw[i] + (" " + label if label else "") + printer.immediates(op, imm, f.depth, lref)
+                    + "  " + paint("comment", f";; label = @{depth}"))
+            labels.append(label)
             if name == "if":
                 children = _take(fbody, params + 1) or []
                 clause: Node = ["(" + printer.k("then"), [], 0]
@@ -230,6 +237,8 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
                 fbody.append([kw[i], None, -1])  # a stray end: keep it, unfolded
                 continue
             frames.pop()
+            if labels:
+                labels.pop()
             done = f
             f = frames[-1]
             fbody = f.body
@@ -255,6 +264,8 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
             fbody.append([kw[i] + f" {imm}", None, -1])
             continue
         frames.pop()
+        if labels:
+            labels.pop()
         done = f
         f = frames[-1]
         fbody = f.body

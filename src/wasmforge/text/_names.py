@@ -108,6 +108,18 @@ class ModuleNames:
         name = self.named[space].get(index)
         return name if name is not None else f"(;{index};)"
 
+    def labels(self, func_index: int) -> dict[int, str]:
+        """Identifiers of a function's labels by label index (the order of its block instructions).
+
+        Unique within the function, so a branch never names a label an inner one shadows.
+        """
+        if self._section is None:
+            return {}
+        given = self._section.labels.get(func_index)
+        if not given:
+            return {}
+        return {i: identifier(n) for i, n in _unique(given, max(given) + 1).items()}
+
     def locals(self, func_index: int, count: int) -> tuple[list[str], dict[int, str]]:
         """Reference texts of a function's params and locals, and the named ones' identifiers."""
         given: dict[int, str] = {}

@@ -101,6 +101,8 @@ class WatPrinter:
         else:
             self.ref = self.names.ref
         self._pending: str | None = None
+        #: names of the labels of the blocks open at each depth, in the function being printed.
+        self._labels: list[str | None] = []
         self._exports: dict[tuple[str, int], list[str]] = {}
         if options.inline_exports:
             imported = {k: module.num_imported(k) for k in ExternKind}
@@ -232,7 +234,12 @@ class WatPrinter:
         return refs[i] if i < len(refs) else str(i)
 
     def label(self, depth: int, n: int) -> str:
-        return f" {n} " + self.c(f"(;@{depth - n};)")
+        target = depth - n
+        if 0 < target <= len(self._labels):
+            name = self._labels[target - 1]
+            if name is not None:
+                return " " + name
+        return f" {n} " + self.c(f"(;@{target};)")
 
     # -- instruction text (the general path; the flat loop inlines the common cases) ----------
     def immediates(self, op: Opcode, imm: Any, depth: int, lref: list[str] | None) -> str:
@@ -536,7 +543,7 @@ class WatPrinter:
 
             fold_function(self, func_index, instrs, lref, lines, flush)
         else:
-            self._flat(instrs, lref, lines, flush)
+            self._flat(instrs, lref, lines, flush, self._label_names(func_index))
         del instrs
         if ";;" in lines[-1]:
             lines.append("  )")
@@ -544,13 +551,19 @@ class WatPrinter:
             lines[-1] += ")"
         return lines
 
+    def _label_names(self, func_index: int) -> dict[int, str]:
+        """The function's label names (painted), and a fresh label stack."""
+        self._labels = []
+        names = self.names.labels(func_index)
+        return {i: self._paint("name", n) for i, n in names.items()} if names else names
+
     def _flush(self, lines: list[str]) -> None:
         """Write all but the last line (which a closing paren may still join)."""
         self._emit(lines[:-1])
         del lines[:-1]
 
     def _flat(self, instrs: list[Any], lref: list[str], lines: list[str],
-              flush: Callable[[list[str]], None] | None = None) -> None:
+              flush: Callable[[list[str]], None] | None = None, label_names: dict[int, str] | None = None) -> None:
         """The hot loop: one line per instruction (the final ``end`` is implied by the closing paren)."""
         append = lines.append
         # Deeply nested code makes long lines: hand them over every so many lines.
@@ -566,6 +579,9 @@ class WatPrinter:
         depth = 0
         cur = indents[0]
         last = len(instrs) - 1
+        labels = self._labels
+        named = bool(label_names)  # branches then go through label() to find names
+        blocks = 0
         for n, (_, op, imm) in enumerate(instrs):
             i = op.index
             c = cat[i]
@@ -588,15 +604,24 @@ class WatPrinter:
             elif c == GLOBAL:
                 append(f"{cur}{kw[i]} {gref[imm] if imm < ng else imm}")
             elif c == LABEL:
-                append(f"{cur}{kw[i]} {imm} " + paint("comment", f"(;@{depth - imm};)"))
+                if named:
+                    append(cur + kw[i] + self.label(depth, imm))
+                else:
+                    append(f"{cur}{kw[i]} {imm} " + paint("comment", f"(;@{depth - imm};)"))
             elif c == BLOCK:
+                text = self.immediates(op, imm, depth, lref)
                 depth += 1
-                append(cur + kw[i] + self.immediates(op, imm, depth - 1, lref)
+                name = label_names.get(blocks) if named else None  # type: ignore[union-attr]
+                blocks += 1
+                labels.append(name)
+                append(cur + kw[i] + (" " + name if name else "") + text
                        + "  " + paint("comment", f";; label = @{depth}"))
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
             elif c == END:
                 if n == last and depth == 0:
                     break
+                if labels:
+                    labels.pop()
                 depth = depth - 1 if depth > 0 else 0
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
                 append(cur + kw[i])
@@ -604,6 +629,8 @@ class WatPrinter:
                 outer = indents[depth - 1] if 0 < depth <= 64 else "    " + "  " * max(depth - 1, 0)
                 append(outer + kw[i] + self.immediates(op, imm, depth, lref))
             elif c == DELEGATE:
+                if labels:
+                    labels.pop()
                 depth = depth - 1 if depth > 0 else 0
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
                 append(cur + kw[i] + f" {imm}")
