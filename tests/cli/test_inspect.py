@@ -62,6 +62,15 @@ def test_details_json_is_complete(run_cli, add_wasm):
     assert data["data"] == [{"mode": "active", "memory": 0, "size": 5, "offset": "i32=16"}]
 
 
+def test_details_and_symbols_show_a_custom_page_size(run_cli, tmp_path):
+    path = tmp_path / "pages.wasm"
+    path.write_bytes(wasmtime.wat2wasm('(module (memory (export "m") 2 (pagesize 1)))'))
+    code, out, _ = run_cli("details", path)
+    assert code == 0 and " - memory[0] pages: initial=2 pagesize=1" in out.splitlines()
+    code, out, _ = run_cli("symbols", path)
+    assert code == 0 and "pagesize=1" in out
+
+
 def test_symbols_with_signatures(run_cli, add_wasm):
     code, out, _ = run_cli("symbols", add_wasm)
     assert code == 0

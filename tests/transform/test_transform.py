@@ -65,3 +65,15 @@ def test_write_module_round_trip(tmp_path):
     target = tmp_path / "m.wasm"
     assert write_module(read_module(data), target) == len(data)
     assert target.read_bytes() == data
+
+
+@pytest.mark.parametrize("wat", [
+    "(module (memory 1 (pagesize 1)))",  # custom page sizes: off in wasmtime's default configuration
+    '(module (memory 1 (pagesize 65536)) (func (export "f") (param i64 i64 i64 i64) (result i64 i64)'
+    " local.get 0 local.get 1 local.get 2 local.get 3 i64.add128))",  # wide arithmetic
+])
+def test_validation_accepts_proposals_wasmtime_leaves_off(tmp_path, wat):
+    data = wasmtime.wat2wasm(wat)
+    target = tmp_path / "out.wasm"
+    assert write_module(read_module(data), target) == len(data)
+    assert target.read_bytes() == data

@@ -120,6 +120,8 @@ def _limits(lim: Any, unit: str) -> str:
         text += " shared"
     if lim.is64:
         text += " i64"
+    if lim.page_size_log2 is not None:
+        text += f" pagesize={1 << lim.page_size_log2}"
     return text
 
 

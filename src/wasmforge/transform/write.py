@@ -32,9 +32,14 @@ def _engine() -> wasmtime.Engine:
         config = wasmtime.Config()
         for feature in ("wasm_threads", "wasm_reference_types", "wasm_simd", "wasm_relaxed_simd",
                         "wasm_bulk_memory", "wasm_multi_value", "wasm_multi_memory", "wasm_memory64",
-                        "wasm_tail_call", "wasm_gc", "wasm_function_references", "wasm_exceptions"):
-            if hasattr(config, feature):
+                        "wasm_tail_call", "wasm_gc", "wasm_function_references", "wasm_exceptions",
+                        "wasm_custom_page_sizes", "wasm_wide_arithmetic"):
+            # Config's feature switches are write-only properties, so hasattr() is always False
+            # for them: try each one instead (an older wasmtime may lack some).
+            try:
                 setattr(config, feature, True)
+            except AttributeError:
+                pass
         _ENGINE = wasmtime.Engine(config)
     return _ENGINE
 
