@@ -134,3 +134,16 @@ def test_a_malformed_name_section_is_set_aside(run_cli, tmp_path, command):
     if command == "wat":
         assert ";; the name section is malformed and was ignored" in out
         wasmtime.wat2wasm(out)
+
+
+def test_wat_refuses_a_module_whose_bodies_do_not_match_its_functions(run_cli, tmp_path):
+    from wasmforge.binary import OPCODES, FuncType, SectionId, build_module
+    from wasmforge.binary.encoder import encode_body
+
+    end = (0, next(op for op in OPCODES if op.name == "end"), None)
+    path = tmp_path / "mismatch.wasm"
+    path.write_bytes(build_module({SectionId.TYPE: [FuncType()], SectionId.FUNCTION: [0, 0],
+                                   SectionId.CODE: [encode_body([], [end])]}))
+    code, out, err = run_cli("wat", path)
+    assert (code, out) == (2, "")
+    assert "2 functions declared but 1 bodies defined" in err and "mismatch.wasm" in err

@@ -641,6 +641,14 @@ class WatPrinter:
     def module(self) -> None:
         """Write the whole module, one function at a time."""
         m = self.m
+        if len(m.code) != len(m.functions):
+            # The text format defines a function and its body together: a mismatch has no text form.
+            from wasmforge.binary import SectionId, WasmDecodeError
+
+            section = m.section(SectionId.CODE)
+            raise WasmDecodeError(section.offset if section is not None else m.size, "code",
+                                  f"{len(m.functions)} functions declared but {len(m.code)} bodies defined",
+                                  path=m.path)
         head = f"({self.k('module')}"
         names = self.names._section
         if names is not None and names.module:
