@@ -645,8 +645,8 @@ class WatPrinter:
             # The text format defines a function and its body together: a mismatch has no text form.
             from wasmforge.binary import SectionId, WasmDecodeError
 
-            section = m.section(SectionId.CODE)
-            raise WasmDecodeError(section.offset if section is not None else m.size, "code",
+            code_section = m.section(SectionId.CODE)
+            raise WasmDecodeError(code_section.offset if code_section is not None else m.size, "code",
                                   f"{len(m.functions)} functions declared but {len(m.code)} bodies defined",
                                   path=m.path)
         head = f"({self.k('module')}"
