@@ -359,6 +359,21 @@ def test_names_like_markup_are_printed_as_they_are(run_cli: Runner, tmp_path: Pa
                 assert all(n in out for n in names), (command, color, out)
 
 
+def test_control_characters_in_names_are_escaped(run_cli: Runner, tmp_path: Path) -> None:
+    # a name is data from the module: no terminal escape reaches stdout, and no row breaks in two
+    import wasmtime
+
+    module = tmp_path / "ctrl.wasm"
+    module.write_bytes(wasmtime.wat2wasm('(module (func (export "a\\1b[2Jb\\0ac\\07")))'))
+    for command in ("symbols", "details", "top", "dominators", "paths"):
+        for color in ("never", "always"):
+            code, out, err = run_cli("--color", color, command, module)
+            assert_clean((code, out, err), codes=(0,), context=(command, color))
+            assert "\\x1b[2Jb\\x0ac\\x07" in out, (command, color, out)
+            if color == "never":
+                assert not any(ch in out for ch in "\x1b\x07"), (command, out)
+
+
 # --- as a process -------------------------------------------------------------------------------
 
 def _wasmforge(*args: object) -> subprocess.CompletedProcess[str]:

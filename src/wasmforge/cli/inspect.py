@@ -26,9 +26,12 @@ def _open(path: str) -> Module:
 
 
 def _emit(lines: Iterable[str]) -> None:
+    from wasmforge.report.table import printable
+
     write = sys.stdout.write
     for line in lines:
-        write(line)
+        # names come from the module: escape control characters rather than send them to a terminal
+        write(line if line.isprintable() else printable(line))
         write("\n")
 
 

@@ -4,8 +4,20 @@ or rich (boxes and colour, for terminals). Each renderer hands over columns and 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# C0 controls (ESC, newline, BEL …), DEL and C1 controls
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``): names come from the module,
+    and a terminal must show them, not obey them (or break a row in two)."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +30,8 @@ class Column:
 
 def render_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], *, color: bool = False) -> str:
     """The table as text, ending with a newline. ``color`` draws it with rich (styles, box lines)."""
+    if not all(cell.isprintable() for row in rows for cell in row):  # a fast first look; rarely true
+        rows = [[printable(cell) for cell in row] for row in rows]
     if color:
         return _rich_table(columns, rows)
     # Widths count UTF-8 bytes, as twiggy does, so our tables match its output byte for byte.
@@ -69,4 +83,4 @@ def _rich_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> str
     return buf.getvalue()
 
 
-__all__ = ["Column", "render_table"]
+__all__ = ["Column", "printable", "render_table"]
