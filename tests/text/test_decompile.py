@@ -64,3 +64,20 @@ def test_unknown_function_is_an_error():
     module = read_module(bytes(wasmtime.wat2wasm("(module (func))")))
     with pytest.raises(UsageError):
         decompile(module, StringSink(), DecompileOptions(function="nope"))
+
+
+def test_loop_params_go_through_variables_set_by_each_turn():
+    text = view("local.get $a loop $l (param i32) (result i32) i32.const 1 i32.sub local.tee $b local.get $b "
+                "br_if $l end")
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines[lines.index("loop L_1 {") - 1] == "var p1_0:int = t0;"
+    assert "var t1:int = b = p1_0 - 1;" in lines
+    assert "if (b) { p1_0 = t1; continue L_1; }" in lines  # the value is computed once, before the test
+    assert "r1 = t1;" in lines
+
+
+def test_multi_value_blocks_yield_several_variables():
+    text = view("block (result i32 i32) local.get $a local.get $b end i32.add",
+                extra="(type (func (result i32 i32)))")
+    assert "var r1_0:int;" in text and "var r1_1:int;" in text
+    assert "r1_0 = a;" in text and "r1_1 = b;" in text and "return r1_0 + r1_1;" in text

@@ -114,17 +114,25 @@ def _float_text(value: float, suffix: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("kind", "label", "result_var", "result_type", "stack_base", "arity_types", "dead")
+    """An open block: its label, the variables its values go through, where its stack starts."""
 
-    def __init__(self, kind: str, label: str, result_var: str | None, result_type: str | None,
-                 stack_base: int, arity_types: list[str]) -> None:
+    __slots__ = ("kind", "label", "result_vars", "result_types", "param_vars", "param_types", "stack_base", "dead")
+
+    def __init__(self, kind: str, label: str, result_vars: list[str], result_types: list[str],
+                 param_vars: list[str], param_types: list[str], stack_base: int) -> None:
         self.kind = kind
         self.label = label
-        self.result_var = result_var
-        self.result_type = result_type
+        self.result_vars = result_vars
+        self.result_types = result_types
+        self.param_vars = param_vars
+        self.param_types = param_types
         self.stack_base = stack_base
-        self.arity_types = arity_types  # what a branch here carries (results; params for loops)
         self.dead = False
+
+    @property
+    def branch_vars(self) -> list[str]:
+        """The variables a branch to this label sets: a loop's params, another block's results."""
+        return self.param_vars if self.kind == "loop" else self.result_vars
 
 
 class _FunctionView:
@@ -155,6 +163,8 @@ class _FunctionView:
         self.frames: list[_Frame] = []
         self.temps = 0
         self.labels = 0
+        #: whether the function body itself ended in an unconditional branch.
+        self.top_dead = False
 
     # -- output ----------------------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -164,7 +174,7 @@ class _FunctionView:
             self.out("\n".join(self.lines) + "\n")
             self.lines.clear()
 
-    def temp(self, type: str) -> str:
+    def temp(self) -> str:
         name = f"t{self.temps}"
         self.temps += 1
         return name
@@ -190,7 +200,7 @@ class _FunctionView:
         for i in range(base, len(self.stack)):
             e = self.stack[i]
             if (local is not None and local in e.reads) or (state and e.effects) or (all and (e.reads or e.effects)):
-                name = self.temp(e.type)
+                name = self.temp()
                 self.emit(f"var {name}:{_TYPE_NAMES.get(e.type, 'any')} = {e.text};")
                 self.stack[i] = Expr(name, ATOM, e.type)
 
@@ -211,7 +221,7 @@ class _FunctionView:
         last = len(instrs) - 1
         for n, (_, op, imm) in enumerate(instrs):
             name = op.name
-            if self.frames and self.frames[-1].dead or (not self.frames and getattr(self, "_dead", False)):
+            if self.frames[-1].dead if self.frames else self.top_dead:
                 if name in ("block", "loop", "if", "try", "try_table"):
                     skip += 1
                     continue
@@ -226,9 +236,8 @@ class _FunctionView:
                 self.step(op, imm)
             except _Unsupported as e:
                 self.emit(f"// {e.text}")
-                self.stack.clear() if not self.frames else self.stack.__delitem__(
-                    slice(self.frames[-1].stack_base, None))
-        if not getattr(self, "_dead", False):
+                del self.stack[self.frames[-1].stack_base if self.frames else 0:]
+        if not self.top_dead:
             if self.func_results and self.stack:
                 vals = self.stack[-len(self.func_results):]
                 self.stack = self.stack[: -len(self.func_results)]
@@ -265,7 +274,7 @@ class _FunctionView:
             self.frames[-1].dead = True
             del self.stack[self.frames[-1].stack_base:]
         else:
-            self._dead = True
+            self.top_dead = True
             self.stack.clear()
 
     def target(self, depth: int) -> _Frame | None:
@@ -276,31 +285,46 @@ class _FunctionView:
 
     def branch(self, depth: int, cond: Expr | None) -> None:
         f = self.target(depth)
-        prefix = f"if ({cond.text}) " if cond is not None else ""
         if f is None:
-            vals = self.pops(len(self.func_results)) if self.func_results else []
-            if cond is not None and vals:
-                # br_if keeps its values on the stack when not taken.
-                names = [self.keep(v) for v in vals]
-                self.emit(f"{prefix}return {', '.join(names)};")
-                self.stack.extend(Expr(nm, ATOM, v.type) for nm, v in zip(names, vals))
-                return
-            self.emit(prefix + ("return " + ", ".join(v.text for v in vals) + ";" if vals else "return;"))
+            self.jump(len(self.func_results), [], cond, "return")
+        elif f.kind == "loop":
+            self.jump(len(f.param_vars), f.param_vars, cond, f"continue {f.label}")
+        else:
+            self.jump(len(f.result_vars), f.result_vars, cond, f"goto {f.label}")
+
+    def jump(self, count: int, variables: list[str], cond: Expr | None, stmt: str) -> None:
+        """A branch carrying ``count`` values: into ``variables`` (or returned), then ``stmt``.
+
+        A conditional branch keeps its values on the stack for the fall-through, so they are
+        evaluated once, into temporaries, before the condition.
+        """
+        vals = self.pops(count)
+        if stmt == "return":
+            tail = f"return {', '.join(v.text for v in vals)};" if vals else "return;"
+            sets = ""
+        else:
+            tail = f"{stmt};"
+            sets = " ".join(f"{var} = {v.text};" for var, v in zip(variables, vals))
+        if cond is None:
+            if sets:
+                self.emit(sets)
+            self.emit(tail)
             return
-        if f.kind == "loop":
-            self.emit(f"{prefix}continue {f.label};")
+        if not vals:
+            self.emit(f"if ({cond.text}) {tail}")
             return
-        if f.result_var is not None and f.arity_types:
-            v = self.pop()
-            self.emit(f"{f.result_var} = {v.text};")
-            if cond is not None:
-                self.stack.append(Expr(f.result_var, ATOM, v.type))
-        self.emit(f"{prefix}goto {f.label};")
+        kept = [Expr(self.keep(v), ATOM, v.type) for v in vals]
+        if stmt == "return":
+            tail = f"return {', '.join(k.text for k in kept)};"
+        else:
+            sets = " ".join(f"{var} = {k.text};" for var, k in zip(variables, kept))
+        self.emit(f"if ({cond.text}) {{ {sets + ' ' if sets else ''}{tail} }}")
+        self.stack.extend(kept)
 
     def keep(self, e: Expr) -> str:
         if e.prec == ATOM and not e.effects:
             return e.text
-        name = self.temp(e.type)
+        name = self.temp()
         self.emit(f"var {name}:{_TYPE_NAMES.get(e.type, 'any')} = {e.text};")
         return name
 
@@ -317,43 +341,40 @@ class _FunctionView:
 
     def open_block(self, kind: str, bt: Any, cond: Expr | None = None, extra: str = "") -> None:
         params, results = self.block_types(bt)
-        if params:
-            raise _Unsupported(f"{kind} with parameters (multi-value) is shown flat")
         self.labels += 1
-        label = f"{'L' if kind == 'loop' else 'B'}_{self.labels}"
-        result_var = None
-        if results:
-            if len(results) > 1:
-                raise _Unsupported(f"{kind} with {len(results)} results (multi-value)")
-            result_var = f"r{self.labels}"
-            self.emit(f"var {result_var}:{_TYPE_NAMES[results[0]]};")
+        n = self.labels
+        label = f"{'L' if kind == 'loop' else 'B'}_{n}"
+        result_vars = [f"r{n}" if len(results) == 1 else f"r{n}_{k}" for k in range(len(results))]
+        for var, t in zip(result_vars, results):
+            self.emit(f"var {var}:{_TYPE_NAMES[t]};")
+        # Block params go through variables: a loop reads them again on every turn, an if in both arms.
+        param_vars = [f"p{n}_{k}" for k in range(len(params))]
+        for var, t, v in zip(param_vars, params, self.pops(len(params))):
+            self.emit(f"var {var}:{_TYPE_NAMES[t]} = {v.text};")
         if kind == "if":
             assert cond is not None
             self.emit(f"if ({cond.text}) {{  // {label}")
         else:
             self.emit(f"{kind} {label} {extra + ' ' if extra else ''}{{")
-        f = _Frame(kind, label, result_var, results[0] if results else None, len(self.stack),
-                   params if kind == "loop" else results)
-        self.frames.append(f)
+        self.frames.append(_Frame(kind, label, result_vars, results, param_vars, params, len(self.stack)))
+        self.stack.extend(Expr(var, ATOM, t) for var, t in zip(param_vars, params))
 
     def close_block(self, final: str, text: str | None = None) -> None:
         f = self.frames[-1]
         if not f.dead:
-            if f.result_var is not None:
-                v = self.pop()
-                self.flush_stack(f.stack_base)
-                self.emit(f"{f.result_var} = {v.text};")
-            else:
-                self.flush_stack(f.stack_base)
+            vals = self.pops(len(f.result_vars))
+            self.flush_stack(f.stack_base)
+            for var, v in zip(f.result_vars, vals):
+                self.emit(f"{var} = {v.text};")
         del self.stack[f.stack_base:]
         if final == "else":
             f.dead = False
             self.lines.append("  " * len(self.frames) + (text or "} else {"))
+            self.stack.extend(Expr(var, ATOM, t) for var, t in zip(f.param_vars, f.param_types))
             return
         self.frames.pop()
         self.emit(text or "}")
-        if f.result_var is not None:
-            self.stack.append(Expr(f.result_var, ATOM, f.result_type or "*"))
+        self.stack.extend(Expr(var, ATOM, t) for var, t in zip(f.result_vars, f.result_types))
 
     # -- instructions -------------------------------------------------------------------------
     def step(self, op: Any, imm: Any) -> None:
@@ -379,8 +400,16 @@ class _FunctionView:
             self.close_block("else")
             return
         if name in ("catch", "catch_all"):
-            tag = f" tag_{imm}" if name == "catch" else ""
-            self.close_block("else", f"}} {name}{tag} {{")
+            if name == "catch_all":
+                self.close_block("else", "} catch_all {")
+                return
+            # The clause starts with the exception's values on the stack: name them.
+            ft = self.dec.tag_type(imm)
+            params = [_LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r" for t in (ft.params if ft else ())]
+            values = [f"e{self.frames[-1].label[2:]}_{k}" for k in range(len(params))]
+            typed = ", ".join(f"{v}:{_TYPE_NAMES[t]}" for v, t in zip(values, params))
+            self.close_block("else", f"}} catch tag_{imm}({typed}) {{")
+            self.stack.extend(Expr(v, ATOM, t) for v, t in zip(values, params))
             return
         if name == "delegate":
             self.close_block("end", f"}} delegate {imm};")
@@ -398,18 +427,17 @@ class _FunctionView:
         if name == "br_table":
             targets, default = imm
             index = self.pop()
-            labels = []
             frames = [self.target(t) for t in list(targets) + [default]]
-            carried = [f for f in frames if f is not None and f.kind != "loop" and f.result_var is not None]
-            if carried or (None in frames and self.func_results):
-                # Every target takes the same value: set each target's variable before the jump.
-                value = self.keep(self.pop())
-                for var in dict.fromkeys(f.result_var for f in carried):
-                    self.emit(f"{var} = {value};")
-                if None in frames and self.func_results:
-                    self.emit(f"// a 'return' target returns {value}")
-            for f in frames:
-                labels.append(f.label if f is not None else "return")
+            last = frames[-1]
+            count = (len(self.func_results) if last is None else len(last.branch_vars))
+            if count:
+                # Every target takes the same values: set each target's variables before the jump.
+                values = [self.keep(v) for v in self.pops(count)]
+                for frame in dict.fromkeys(t for t in frames if t is not None):
+                    self.emit(" ".join(f"{var} = {v};" for var, v in zip(frame.branch_vars, values)))
+                if None in frames:
+                    self.emit(f"// a 'return' target returns {', '.join(values)}")
+            labels = [t.label if t is not None else "return" for t in frames]
             self.emit(f"br_table[{', '.join(labels[:-1])}{', ' if len(labels) > 1 else ''}..{labels[-1]}]({index.text});")
             self.mark_dead()
             return
@@ -497,7 +525,7 @@ class _FunctionView:
                 self.stack.append(_combine(call, ATOM, _LETTER_OF.get(t, "r") if isinstance(t, NumType) else "r",
                                            parts, effects=True))
             else:
-                names = [self.temp("*") for _ in ft.results]
+                names = [self.temp() for _ in ft.results]
                 self.emit(f"var {', '.join(names)} = {call};")
                 self.stack.extend(Expr(nm) for nm in names)
             return
@@ -654,13 +682,16 @@ class Decompiler:
         except IndexError:
             return None
 
-    def tag_params(self, tag: int) -> int:
+    def tag_type(self, tag: int) -> FuncType | None:
         m = self.m
         imported = [i.desc for i in m.imports if i.kind == ExternKind.TAG]
         tags = imported + list(m.tags)
         if not 0 <= tag < len(tags):
-            return 0
-        ft = self.type_of(tags[tag].type_index)
+            return None
+        return self.type_of(tags[tag].type_index)
+
+    def tag_params(self, tag: int) -> int:
+        ft = self.tag_type(tag)
         return len(ft.params) if ft else 0
 
     def func_name(self, index: int) -> str:
@@ -718,7 +749,15 @@ class Decompiler:
             elif imp.kind == ExternKind.TABLE:
                 lines.append(f"import table {self.table_name(i)};{where}")
             else:
-                lines.append(f"import tag tag_{i};{where}")
+                ft = self.type_of(imp.desc.type_index)
+                params = ", ".join(_VAL_NAMES.get(t, "ref") for t in (ft.params if ft else ()))
+                lines.append(f"import tag tag_{i}({params});{where}")
+        first = m.num_imported(ExternKind.TAG)
+        for i in range(first, first + len(m.tags)):
+            ft = self.tag_type(i)
+            params = ", ".join(_VAL_NAMES.get(t, "ref") for t in (ft.params if ft else ()))
+            export = "export " if (ExternKind.TAG, i) in self._exports else ""
+            lines.append(f"{export}tag tag_{i}({params});")
         first = m.num_imported(ExternKind.MEMORY)
         for i, mt in enumerate(m.memories, first):
             lim = mt.limits
@@ -744,7 +783,8 @@ class Decompiler:
             more = "..." if len(d.data) > preview else ""
             if d.mode == "active" and d.offset_expr is not None:
                 off = d.offset_expr.value()
-                where = str(off) if off is not None else "?"
+                where = str(off) if off is not None else " ".join(
+                    self.instruction_text(op, imm) for _, op, imm in d.offset_expr.instructions[:-1])
                 lines.append(f"data d_{i}(offset: {where}) = {quote_bytes(data)}{more};  // {len(d.data)} bytes")
             else:
                 lines.append(f"data d_{i} = {quote_bytes(data)}{more};  // passive, {len(d.data)} bytes")
