@@ -3,9 +3,9 @@
 Each function body goes through one pass that rebuilds expressions from the operand stack,
 using each instruction's stack signature from the opcode table: ``a + b * 4`` instead of five
 instructions, ``ptr[offset]:type`` for loads and stores, calls by name, ``block``/``loop``/``if``
-as nested braces with labelled ``goto``/``continue``. Values a block yields go through a
-variable. Code after an unconditional branch is dead and not shown; an instruction the view has
-no form for is shown as a ``// `` comment and the rest of its block is shown flat.
+as nested braces with labelled ``goto``/``continue``. Values a block yields, and block
+parameters, go through variables. Code after an unconditional branch is dead and not shown; an
+instruction the view has no form for is shown as a ``// `` comment, and the view carries on.
 
 Conventions: ``<u``, ``/u``, ``%u``, ``>>u`` (and the like) are the unsigned operators; constants
 print as ``1`` (i32), ``1L`` (i64), ``1.5f`` (f32), ``1.5`` (f64); ``a[2]:int`` reads the int at
