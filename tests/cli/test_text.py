@@ -147,3 +147,13 @@ def test_wat_refuses_a_module_whose_bodies_do_not_match_its_functions(run_cli, t
     code, out, err = run_cli("wat", path)
     assert (code, out) == (2, "")
     assert "2 functions declared but 1 bodies defined" in err and "mismatch.wasm" in err
+
+
+@pytest.mark.parametrize("command", ["wat", "wat --fold", "disasm", "decompile"])
+def test_names_cannot_drive_the_terminal(run_cli, tmp_path, command):
+    wat = '(module (func $"red\\1b[31m\\0aline" (export "e\\1b[2J") (local $"x\\07" i32) local.get 0 drop))'
+    path = tmp_path / "names.wasm"
+    path.write_bytes(wasmtime.wat2wasm(wat))
+    code, out, err = run_cli(*command.split(), path, "--color", "never")
+    assert (code, err) == (0, "")
+    assert not any(ch in out for ch in "\x1b\x07\r") and "red" in out

@@ -11,6 +11,7 @@ from typing import Any
 from wasmforge.binary import ExternKind, Module
 from wasmforge.errors import UsageError
 from wasmforge.text._config import PrintOptions
+from wasmforge.text._literals import printable
 from wasmforge.text._names import name_section
 from wasmforge.text._sink import Sink
 from wasmforge.text._wat import BLOCK, CATEGORIES, DELEGATE, END, MIDDLE, WatPrinter
@@ -105,7 +106,7 @@ def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None
     base = os.path.basename(module.path) if module.path else "<bytes>"
     head = [f"\n{base}:\tfile format wasm 0x1"]
     if names is not None and names.module:
-        head.append(f"module name: <{names.module}>")
+        head.append(f"module name: <{printable(names.module)}>")
     head.append("\nCode Disassembly:\n")
     sink.write("\n".join(head) + "\n")
     buf = module.buffer
@@ -115,6 +116,7 @@ def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None
             continue
         lines: list[str] = []
         name = fnames.get(index)
+        name = printable(name) if name is not None else None
         lines.append(f"{body.start:06x} {paint('keyword', 'func')}[{index}]"
                      + (f" <{paint('name', name)}>:" if name else ":"))
         try:
@@ -148,13 +150,9 @@ def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None
 def _annotation(op: Any, imm: Any, fnames: dict[int, str], gnames: dict[int, str],
                 lnames: dict[int, str]) -> str | None:
     kind = op.imms[0] if op.imms else None
-    if kind == "func":
-        return fnames.get(imm)
-    if kind == "global":
-        return gnames.get(imm)
-    if kind == "local":
-        return lnames.get(imm)
-    return None
+    names = fnames if kind == "func" else gnames if kind == "global" else lnames if kind == "local" else None
+    name = names.get(imm) if names is not None else None
+    return printable(name) if name is not None else None
 
 
 def _locals(module: Module, body: Any, nparams: int, lines: list[str], paint: Any) -> None:
