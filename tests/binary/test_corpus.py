@@ -15,24 +15,12 @@ ITEMS = dict(ITEM_ATTRIBUTES)
 NON_CANONICAL = {"binary-leb128", "binary0"}
 
 
-def _engine() -> wasmtime.Engine:
-    config = wasmtime.Config()
-    for feature in ("wasm_threads", "wasm_reference_types", "wasm_simd", "wasm_relaxed_simd", "wasm_bulk_memory",
-                    "wasm_multi_value", "wasm_multi_memory", "wasm_memory64", "wasm_tail_call", "wasm_gc",
-                    "wasm_function_references", "wasm_exceptions"):
-        if hasattr(config, feature):
-            setattr(config, feature, True)
-    return wasmtime.Engine(config)
-
-
-ENGINE = None
-
-
 def _wasmtime_accepts(data: bytes) -> bool:
-    global ENGINE
-    ENGINE = ENGINE or _engine()
+    # The same every-proposal engine that validates what the transforms write.
+    from wasmforge.transform.write import _engine
+
     try:
-        wasmtime.Module.validate(ENGINE, data)
+        wasmtime.Module.validate(_engine(), data)
         return True
     except wasmtime.WasmtimeError:
         return False

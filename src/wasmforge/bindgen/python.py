@@ -10,13 +10,12 @@ descriptors always give the same bytes, so a test can regenerate and diff.
 from __future__ import annotations
 
 import keyword
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from wasmforge._files import write_atomic
 from wasmforge.bindgen.descriptors import (
     INT_KINDS,
     ClassDescriptor,
@@ -1009,17 +1008,6 @@ def render(desc: Descriptors, package: str, *, wasm_name: str | None = None, cra
     return files
 
 
-def _write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def generate(
     desc: Descriptors,
     wasm: bytes | Path,
@@ -1038,8 +1026,8 @@ def generate(
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in files.items():
-        _write(target / name, text.encode("utf-8"))
+        write_atomic(target / name, text.encode("utf-8"))
         written.append(name)
-    _write(target / f"{package}.wasm", data)
+    write_atomic(target / f"{package}.wasm", data)
     written.append(f"{package}.wasm")
     return GeneratedPackage(target, package, tuple(sorted(written)))

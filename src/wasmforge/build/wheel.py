@@ -11,11 +11,11 @@ import base64
 import hashlib
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
 from wasmforge import __version__ as _wasmforge_version
+from wasmforge._files import atomic_output
 from wasmforge.errors import WasmforgeError
 
 __all__ = ["WheelError", "wheel_name", "write_wheel"]
@@ -92,18 +92,10 @@ def write_wheel(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     target = out / wheel_name(name, version)
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for arcname, data in files:
-                entry = zipfile.ZipInfo(arcname, date_time=_EPOCH)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.external_attr = 0o644 << 16
-                zf.writestr(entry, data)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_output(target, binary=True) as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for arcname, data in files:
+            entry = zipfile.ZipInfo(arcname, date_time=_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            zf.writestr(entry, data)
     return target

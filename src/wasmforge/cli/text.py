@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -85,39 +84,16 @@ def register(subparsers: Any) -> None:
 
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator[TextIO]:
-    """stdout, or a temporary file beside ``path`` that replaces it only when writing succeeded
-    (devices and pipes are written to directly)."""
+    """stdout, or ``path`` written safely (replaced only when writing succeeded; devices and
+    pipes are written to directly)."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = os.path.abspath(path)
-    if os.path.exists(target) and not os.path.isfile(target):
-        # A device or pipe (/dev/null, /dev/stdout, a FIFO): write to it; never replace it.
-        with open(target, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        return
-    directory = os.path.dirname(target)
-    if not os.path.isdir(directory):
-        from wasmforge.errors import UsageError
+    from wasmforge._files import atomic_output
 
-        raise UsageError(f"{path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".wasmforge-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with atomic_output(path, encoding="utf-8", newline="\n") as stream:
+        yield stream
 
 
 def _sink(args: argparse.Namespace, stream: TextIO, to_file: bool) -> Any:

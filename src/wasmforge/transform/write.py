@@ -4,10 +4,9 @@ write leaves the old file as it was."""
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wasmforge._files import write_atomic
 from wasmforge.binary import Module, encode
 from wasmforge.errors import WasmforgeError
 
@@ -55,35 +54,10 @@ def validate(data: bytes, *, what: str = "module") -> None:
         raise ValidationError(f"{what} would not be valid: {first}", hint="nothing was written") from None
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def write_module(module: Module | bytes, path: str | os.PathLike[str], *, check: bool = True) -> int:
     """Validate (unless ``check`` is false) and atomically write a module; returns the bytes written."""
     data = encode(module) if isinstance(module, Module) else bytes(module)
     if check:
         validate(data, what=str(path))
-    try:
-        write_atomic(path, data)
-    except OSError as e:
-        raise WasmforgeError(f"{path}: cannot write: {e.strerror}") from None
+    write_atomic(path, data)
     return len(data)
