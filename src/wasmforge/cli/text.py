@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, cast, TextIO
 
 WAT_EPILOG = """\
 examples:
@@ -93,7 +93,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
     from wasmforge._files import atomic_output
 
     with atomic_output(path, encoding="utf-8", newline="\n") as stream:
-        yield stream
+        yield cast(TextIO, stream)  # opened in text mode
 
 
 def _sink(args: argparse.Namespace, stream: TextIO, to_file: bool) -> Any:
