@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any, cast, TextIO
+from typing import Any, TextIO, cast
 
 WAT_EPILOG = """\
 examples:
