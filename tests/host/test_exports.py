@@ -127,7 +127,7 @@ def test_v128_signatures_are_refused_instead_of_aborting():
     from wasmforge.host import load
 
     wat = b'(module (func (export "vec") (result v128) v128.const i64x2 0 0))'
-    with pytest.raises(HostError, match="export vec passes v128 values"):
+    with pytest.raises(HostError, match=r"export vec \(v128\) passes values the host layer cannot handle"):
         load(wat)
 
 
@@ -136,3 +136,22 @@ def test_v128_inside_the_module_is_fine():
 
     inst = load(b'(module (func (export "lane") (result i32) v128.const i32x4 7 0 0 0 i32x4.extract_lane 0))')
     assert inst.exports.lane() == 7
+
+
+@pytest.mark.parametrize(
+    ("wat", "expected"),
+    [
+        ('(module (table (export "t") 0 nullexnref) (func (export "f")))', r"export t \(noexnref\)"),
+        ('(module (global (export "g") anyref (ref.null any)))', r"export g \(anyref\)"),
+        ('(module (type $t (func)) (func (export "f") (param (ref $t))))', r"export f \(\(ref 0\)\)"),
+        ('(module (import "env" "h" (func (param exnref))))', r"import env.h \(exnref\)"),
+    ],
+)
+def test_reference_types_wasmtime_cannot_describe_are_refused_not_fatal(wat, expected):
+    # wasmtime's C API aborts the process when asked about these types; the host refuses first.
+    import wasmtime
+
+    from wasmforge.host import load
+
+    with pytest.raises(HostError, match=expected):
+        load(wasmtime.wat2wasm(wat))

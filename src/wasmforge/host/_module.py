@@ -136,7 +136,7 @@ class Module:
                     hint="pass a .wasm file or WebAssembly text",
                 ) from None
         self.bytes = bytes(data)
-        _refuse_v128_signatures(self.bytes, self.name)
+        _refuse_unsupported_signatures(self.bytes, self.name)
         self._compiled: dict[tuple[bool, bool], wasmtime.Module] = {}
         self._lock = threading.Lock()
         default = self.compiled(engine_for())
@@ -220,39 +220,56 @@ def _kind(item_type: Any) -> str:
     }.get(type(item_type), "tag")
 
 
-def _refuse_v128_signatures(data: bytes, name: str) -> None:
-    # wasmtime's C API aborts the whole process when asked for the type of a function
-    # or global involving v128, so such imports and exports are refused up front.
-    # 0x7b is v128's type code; without that byte there is nothing to look at.
-    if b"\x7b" not in data:
-        return
-    from wasmforge.binary import ExternKind, WasmDecodeError, read_module
+def _refuse_unsupported_signatures(data: bytes, name: str) -> None:
+    # wasmtime's C API aborts the whole process when asked for the type of an import or
+    # export involving v128 or a reference type other than funcref/externref (exnref, anyref,
+    # (ref $t) …), so such imports and exports are refused up front, from our own decoding.
+    from wasmforge.binary import AbsHeap, ExternKind, FuncType, NumType, RefType, WasmDecodeError, read_module
+
+    def unsupported(t: object) -> str | None:
+        if t is NumType.V128:
+            return "v128"
+        if isinstance(t, RefType):
+            heap = t.heap
+            if not (t.nullable and not heap.shared and heap.abstract in (AbsHeap.FUNC, AbsHeap.EXTERN)):
+                return str(t)
+        return None
+
+    def first_unsupported(kind: ExternKind, desc: object) -> str | None:
+        types: tuple[object, ...] = ()
+        if kind == ExternKind.FUNC and isinstance(desc, FuncType):
+            types = desc.params + desc.results
+        elif kind == ExternKind.GLOBAL:
+            types = (getattr(desc, "type", None),)
+        elif kind == ExternKind.TABLE:
+            types = (getattr(desc, "elem", None),)
+        return next((u for u in map(unsupported, types) if u is not None), None)
 
     try:
         parsed = read_module(data)
         offending = []
         for item in parsed.imports:
-            if item.kind == ExternKind.FUNC:
-                described = str(parsed.types[item.desc].comp)
-            elif item.kind == ExternKind.GLOBAL:
-                described = str(item.desc)
-            else:
-                continue
-            if "v128" in described.lower():
-                offending.append(f"import {item.module}.{item.name}")
+            desc = parsed.types[item.desc].comp if item.kind == ExternKind.FUNC else item.desc
+            bad = first_unsupported(item.kind, desc)
+            if bad:
+                offending.append(f"import {item.module}.{item.name} ({bad})")
         for export in parsed.exports:
             if export.kind == ExternKind.FUNC:
-                described = str(parsed.function_type(export.index))
+                desc = parsed.function_type(export.index)
             elif export.kind == ExternKind.GLOBAL:
-                described = str(parsed.global_type(export.index))
+                desc = parsed.global_type(export.index)
+            elif export.kind == ExternKind.TABLE:
+                desc = parsed.table_type(export.index)
             else:
                 continue
-            if "v128" in described.lower():
-                offending.append(f"export {export.name}")
-    except (WasmDecodeError, ValueError, IndexError, AttributeError):
+            bad = first_unsupported(export.kind, desc)
+            if bad:
+                offending.append(f"export {export.name} ({bad})")
+    except (WasmDecodeError, ValueError, IndexError, AttributeError, TypeError):
         return  # wasmtime's own validation reports a broken module
     if offending:
         raise HostError(
-            f"{name}: {', '.join(offending)} passes v128 values, which the host layer cannot handle",
-            hint="keep v128 inside the module: use it in internal functions and globals only",
+            f"{name}: {', '.join(offending)} passes values the host layer cannot handle "
+            "(it supports numbers, funcref and externref across the boundary)",
+            hint="keep v128 and other reference types inside the module: use them in internal functions only",
         )
