@@ -110,3 +110,11 @@ def test_typed_select_and_table_initialiser():
     select = next(i for i in module.code[0].instructions() if i[1].name == "select")
     assert select[2] == (RefType(True, HeapType(AbsHeap.FUNC)),)
     _round_trips(module)
+
+
+def test_wide_arithmetic():
+    wat = """(module (func (export "add") (param i64 i64 i64 i64) (result i64 i64)
+      (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3))))"""
+    module = read_module(wasmtime.wat2wasm(wat), lazy=False)
+    assert [i[1].name for i in module.code[0].instructions()][-2:] == ["i64.add128", "end"]
+    _round_trips(module)

@@ -196,6 +196,7 @@ _op(0x0C, "table.init", "elem table", "bulk_memory", MISC)
 _op(0x0D, "elem.drop", "elem", "bulk_memory", MISC)
 _op(0x0E, "table.copy", "table table", "bulk_memory", MISC)
 _seq(0x0F, "table.grow table.size table.fill", "reference_types", MISC, imms="table")
+_seq(0x13, "i64.add128 i64.sub128 i64.mul_wide_s i64.mul_wide_u", "wide_arithmetic", MISC)
 
 # --- 0xFD: SIMD and relaxed SIMD -------------------------------------------------------------
 SIMD = 0xFD
@@ -358,6 +359,7 @@ _STACK: dict[str, str | None] = {
     "v128.const": ":v", "i8x16.shuffle": "vv:v", "v128.bitselect": "vvv:v", "v128.any_true": "v:i",
     "atomic.fence": ":", "memory.atomic.notify": "ii:i", "memory.atomic.wait32": "iil:i",
     "memory.atomic.wait64": "ill:i",
+    "i64.add128": "llll:ll", "i64.sub128": "llll:ll", "i64.mul_wide_s": "ll:ll", "i64.mul_wide_u": "ll:ll",
 }
 _LETTER = {"i32": "i", "i64": "l", "f32": "f", "f64": "d", "v128": "v"}
 #: vector shapes and the scalar type of their lanes.
