@@ -63,7 +63,7 @@ def test_invalid_result_is_not_written(tmp_path):
 def test_write_module_round_trip(tmp_path):
     data = _with_customs()
     target = tmp_path / "m.wasm"
-    assert write_module(read_module(data), target) == len(data)
+    assert write_module(read_module(data), target).size == len(data)
     assert target.read_bytes() == data
 
 
@@ -75,5 +75,33 @@ def test_write_module_round_trip(tmp_path):
 def test_validation_accepts_proposals_wasmtime_leaves_off(tmp_path, wat):
     data = wasmtime.wat2wasm(wat)
     target = tmp_path / "out.wasm"
-    assert write_module(read_module(data), target) == len(data)
+    assert write_module(read_module(data), target).size == len(data)
     assert target.read_bytes() == data
+
+
+LEGACY_EH = '(module (tag $e) (func $f (export "f") try throw $e catch $e end))'
+
+
+def test_strip_writes_a_module_wasmtime_rejects_as_it_rejects_the_input(tmp_path):
+    # wasmtime has no switch for legacy exception handling: the stripped module is rejected
+    # exactly as the input is, so the edit is written, with a note that says so.
+    data = wasmtime.wat2wasm(LEGACY_EH)
+    target = tmp_path / "out.wasm"
+    done = write_module(strip(read_module(data)).module, target, original=read_module(data))
+    assert done.note is not None and "wasmtime rejects the input too" in done.note
+    assert read_module(target).customs == [] and len(read_module(target).code) == 1
+
+
+def test_an_edit_that_breaks_a_valid_module_is_still_refused(tmp_path):
+    module = read_module(wasmtime.wat2wasm(WAT))
+    broken = replace_sections(module, {1: b"\x01\x60\x00\x00"})
+    with pytest.raises(ValidationError):
+        write_module(broken, tmp_path / "out.wasm", original=module)
+
+
+def test_strip_command_notes_an_unvalidated_write(run_cli, tmp_path):
+    source = tmp_path / "eh.wasm"
+    source.write_bytes(wasmtime.wat2wasm(LEGACY_EH))
+    code, out, err = run_cli("strip", source, "-o", tmp_path / "eh.small.wasm")
+    assert code == 0 and "removed: name" in out
+    assert err.startswith("note: written without validation: wasmtime rejects the input too")

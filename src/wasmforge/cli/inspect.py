@@ -141,8 +141,11 @@ def cmd_strip(args: argparse.Namespace) -> int:
     out = _output(args)
     with _open(args.file) as module:
         result = strip(module, keep=args.keep or (), keep_names=args.keep_names, debug_only=args.debug_only)
-        written = write_module(result.module, out)
+        done = write_module(result.module, out, original=module)
+        written = done.size
         result.module.close()
+    if done.note:
+        sys.stderr.write(f"note: {done.note}\n")
     summary = {"file": args.file, "output": out, "size_before": result.size_before, "size_after": written,
                "removed": list(result.removed)}
     if args.json:
@@ -168,8 +171,11 @@ def cmd_add_section(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.source}: cannot read: {e.strerror}") from None
     with _open(args.file) as module:
         edited = add_custom_section(module, args.name, data, replace=args.replace)
-        written = write_module(edited, out)
+        done = write_module(edited, out, original=module)
+        written = done.size
         edited.close()
+    if done.note:
+        sys.stderr.write(f"note: {done.note}\n")
     if args.json:
         _json({"file": args.file, "output": out, "name": args.name, "content_size": len(data), "size_after": written})
     else:

@@ -7,8 +7,8 @@ Every edit returns a new :class:`~wasmforge.binary.Module` (the input is never c
 from wasmforge._files import write_atomic
 from wasmforge.transform.custom import add_custom_section
 from wasmforge.transform.strip import StripResult, strip
-from wasmforge.transform.write import ValidationError, validate, write_module
+from wasmforge.transform.write import ValidationError, Written, validate, write_module
 
 __all__ = [
-    "add_custom_section", "StripResult", "strip", "ValidationError", "validate", "write_atomic", "write_module",
+    "add_custom_section", "StripResult", "strip", "ValidationError", "Written", "validate", "write_atomic", "write_module",
 ]

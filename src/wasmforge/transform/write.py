@@ -4,6 +4,8 @@ write leaves the old file as it was."""
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wasmforge._files import write_atomic
@@ -43,21 +45,55 @@ def _engine() -> wasmtime.Engine:
     return _ENGINE
 
 
-def validate(data: bytes, *, what: str = "module") -> None:
-    """Raise :class:`ValidationError` unless ``data`` is a valid module."""
+def _first_error(data: bytes) -> str | None:
+    """wasmtime's first validation error for ``data``, or None when it is valid."""
     import wasmtime
 
     try:
         wasmtime.Module.validate(_engine(), data)
     except wasmtime.WasmtimeError as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else "invalid module"
-        raise ValidationError(f"{what} would not be valid: {first}", hint="nothing was written") from None
+        return str(e).strip().splitlines()[0] if str(e).strip() else "invalid module"
+    return None
 
 
-def write_module(module: Module | bytes, path: str | os.PathLike[str], *, check: bool = True) -> int:
-    """Validate (unless ``check`` is false) and atomically write a module; returns the bytes written."""
+def validate(data: bytes, *, what: str = "module") -> None:
+    """Raise :class:`ValidationError` unless ``data`` is a valid module."""
+    first = _first_error(data)
+    if first is not None:
+        raise ValidationError(f"{what} would not be valid: {first}", hint="nothing was written")
+
+
+_OFFSET = re.compile(r"\s*\(at offset 0x[0-9a-f]+\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What ``write_module`` wrote: its size, and a note when it could not be validated."""
+
+    size: int
+    note: str | None = None
+
+
+def write_module(
+    module: Module | bytes, path: str | os.PathLike[str], *, check: bool = True, original: Module | bytes | None = None
+) -> Written:
+    """Validate (unless ``check`` is false) and atomically write a module.
+
+    With ``original`` (the module the edit started from), a result that wasmtime rejects is
+    still written when wasmtime rejects the original in the same way — a proposal wasmtime has
+    no switch for, such as legacy exception handling — because the edit did not cause it; the
+    returned ``note`` says so.
+    """
     data = encode(module) if isinstance(module, Module) else bytes(module)
+    note = None
     if check:
-        validate(data, what=str(path))
+        first = _first_error(data)
+        if first is not None:
+            before = None
+            if original is not None:
+                before = _first_error(encode(original) if isinstance(original, Module) else bytes(original))
+            if before is None or _OFFSET.sub("", before) != _OFFSET.sub("", first):
+                raise ValidationError(f"{path} would not be valid: {first}", hint="nothing was written")
+            note = f"written without validation: wasmtime rejects the input too ({first})"
     write_atomic(path, data)
-    return len(data)
+    return Written(len(data), note)
