@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from typing import Any
 
 from wasmforge.cli._common import count
@@ -27,33 +26,11 @@ def _graph(path: str, args: argparse.Namespace) -> Any:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    if os.path.isdir(path):
-        raise WasmforgeError(f"{path}: is a directory, expected a file name", hint="give -o a file path")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise WasmforgeError(f"{path}: folder {folder} does not exist", hint="create it first or pick another -o path")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".wasmforge-", dir=folder)
-    except OSError as err:
-        raise WasmforgeError(f"{path}: cannot write: {err.strerror or err}") from None
-    try:
-        # backslashreplace: a file name from undecodable bytes (the report's title) cannot fail the write
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
-            f.write(text)
-        # mkstemp makes the file private; give it the mode a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException as err:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(err, OSError):
-            raise WasmforgeError(f"{path}: cannot write: {err.strerror or err}") from None
-        raise
+    """Write ``text`` to ``path`` safely (see :mod:`wasmforge._files`)."""
+    from wasmforge._files import write_atomic as write
+
+    # backslashreplace: a file name from undecodable bytes (the report's title) cannot fail the write
+    write(path, text, errors="backslashreplace", newline="")
 
 
 def _emit(args: argparse.Namespace, result: Any) -> int:
