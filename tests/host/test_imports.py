@@ -6,8 +6,8 @@ import random
 import types
 
 import pytest
-
 from wasmtime import wat2wasm as wasm
+
 from wasmforge.host import HostFunction, LinkError, host_function, load
 
 RANDOM_WAT = """

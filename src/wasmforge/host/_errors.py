@@ -56,7 +56,7 @@ class WasiExit(HostError):
         self.exit_code = code
 
 
-class TrapKind(str, enum.Enum):
+class TrapKind(str, enum.Enum):  # noqa: UP042 - str(kind) stays the member name; the value is the user text
     """Why wasm code trapped; the value is the text shown to users."""
 
     UNREACHABLE = "unreachable"

@@ -13,7 +13,6 @@ from wasmforge.host._config import PAGE_SIZE
 from wasmforge.host._errors import HostError, MemoryAccessError, MemoryLimitError
 
 
-
 class Memory:
     """A linear memory of an instance (exported, or supplied by the host).
 

@@ -40,7 +40,7 @@ for _op in OPCODES:
         FIXED_EFFECT.append((len(_before), len(_after)))
 
 # A node: [head text, children (list of nodes) or None, result count (-1: a raw line, no parens)].
-Node = list
+Node = list[Any]
 
 
 class _Frame:
