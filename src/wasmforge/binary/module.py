@@ -1025,7 +1025,9 @@ def read_module(source: str | os.PathLike[str] | bytes | bytearray | memoryview,
                     mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
                     buf = memoryview(mapping)
         except IsADirectoryError:
-            raise WasmDecodeError(0, None, "is a directory, not a module file", path=path) from None
+            from wasmforge.errors import WasmforgeError
+
+            raise WasmforgeError(f"{path}: is a directory, expected a .wasm file") from None
         except OSError as e:
             from wasmforge.errors import WasmforgeError
 
