@@ -101,3 +101,17 @@ def test_empty_file(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(WasmDecodeError, match="too short"):
         read_module(path)
+
+
+def test_cut_at_a_section_boundary_is_refused_with_the_headers():
+    # a function section declaring bodies the file no longer has: caught while reading headers
+    data = b"\0asm\1\0\0\0" + b"\x01\x04\x01\x60\x00\x00" + b"\x03\x03\x02\x00\x00"
+    with pytest.raises(WasmDecodeError, match="2 functions declared but 0 bodies defined") as err:
+        read_module(data)
+    assert err.value.offset == len(data)
+
+
+def test_data_count_must_match_the_data_section():
+    data = b"\0asm\1\0\0\0" + b"\x05\x03\x01\x00\x01" + b"\x0c\x01\x02" + b"\x0b\x07\x01\x01\x04abcd"
+    with pytest.raises(WasmDecodeError, match="data count section says 2 segments but 1 are defined"):
+        read_module(data)

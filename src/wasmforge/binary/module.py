@@ -992,7 +992,26 @@ def _read_sections(buf: memoryview, path: str | None) -> list[Section]:
                     raise WasmDecodeError(pos, label, "unexpected end of data in the section's count", path=path)
         sections.append(Section(sid_e, name, offset, pos, end, payload, count, content_start))
         pos = end
+    _check_counts(sections, size, path)
     return sections
+
+
+def _check_counts(sections: list[Section], size: int, path: str | None) -> None:
+    """Sections that must agree in length do (a file cut at a section boundary fails here)."""
+    by_id = {s.id: s for s in sections if s.id != SectionId.CUSTOM}
+    functions, code = by_id.get(SectionId.FUNCTION), by_id.get(SectionId.CODE)
+    declared = functions.count if functions is not None else 0
+    defined = code.count if code is not None else 0
+    if declared != defined:
+        at = code.start if code is not None else size
+        raise WasmDecodeError(at, "code", f"{declared} functions declared but {defined} bodies defined", path=path)
+    data_count, data = by_id.get(SectionId.DATA_COUNT), by_id.get(SectionId.DATA)
+    if data_count is not None and data_count.count != (data.count if data is not None else 0):
+        at = data.start if data is not None else size
+        raise WasmDecodeError(
+            at, "data", f"the data count section says {data_count.count} segments but "
+            f"{data.count if data is not None else 0} are defined", path=path,
+        )
 
 
 def _release(buf: memoryview, mapping: mmap.mmap) -> None:
