@@ -201,3 +201,12 @@ def test_headers_agree_with_objdump_on_the_corpus():
         assert _ours(path) == expected, path
         compared += 1
     assert compared > len(paths) * 0.9
+
+
+def test_add_section_says_replaced_when_it_replaces(run_cli, add_wasm, tmp_path):
+    payload = tmp_path / "v.txt"
+    payload.write_bytes(b"2")
+    run_cli("add-section", add_wasm, "version", "--from", payload, "--in-place")
+    code, out, _ = run_cli("add-section", add_wasm, "version", "--from", payload, "--in-place", "--replace")
+    assert code == 0 and ": replaced custom section 'version'" in out
+    assert [c.name for c in read_module(add_wasm).customs].count("version") == 1

@@ -31,8 +31,8 @@ exit status: 0 ok, 1 the module trapped or a host function raised, 2 bad input.
 
 REPL_EPILOG = """\
 examples:
-  wasmforge repl add.wasm                              >>> exports.add(40, 2)
-  wasmforge repl add.wasm --import Math=random
+  wasmforge repl add.wasm --import Math=random         >>> exports.add(40, 2)
+  wasmforge repl primes.wasm                           a module without imports
   wasmforge repl importmem.wasm --memory-pages 17 --allocator bump
   wasmforge repl m.wasm -c "p = exports.foo()"         run code first, like node -i -e
 

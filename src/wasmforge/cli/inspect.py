@@ -170,6 +170,7 @@ def cmd_add_section(args: argparse.Namespace) -> int:
         except OSError as e:
             raise UsageError(f"{args.source}: cannot read: {e.strerror}") from None
     with _open(args.file) as module:
+        replaced = args.replace and bool(module.custom_sections(args.name))
         edited = add_custom_section(module, args.name, data, replace=args.replace)
         done = write_module(edited, out, original=module)
         written = done.size
@@ -177,9 +178,11 @@ def cmd_add_section(args: argparse.Namespace) -> int:
     if done.note:
         sys.stderr.write(f"note: {done.note}\n")
     if args.json:
-        _json({"file": args.file, "output": out, "name": args.name, "content_size": len(data), "size_after": written})
+        _json({"file": args.file, "output": out, "name": args.name, "content_size": len(data), "size_after": written,
+               "replaced": replaced})
     else:
-        _emit([f"{args.file}: added custom section {args.name!r} ({len(data)} bytes) -> {out} ({written} bytes)"])
+        verb = "replaced" if replaced else "added"
+        _emit([f"{args.file}: {verb} custom section {args.name!r} ({len(data)} bytes) -> {out} ({written} bytes)"])
     return 0
 
 
