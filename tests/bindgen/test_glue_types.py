@@ -257,3 +257,9 @@ def test_numpy_scalars_and_int_like_values(t: Any) -> None:
         t.echo_f64("1.5")
     with pytest.raises(OverflowError):
         t.echo_u8(np.int64(256))
+
+
+def test_wrappers_carry_their_python_names_and_docs(t: Any) -> None:
+    assert t.echo_u8.__name__ == t.echo_u8.__qualname__ == "echo_u8"
+    assert t.not_.__name__ == "not_"
+    assert "fn echo_u8(x: u8) -> u8" in (t.echo_u8.__doc__ or "")

@@ -734,6 +734,8 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
             label,
             reentrant=bool(imports),
         )
+        # help() and tracebacks show the Python name, not the private one.
+        body.append(f"_fn_{_py(fn.name)}.__name__ = _fn_{_py(fn.name)}.__qualname__ = {_py(fn.name)!r}")
         names[_py(fn.name)] = f"_fn_{_py(fn.name)}"
     for cls in desc.classes:
         body.append("")

@@ -114,6 +114,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_u8() argument 'x' out of range for u8: {x}")
         _ret = _f_echo_u8(x)
         return _ret
+    _fn_echo_u8.__name__ = _fn_echo_u8.__qualname__ = 'echo_u8'
 
     def _fn_echo_i8(x):
         """Rust: ``fn echo_i8(x: i8) -> i8``"""
@@ -123,6 +124,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_i8() argument 'x' out of range for i8: {x}")
         _ret = _f_echo_i8(x)
         return _ret
+    _fn_echo_i8.__name__ = _fn_echo_i8.__qualname__ = 'echo_i8'
 
     def _fn_echo_u16(x):
         """Rust: ``fn echo_u16(x: u16) -> u16``"""
@@ -132,6 +134,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_u16() argument 'x' out of range for u16: {x}")
         _ret = _f_echo_u16(x)
         return _ret
+    _fn_echo_u16.__name__ = _fn_echo_u16.__qualname__ = 'echo_u16'
 
     def _fn_echo_i16(x):
         """Rust: ``fn echo_i16(x: i16) -> i16``"""
@@ -141,6 +144,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_i16() argument 'x' out of range for i16: {x}")
         _ret = _f_echo_i16(x)
         return _ret
+    _fn_echo_i16.__name__ = _fn_echo_i16.__qualname__ = 'echo_i16'
 
     def _fn_echo_u32(x):
         """Rust: ``fn echo_u32(x: u32) -> u32``"""
@@ -150,6 +154,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_u32() argument 'x' out of range for u32: {x}")
         _ret = _f_echo_u32(x)
         return _ret
+    _fn_echo_u32.__name__ = _fn_echo_u32.__qualname__ = 'echo_u32'
 
     def _fn_echo_i32(x):
         """Rust: ``fn echo_i32(x: i32) -> i32``"""
@@ -159,6 +164,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_i32() argument 'x' out of range for i32: {x}")
         _ret = _f_echo_i32(x)
         return _ret
+    _fn_echo_i32.__name__ = _fn_echo_i32.__qualname__ = 'echo_i32'
 
     def _fn_echo_u64(x):
         """Rust: ``fn echo_u64(x: u64) -> u64``"""
@@ -168,6 +174,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_u64() argument 'x' out of range for u64: {x}")
         _ret = _f_echo_u64(x)
         return _ret
+    _fn_echo_u64.__name__ = _fn_echo_u64.__qualname__ = 'echo_u64'
 
     def _fn_echo_i64(x):
         """Rust: ``fn echo_i64(x: i64) -> i64``"""
@@ -177,6 +184,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_i64() argument 'x' out of range for i64: {x}")
         _ret = _f_echo_i64(x)
         return _ret
+    _fn_echo_i64.__name__ = _fn_echo_i64.__qualname__ = 'echo_i64'
 
     def _fn_echo_usize(x):
         """Rust: ``fn echo_usize(x: usize) -> usize``"""
@@ -186,6 +194,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_usize() argument 'x' out of range for usize: {x}")
         _ret = _f_echo_usize(x)
         return _ret
+    _fn_echo_usize.__name__ = _fn_echo_usize.__qualname__ = 'echo_usize'
 
     def _fn_echo_isize(x):
         """Rust: ``fn echo_isize(x: isize) -> isize``"""
@@ -195,6 +204,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"echo_isize() argument 'x' out of range for isize: {x}")
         _ret = _f_echo_isize(x)
         return _ret
+    _fn_echo_isize.__name__ = _fn_echo_isize.__qualname__ = 'echo_isize'
 
     def _fn_echo_f32(x):
         """Rust: ``fn echo_f32(x: f32) -> f32``"""
@@ -202,6 +212,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             x = as_float(x, "echo_f32() argument 'x'", "f32")
         _ret = _f_echo_f32(x)
         return _ret
+    _fn_echo_f32.__name__ = _fn_echo_f32.__qualname__ = 'echo_f32'
 
     def _fn_echo_f64(x):
         """Rust: ``fn echo_f64(x: f64) -> f64``"""
@@ -209,6 +220,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             x = as_float(x, "echo_f64() argument 'x'", "f64")
         _ret = _f_echo_f64(x)
         return _ret
+    _fn_echo_f64.__name__ = _fn_echo_f64.__qualname__ = 'echo_f64'
 
     def _fn_echo_bool(x):
         """Rust: ``fn echo_bool(x: bool) -> bool``"""
@@ -220,6 +232,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise TypeError(f"echo_bool() argument 'x' must be bool, not {type(x).__name__}")
         _ret = _f_echo_bool(_b1)
         return _ret != 0
+    _fn_echo_bool.__name__ = _fn_echo_bool.__qualname__ = 'echo_bool'
 
     def _fn_echo_char(x):
         """Rust: ``fn echo_char(x: char) -> char``"""
@@ -230,6 +243,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise ValueError(f"echo_char() argument 'x' must be a Unicode scalar value, not a surrogate: {x!r}")
         _ret = _f_echo_char(_c1)
         return chr(_ret)
+    _fn_echo_char.__name__ = _fn_echo_char.__qualname__ = 'echo_char'
 
     def _fn_next_char(x):
         """Rust: ``fn next_char(x: char) -> char``"""
@@ -240,6 +254,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise ValueError(f"next_char() argument 'x' must be a Unicode scalar value, not a surrogate: {x!r}")
         _ret = _f_next_char(_c1)
         return chr(_ret)
+    _fn_next_char.__name__ = _fn_next_char.__qualname__ = 'next_char'
 
     def _fn_not_(x):
         """Rust: ``fn not(x: bool) -> bool``"""
@@ -251,6 +266,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise TypeError(f"not() argument 'x' must be bool, not {type(x).__name__}")
         _ret = _f_not_(_b1)
         return _ret != 0
+    _fn_not_.__name__ = _fn_not_.__qualname__ = 'not_'
 
     def _fn_wrapping_inc_u64(x):
         """Rust: ``fn wrapping_inc_u64(x: u64) -> u64``"""
@@ -260,10 +276,12 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"wrapping_inc_u64() argument 'x' out of range for u64: {x}")
         _ret = _f_wrapping_inc_u64(x)
         return _ret
+    _fn_wrapping_inc_u64.__name__ = _fn_wrapping_inc_u64.__qualname__ = 'wrapping_inc_u64'
 
     def _fn_nothing():
         """Rust: ``fn nothing()``"""
         _ret = _f_nothing()
+    _fn_nothing.__name__ = _fn_nothing.__qualname__ = 'nothing'
 
     def _fn_str_len(s):
         """Rust: ``fn str_len(s: &str) -> usize``"""
@@ -286,6 +304,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         return _ret
+    _fn_str_len.__name__ = _fn_str_len.__qualname__ = 'str_len'
 
     def _fn_char_count(s):
         """Rust: ``fn char_count(s: &str) -> usize``"""
@@ -308,6 +327,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         return _ret
+    _fn_char_count.__name__ = _fn_char_count.__qualname__ = 'char_count'
 
     def _fn_echo_string(s):
         """Rust: ``fn echo_string(s: String) -> String``"""
@@ -319,6 +339,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if _n3 and not _ret >> 63:
             free(_p2, _n3, 1)
         return _v4
+    _fn_echo_string.__name__ = _fn_echo_string.__qualname__ = 'echo_string'
 
     def _fn_upper(s):
         """Rust: ``fn upper(s: &str) -> String``"""
@@ -346,11 +367,13 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if _n6 and not _ret >> 63:
             free(_p5, _n6, 1)
         return _v7
+    _fn_upper.__name__ = _fn_upper.__qualname__ = 'upper'
 
     def _fn_static_str():
         """Rust: ``fn static_str() -> &str``"""
         _ret = _f_static_str()
         return read_str(_ret)
+    _fn_static_str.__name__ = _fn_static_str.__qualname__ = 'static_str'
 
     def _fn_two_strs(a, b):
         """Rust: ``fn two_strs(a: &str, b: String) -> String``"""
@@ -379,6 +402,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if _n7 and not _ret >> 63:
             free(_p6, _n7, 1)
         return _v8
+    _fn_two_strs.__name__ = _fn_two_strs.__qualname__ = 'two_strs'
 
     def _fn_bytes_sum(b):
         """Rust: ``fn bytes_sum(b: &[u8]) -> u64``"""
@@ -401,6 +425,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         return _ret
+    _fn_bytes_sum.__name__ = _fn_bytes_sum.__qualname__ = 'bytes_sum'
 
     def _fn_bytes_rev(b):
         """Rust: ``fn bytes_rev(b: Vec<u8>) -> Vec<u8>``"""
@@ -408,6 +433,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         _p2 = give(_view1, _view1.nbytes, 1) | _view1.nbytes // 1 << 32
         _ret = _f_bytes_rev(_p2)
         return read_array(_ret, 'u8', True)
+    _fn_bytes_rev.__name__ = _fn_bytes_rev.__qualname__ = 'bytes_rev'
 
     def _fn_fill(b, v):
         """Rust: ``fn fill(b: &mut [u8], v: u8)``"""
@@ -435,6 +461,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise
         if temps:
             release(_base, 0)
+    _fn_fill.__name__ = _fn_fill.__qualname__ = 'fill'
 
     def _fn_f64_sum(xs):
         """Rust: ``fn f64_sum(xs: &[f64]) -> f64``"""
@@ -457,6 +484,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         return _ret
+    _fn_f64_sum.__name__ = _fn_f64_sum.__qualname__ = 'f64_sum'
 
     def _fn_i32_double(xs):
         """Rust: ``fn i32_double(xs: &mut [i32])``"""
@@ -480,6 +508,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise
         if temps:
             release(_base, 0)
+    _fn_i32_double.__name__ = _fn_i32_double.__qualname__ = 'i32_double'
 
     def _fn_u64_range(n):
         """Rust: ``fn u64_range(n: u64) -> Vec<u64>``"""
@@ -489,6 +518,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"u64_range() argument 'n' out of range for u64: {n}")
         _ret = _f_u64_range(n)
         return read_array(_ret, 'u64', True)
+    _fn_u64_range.__name__ = _fn_u64_range.__qualname__ = 'u64_range'
 
     def _fn_f32_scale(xs, k):
         """Rust: ``fn f32_scale(xs: Vec<f32>, k: f32) -> Vec<f32>``"""
@@ -498,6 +528,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             k = as_float(k, "f32_scale() argument 'k'", "f32")
         _ret = _f_f32_scale(_p2, k)
         return read_array(_ret, 'f32', True)
+    _fn_f32_scale.__name__ = _fn_f32_scale.__qualname__ = 'f32_scale'
 
     def _fn_i16_echo(xs):
         """Rust: ``fn i16_echo(xs: &[i16]) -> Vec<i16>``"""
@@ -520,6 +551,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         return read_array(_ret, 'i16', True)
+    _fn_i16_echo.__name__ = _fn_i16_echo.__qualname__ = 'i16_echo'
 
     def _fn_i8_neg(xs):
         """Rust: ``fn i8_neg(xs: &[i8]) -> Vec<i8>``"""
@@ -542,6 +574,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         return read_array(_ret, 'i8', True)
+    _fn_i8_neg.__name__ = _fn_i8_neg.__qualname__ = 'i8_neg'
 
     def _fn_opt_i32(x):
         """Rust: ``fn opt_i32(x: Option<i32>) -> Option<i32>``"""
@@ -561,6 +594,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r3 = None
         return _r3
+    _fn_opt_i32.__name__ = _fn_opt_i32.__qualname__ = 'opt_i32'
 
     def _fn_opt_u32(x):
         """Rust: ``fn opt_u32(x: Option<u32>) -> Option<u32>``"""
@@ -580,6 +614,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r3 = None
         return _r3
+    _fn_opt_u32.__name__ = _fn_opt_u32.__qualname__ = 'opt_u32'
 
     def _fn_opt_u64(x):
         """Rust: ``fn opt_u64(x: Option<u64>) -> Option<u64>``"""
@@ -614,6 +649,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r5 = None
         return _r5
+    _fn_opt_u64.__name__ = _fn_opt_u64.__qualname__ = 'opt_u64'
 
     def _fn_opt_i64(x):
         """Rust: ``fn opt_i64(x: Option<i64>) -> Option<i64>``"""
@@ -648,6 +684,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r5 = None
         return _r5
+    _fn_opt_i64.__name__ = _fn_opt_i64.__qualname__ = 'opt_i64'
 
     def _fn_opt_f32(x):
         """Rust: ``fn opt_f32(x: Option<f32>) -> Option<f32>``"""
@@ -664,6 +701,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r3 = None
         return _r3
+    _fn_opt_f32.__name__ = _fn_opt_f32.__qualname__ = 'opt_f32'
 
     def _fn_opt_f64(x):
         """Rust: ``fn opt_f64(x: Option<f64>) -> Option<f64>``"""
@@ -696,6 +734,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r5 = None
         return _r5
+    _fn_opt_f64.__name__ = _fn_opt_f64.__qualname__ = 'opt_f64'
 
     def _fn_opt_str(x):
         """Rust: ``fn opt_str(x: Option<&str>) -> Option<String>``"""
@@ -740,6 +779,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r9 = None
         return _r9
+    _fn_opt_str.__name__ = _fn_opt_str.__qualname__ = 'opt_str'
 
     def _fn_opt_bool(x):
         """Rust: ``fn opt_bool(x: Option<bool>) -> Option<bool>``"""
@@ -761,6 +801,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r4 = None
         return _r4
+    _fn_opt_bool.__name__ = _fn_opt_bool.__qualname__ = 'opt_bool'
 
     def _fn_opt_char(x):
         """Rust: ``fn opt_char(x: Option<char>) -> Option<char>``"""
@@ -781,6 +822,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r4 = None
         return _r4
+    _fn_opt_char.__name__ = _fn_opt_char.__qualname__ = 'opt_char'
 
     def _fn_opt_bytes(x):
         """Rust: ``fn opt_bytes(x: Option<Vec<u8>>) -> Option<Vec<u8>>``"""
@@ -813,6 +855,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r7 = None
         return _r7
+    _fn_opt_bytes.__name__ = _fn_opt_bytes.__qualname__ = 'opt_bytes'
 
     def _fn_opt_opt(x):
         """Rust: ``fn opt_opt(x: Option<Option<i64>>) -> Option<Option<i64>>``"""
@@ -857,6 +900,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r7 = None
         return _r7
+    _fn_opt_opt.__name__ = _fn_opt_opt.__qualname__ = 'opt_opt'
 
     def _fn_checked_div(a, b):
         """Rust: ``fn checked_div(a: i64, b: i64) -> Result<i64, _>``"""
@@ -873,6 +917,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise result_error()
         _bits1 = read_u64(slot_result)
         return _bits1 - (_bits1 >> 63 << 64)
+    _fn_checked_div.__name__ = _fn_checked_div.__qualname__ = 'checked_div'
 
     def _fn_parse_u8(s):
         """Rust: ``fn parse_u8(s: &str) -> Result<u8, _>``"""
@@ -899,6 +944,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         _bits5 = read_u64(slot_result)
         _w6 = _bits5 & 0xFFFFFFFF
         return _w6
+    _fn_parse_u8.__name__ = _fn_parse_u8.__qualname__ = 'parse_u8'
 
     def _fn_result_unit(ok):
         """Rust: ``fn result_unit(ok: bool) -> Result<(), _>``"""
@@ -912,6 +958,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if _ret:
             raise result_error()
         return None
+    _fn_result_unit.__name__ = _fn_result_unit.__qualname__ = 'result_unit'
 
     def _fn_result_string(ok):
         """Rust: ``fn result_string(ok: bool) -> Result<String, _>``"""
@@ -931,6 +978,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if _n4 and not _bits2 >> 63:
             free(_p3, _n4, 1)
         return _v5
+    _fn_result_string.__name__ = _fn_result_string.__qualname__ = 'result_string'
 
     def _fn_result_f32(x):
         """Rust: ``fn result_f32(x: f32) -> Result<f32, _>``"""
@@ -941,6 +989,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise result_error()
         _bits1 = read_u64(slot_result)
         return f32_from_bits(_bits1)
+    _fn_result_f32.__name__ = _fn_result_f32.__qualname__ = 'result_f32'
 
     def _fn_result_opt(x):
         """Rust: ``fn result_opt(x: Option<u64>) -> Result<Option<u64>, _>``"""
@@ -979,6 +1028,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         else:
             _r7 = None
         return _r7
+    _fn_result_opt.__name__ = _fn_result_opt.__qualname__ = 'result_opt'
 
     def _fn_result_i16(x):
         """Rust: ``fn result_i16(x: i16) -> Result<i16, _>``"""
@@ -992,6 +1042,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         _bits1 = read_u64(slot_result)
         _w2 = _bits1 & 0xFFFFFFFF
         return _w2 - (_w2 >> 31 << 32)
+    _fn_result_i16.__name__ = _fn_result_i16.__qualname__ = 'result_i16'
 
     def _fn_panics(msg):
         """Rust: ``fn panics(msg: &str) -> u32``"""
@@ -1014,6 +1065,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
         if temps:
             release(_base, 0)
         return _ret
+    _fn_panics.__name__ = _fn_panics.__qualname__ = 'panics'
 
     def _fn_out_of_bounds(i):
         """Rust: ``fn out_of_bounds(i: usize) -> i32``"""
@@ -1023,6 +1075,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"out_of_bounds() argument 'i' out of range for usize: {i}")
         _ret = _f_out_of_bounds(i)
         return _ret
+    _fn_out_of_bounds.__name__ = _fn_out_of_bounds.__qualname__ = 'out_of_bounds'
 
     def _fn_balance_of(a):
         """Rust: ``fn balance_of(a: &Account) -> u64``"""
@@ -1033,6 +1086,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise ClosedError("balance_of() argument 'a': Account object is closed")
         _ret = _f_balance_of(_h1)
         return _ret
+    _fn_balance_of.__name__ = _fn_balance_of.__qualname__ = 'balance_of'
 
     def _fn_type(x):
         """Rust: ``fn r#type(x: u8) -> u8``"""
@@ -1042,6 +1096,7 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             raise OverflowError(f"r#type() argument 'x' out of range for u8: {x}")
         _ret = _f_type(x)
         return _ret
+    _fn_type.__name__ = _fn_type.__qualname__ = 'type'
 
     class Account:
         """A bank account."""
