@@ -260,6 +260,213 @@ def _prefixed(buf: Any, prefix: int, pos: int) -> tuple[tuple[Opcode, int], int]
     return entry, pos2
 
 
+# --- the instruction decoder ---------------------------------------------------------------------
+#
+# Two loops with one result. The fast loop works on the body copied into a list of ints (list
+# indexing is much cheaper than memoryview indexing) and looks the first two bytes of each
+# instruction up in a table that holds the finished (op, imm, size) of every instruction whose
+# immediate fits in one byte; memarg, multi-byte constants and prefixed instructions follow in
+# inline branches. It appends only instructions it decoded completely inside the body and hands
+# anything unusual (a malformed or truncated instruction, a memory index, ...) to the reference
+# loop, which decodes that one instruction from the real buffer with the exact errors, after which
+# the fast loop resumes. Output and errors are therefore those of the reference loop alone.
+
+_PREFIX = 98  # a prefix byte: the code follows as a LEB128
+_STOP = 99  # not an opcode: the reference loop decides
+#: (op, shape) for every first byte; prefix and unassigned bytes get their own shapes (op None).
+_FIRST: list[tuple[Any, int]] = [
+    e if e is not None else (None, _PREFIX if b in _PREFIXED_ENTRY else _STOP) for b, e in enumerate(_SINGLE_ENTRY)
+]
+#: the list ends with two continuation bytes: no immediate can end in them, and the two-byte
+#: lookup at the last opcode byte stays inside the list.
+_PAD = (0xFF, 0xFF)
+#: memarg immediates (align < 64, offset < 128), shared rather than built per instruction.
+_MEMARGS = [[(a, o, 0) for o in range(0x80)] for a in range(0x40)]
+#: shapes whose decoders read the buffer by plain indexing, so they work on the list too.
+_LIST_SAFE = frozenset(range(len(_IMM_DECODERS))) - {NONE, F32, F64}
+
+
+def _two_byte_row(op: Opcode | None, shape: int) -> list[tuple[Opcode, Any, int] | None]:
+    """By second byte: the finished (op, imm, size) where that byte completes the instruction."""
+    row: list[tuple[Opcode, Any, int] | None] = [None] * 256
+    if op is None:
+        return row
+    if shape == NONE:
+        return [(op, None, 1)] * 256
+    for x in range(0x80):
+        if shape == U32:
+            row[x] = (op, x, 2)
+        elif shape in (I32, I64):
+            row[x] = (op, x - 0x80 if x & 0x40 else x, 2)
+        elif shape == BLOCK:
+            try:
+                bt, after = _read_blocktype(bytes((x,)), 0)
+            except (_Bad, IndexError, ValueError):
+                continue
+            if after == 1:
+                row[x] = (op, bt, 2)
+    return row
+
+
+#: _ROWS[first byte][second byte] -> (op, imm, size) | None.
+_ROWS = [_two_byte_row(e[0], e[1]) if e is not None else _two_byte_row(None, 0) for e in _SINGLE_ENTRY]
+
+
+def _decode_run(b: Any, base: int, i: int, out: list[Instruction]) -> int:
+    """Decode from ``b[i]`` while the instructions are ordinary; return where it stopped.
+
+    ``b`` is the body as a list of ints followed by ``_PAD``; ``base`` its offset in the file.
+    """
+    append = out.append
+    rows = _ROWS
+    first = _FIRST
+    memargs = _MEMARGS
+    decoders = _IMM_DECODERS
+    n = len(b) - 2
+    try:
+        while True:
+            e = rows[b[i]][b[i + 1]]
+            if e is not None:
+                op, v, size = e
+                append((base + i, op, v))
+                i += size
+                continue
+            op, shape = first[b[i]]
+            if shape == 2:  # MEMARG
+                a = b[i + 1]
+                if a >= 0x40:  # a memory index follows, or the flags are a longer LEB128
+                    return i
+                o = b[i + 2]
+                if o < 0x80:
+                    append((base + i, op, memargs[a][o]))
+                    i += 3
+                elif b[i + 3] < 0x80:
+                    append((base + i, op, (a, (o & 0x7F) | b[i + 3] << 7, 0)))
+                    i += 4
+                else:
+                    o, j = read_unsigned(b, i + 2, 64)
+                    append((base + i, op, (a, o, 0)))
+                    i = j
+            elif shape == 3:  # I32 of two bytes or more
+                x = b[i + 2]
+                if x < 0x80:
+                    v = (b[i + 1] & 0x7F) | x << 7
+                    if x & 0x40:
+                        v -= 0x4000
+                    append((base + i, op, v))
+                    i += 3
+                elif b[i + 3] < 0x80:
+                    x = b[i + 3]
+                    v = (b[i + 1] & 0x7F) | (b[i + 2] & 0x7F) << 7 | x << 14
+                    if x & 0x40:
+                        v -= 0x200000
+                    append((base + i, op, v))
+                    i += 4
+                elif b[i + 4] < 0x80:
+                    x = b[i + 4]
+                    v = (b[i + 1] & 0x7F) | (b[i + 2] & 0x7F) << 7 | (b[i + 3] & 0x7F) << 14 | x << 21
+                    if x & 0x40:
+                        v -= 0x10000000
+                    append((base + i, op, v))
+                    i += 5
+                else:
+                    v, j = read_signed(b, i + 1, 32)
+                    append((base + i, op, v))
+                    i = j
+            elif shape == 1:  # U32 of two bytes or more
+                x = b[i + 2]
+                if x < 0x80:
+                    append((base + i, op, (b[i + 1] & 0x7F) | x << 7))
+                    i += 3
+                else:
+                    v, j = read_unsigned(b, i + 1, 32)
+                    append((base + i, op, v))
+                    i = j
+            elif shape == 5:  # F32
+                if i + 5 > n:
+                    return i
+                append((base + i, op, b[i + 1] | b[i + 2] << 8 | b[i + 3] << 16 | b[i + 4] << 24))
+                i += 5
+            elif shape == 6:  # F64
+                if i + 9 > n:
+                    return i
+                v = (b[i + 1] | b[i + 2] << 8 | b[i + 3] << 16 | b[i + 4] << 24
+                     | (b[i + 5] | b[i + 6] << 8 | b[i + 7] << 16 | b[i + 8] << 24) << 32)
+                append((base + i, op, v))
+                i += 9
+            elif shape == _PREFIX:
+                (op, shape), j = _prefixed(b, b[i], i + 1)
+                if shape == 0:
+                    v = None
+                elif shape in _LIST_SAFE:
+                    v, j = decoders[shape](b, j)
+                else:
+                    return i
+                if j > n:
+                    return i
+                append((base + i, op, v))
+                i = j
+            elif shape in _LIST_SAFE:
+                v, j = decoders[shape](b, i + 1)
+                if j > n:
+                    return i
+                append((base + i, op, v))
+                i = j
+            else:
+                return i
+    except (_Bad, ValueError, IndexError):
+        return i
+
+
+def _decode_one(buf: Any, pos: int, end: int, out: list[Instruction], section: str | None, path: str | None) -> int:
+    """The reference decoder for one instruction at ``pos``: append it, return where it ends."""
+    start = pos
+    try:
+        entry = _SINGLE_ENTRY[buf[pos]]
+        pos += 1
+        if entry is None:
+            b = buf[pos - 1]
+            if b not in _PREFIXED_ENTRY:
+                raise _Bad(start, f"unknown instruction 0x{b:02x}")
+            entry, pos = _prefixed(buf, b, pos)
+        op, shape = entry
+        if shape == 0:
+            out.append((start, op, None))
+        elif shape == 1:
+            v = buf[pos]
+            pos += 1
+            if v & 0x80:
+                v, pos = _u32(buf, pos - 1)
+            out.append((start, op, v))
+        elif shape == 3:
+            v = buf[pos]
+            pos += 1
+            if v & 0x80:
+                v, pos = _IMM_DECODERS[3](buf, pos - 1)
+            elif v & 0x40:
+                v -= 0x80
+            out.append((start, op, v))
+        elif shape == 2:
+            a = buf[pos]
+            o = buf[pos + 1]
+            if (a | o) & 0x80 or a & 0x40:
+                v, pos = _memarg(buf, pos)
+            else:
+                v = (a, o, 0)
+                pos += 2
+            out.append((start, op, v))
+        else:
+            v, pos = _IMM_DECODERS[shape](buf, pos)
+            out.append((start, op, v))
+    except _Bad as bad:
+        raise WasmDecodeError(bad.offset, section, bad.reason, path=path) from None
+    except (IndexError, struct.error):
+        raise WasmDecodeError(start, section, "unexpected end of data in an instruction", path=path) from None
+    if pos > end:
+        raise WasmDecodeError(start, section, f"instruction runs past the end of its body at 0x{end:x}", path=path)
+    return pos
+
+
 def decode_instructions(
     buf: Any, pos: int, end: int, *, section: str | None = "code", path: str | None = None
 ) -> list[Instruction]:
@@ -268,55 +475,24 @@ def decode_instructions(
     The range must hold whole instructions and end with ``end`` (0x0B).
     """
     out: list[Instruction] = []
-    append = out.append
-    single = _SINGLE_ENTRY
-    decoders = _IMM_DECODERS
-    start = pos
     try:
-        while pos < end:
-            start = pos
-            entry = single[buf[pos]]
-            pos += 1
-            if entry is None:
-                b = buf[pos - 1]
-                if b not in _PREFIXED_ENTRY:
-                    raise _Bad(start, f"unknown instruction 0x{b:02x}")
-                entry, pos = _prefixed(buf, b, pos)
-            op, shape = entry
-            if shape == 0:
-                append((start, op, None))
-            elif shape == 1:
-                v = buf[pos]
-                pos += 1
-                if v & 0x80:
-                    v, pos = _u32(buf, pos - 1)
-                append((start, op, v))
-            elif shape == 3:
-                v = buf[pos]
-                pos += 1
-                if v & 0x80:
-                    v, pos = decoders[3](buf, pos - 1)
-                elif v & 0x40:
-                    v -= 0x80
-                append((start, op, v))
-            elif shape == 2:
-                a = buf[pos]
-                o = buf[pos + 1]
-                if (a | o) & 0x80 or a & 0x40:
-                    v, pos = _memarg(buf, pos)
-                else:
-                    v = (a, o, 0)
-                    pos += 2
-                append((start, op, v))
-            else:
-                v, pos = decoders[shape](buf, pos)
-                append((start, op, v))
-    except _Bad as bad:
-        raise WasmDecodeError(bad.offset, section, bad.reason, path=path) from None
-    except (IndexError, struct.error):
-        raise WasmDecodeError(start, section, "unexpected end of data in an instruction", path=path) from None
-    if pos != end:
-        raise WasmDecodeError(start, section, f"instruction runs past the end of its body at 0x{end:x}", path=path)
+        view: memoryview | None = memoryview(buf)
+    except TypeError:  # not a buffer, only indexable
+        view = None
+    if view is not None and view.format == "B" and view.ndim == 1:
+        # One copy of the body as ints: this is what makes the fast loop fast (measured).
+        b = view[pos:end].tolist() if pos >= 0 else []
+        b += _PAD
+        i = 0
+        size = end - pos
+        while i < size:
+            i = _decode_run(b, pos, i, out)
+            if i < size:
+                i = _decode_one(buf, pos + i, end, out, section, path) - pos
+    else:  # an unusual buffer: the reference loop alone
+        p = pos
+        while p < end:
+            p = _decode_one(buf, p, end, out, section, path)
     if not out or out[-1][1].code != 0x0B or out[-1][1].prefix is not None:
         raise WasmDecodeError(end, section, "function body does not end with 'end'", path=path)
     return out
