@@ -115,3 +115,21 @@ def test_data_count_must_match_the_data_section():
     data = b"\0asm\1\0\0\0" + b"\x05\x03\x01\x00\x01" + b"\x0c\x01\x02" + b"\x0b\x07\x01\x01\x04abcd"
     with pytest.raises(WasmDecodeError, match="data count section says 2 segments but 1 are defined"):
         read_module(data)
+
+
+def test_garbage_collector_is_restored_after_a_large_body_and_after_an_error():
+    import gc
+
+    from wasmforge.binary import decode_instructions
+
+    body = b"\x01" * 5000 + b"\x0b"  # nop … end: large enough for the decoder to pause the collector
+    assert len(decode_instructions(body, 0, len(body))) == 5001 and gc.isenabled()
+    with pytest.raises(WasmDecodeError):
+        decode_instructions(b"\x01" * 5000 + b"\xff", 0, 5001)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        decode_instructions(body, 0, len(body))
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
