@@ -65,3 +65,27 @@ def test_headers_reads_without_the_opcode_table_or_encoder(tmp_path: Path) -> No
 @pytest.mark.parametrize("argv", [["top", "--help"], ["details", "--help"]])
 def test_command_help_loads_nothing_heavy(argv: list[str]) -> None:
     assert _heavy(_loaded(*argv)) == []
+
+
+def test_command_groups_list_exactly_what_each_module_registers():
+    import argparse
+    import importlib
+
+    from wasmforge.cli.main import COMMAND_GROUPS
+
+    for module, commands in COMMAND_GROUPS.items():
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"wasmforge.cli.{module}").register(sub)
+        assert tuple(sub.choices) == commands, module
+
+
+def test_a_command_registers_only_its_group_and_help_lists_all(run_cli):
+    from wasmforge.cli.main import COMMAND_GROUPS, _command_of, build_parser
+
+    assert _command_of(["--color", "never", "headers", "x.wasm"]) == "headers"
+    headers_only = build_parser("headers")._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert set(headers_only) == set(COMMAND_GROUPS["inspect"])
+    code, out, _ = run_cli("--help")
+    assert code == 0 and all(c in out for cmds in COMMAND_GROUPS.values() for c in cmds)
+    code, _, err = run_cli("nosuchcommand")
+    assert code == 2 and "invalid choice" in err and "headers" in err

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wasmforge.cli._common import count
@@ -36,6 +34,8 @@ def _emit(lines: Iterable[str]) -> None:
 
 
 def _json(data: Any) -> None:
+    import json
+
     json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
@@ -166,7 +166,8 @@ def cmd_add_section(args: argparse.Namespace) -> int:
         data = sys.stdin.buffer.read()
     else:
         try:
-            data = Path(args.source).read_bytes()
+            with open(args.source, "rb") as source:
+                data = source.read()
         except OSError as e:
             raise UsageError(f"{args.source}: cannot read: {e.strerror}") from None
     with _open(args.file) as module:

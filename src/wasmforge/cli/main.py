@@ -18,14 +18,17 @@ from wasmforge import __version__
 from wasmforge.errors import WasmforgeError
 
 #: command-group modules of ``wasmforge.cli``, in the order their commands are listed.
-COMMAND_MODULES: list[str] = [
-    "build",
-    "inspect",
-    "doctor",
-    "host",
-    "profile",
-    "text",
-]
+#: command-group modules of ``wasmforge.cli`` and the commands each registers, in the order they
+#: are listed (tests/cli/test_startup.py checks that every module registers exactly these).
+COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
+    "build": ("new", "build", "pack"),
+    "inspect": ("headers", "details", "section", "symbols", "strip", "add-section"),
+    "doctor": ("doctor",),
+    "host": ("run", "repl"),
+    "profile": ("top", "dominators", "paths", "monos", "garbage", "diff", "crates", "report"),
+    "text": ("wat", "disasm", "decompile"),
+}
+COMMAND_MODULES: list[str] = list(COMMAND_GROUPS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,8 +39,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every command group registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: with ``command``, only the group that owns it is registered (building
+    every command's options costs more than the rest of a quick command's run); otherwise all."""
     parser = _Parser(
         prog="wasmforge",
         description="Build, bind, run, inspect and shrink WebAssembly modules from Python.",
@@ -50,14 +54,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="color output: auto (only on a terminal, not with NO_COLOR), never, always",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    groups = [name for name, commands in COMMAND_GROUPS.items() if command in commands] or COMMAND_MODULES
+    for name in groups:
         importlib.import_module(f"wasmforge.cli.{name}").register(sub)
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command word of ``argv``: the first argument that is neither a global option nor its value."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--color":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "func", None)
     if handler is None:
