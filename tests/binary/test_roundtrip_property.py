@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from wasmforge.binary import (
     OPCODES,
     AbsHeap,
+    ConstExpr,
     Export,
     ExternKind,
     FuncType,
@@ -24,7 +25,6 @@ from wasmforge.binary import (
     reencode,
 )
 from wasmforge.binary.encoder import encode_body
-from wasmforge.binary.module import ConstExpr
 
 valtypes = st.sampled_from([NumType.I32, NumType.I64, NumType.F32, NumType.F64, NumType.V128,
                             RefType(True, HeapType(AbsHeap.FUNC)), RefType(True, HeapType(AbsHeap.EXTERN)),

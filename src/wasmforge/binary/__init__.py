@@ -17,10 +17,11 @@ _EXPORTS = {
     "instructions": (
         "Instruction", "decode_const_expr", "decode_instructions", "encode_instruction", "encode_instructions",
     ),
-    "module": (
-        "ConstExpr", "CustomSection", "DataSegment", "ElementSegment", "Export", "FunctionBody", "Global",
-        "Import", "Module", "NameSection", "Section", "SectionId", "Table", "read_module",
+    "_items": (
+        "ConstExpr", "CustomSection", "DataSegment", "ElementSegment", "Export", "Global", "Import",
+        "NameSection", "Table",
     ),
+    "module": ("FunctionBody", "Module", "Section", "SectionId", "read_module"),
     "types": (
         "AbsHeap", "ArrayType", "ExternKind", "FieldType", "FuncType", "GlobalType", "HeapType", "Limits",
         "MemoryType", "NumType", "PackedType", "RecGroup", "RefType", "StructType", "SubType", "TableType",
@@ -45,6 +46,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from wasmforge.binary._items import (
+        ConstExpr,
+        CustomSection,
+        DataSegment,
+        ElementSegment,
+        Export,
+        Global,
+        Import,
+        NameSection,
+        Table,
+    )
     from wasmforge.binary._opcodes import OPCODES, Opcode, by_name
     from wasmforge.binary.encoder import (
         build_module,
@@ -62,22 +74,7 @@ if TYPE_CHECKING:
         encode_instruction,
         encode_instructions,
     )
-    from wasmforge.binary.module import (
-        ConstExpr,
-        CustomSection,
-        DataSegment,
-        ElementSegment,
-        Export,
-        FunctionBody,
-        Global,
-        Import,
-        Module,
-        NameSection,
-        Section,
-        SectionId,
-        Table,
-        read_module,
-    )
+    from wasmforge.binary.module import FunctionBody, Module, Section, SectionId, read_module
     from wasmforge.binary.types import (
         AbsHeap,
         ArrayType,

@@ -12,24 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from wasmforge.binary.instructions import encode_instructions, encode_valtype
-from wasmforge.binary.leb128 import encode_unsigned as u32
-from wasmforge.binary.module import (
-    MAGIC,
-    VERSION,
+from wasmforge.binary._items import (
     ConstExpr,
     DataSegment,
     ElementSegment,
     Export,
-    FunctionBody,
     Global,
     Import,
-    Module,
     NameSection,
-    SectionId,
     Table,
-    read_module,
 )
+from wasmforge.binary.instructions import encode_instructions, encode_valtype
+from wasmforge.binary.leb128 import encode_unsigned as u32
+from wasmforge.binary.module import MAGIC, VERSION, FunctionBody, Module, SectionId, read_module
 from wasmforge.binary.types import (
     ArrayType,
     FieldType,

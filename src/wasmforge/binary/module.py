@@ -18,28 +18,54 @@ from typing import TYPE_CHECKING, Any
 from wasmforge.binary.errors import MalformedImmediate as _Bad
 from wasmforge.binary.errors import WasmDecodeError
 from wasmforge.binary.leb128 import read_signed, read_unsigned
-from wasmforge.binary.types import (
-    FUNCREF,
-    ArrayType,
-    CompType,
-    ExternKind,
-    FieldType,
-    FuncType,
-    GlobalType,
-    Limits,
-    MemoryType,
-    PackedType,
-    RecGroup,
-    RefType,
-    StructType,
-    SubType,
-    TableType,
-    TagType,
-    ValType,
-)
 
 if TYPE_CHECKING:
+    from wasmforge.binary._items import (
+        ConstExpr,
+        CustomSection,
+        DataSegment,
+        ElementSegment,
+        Export,
+        Global,
+        Import,
+        NameSection,
+        Table,
+    )
     from wasmforge.binary.instructions import Instruction
+    from wasmforge.binary.types import (
+        ExternKind,
+        FuncType,
+        GlobalType,
+        Limits,
+        MemoryType,
+        RecGroup,
+        RefType,
+        SubType,
+        TableType,
+        TagType,
+        ValType,
+    )
+
+
+def _items() -> Any:
+    # Section items (imports, exports, segments …) and the type classes load on first use,
+    # so that reading section headers alone stays cheap for commands like ``headers``.
+    from wasmforge.binary import _items
+
+    return _items
+
+
+_ITEM_NAMES = frozenset(
+    ("ConstExpr", "Import", "Export", "Table", "Global", "ElementSegment", "DataSegment", "CustomSection",
+     "NameSection", "NAME_SUBSECTIONS")
+)
+
+
+def __getattr__(name: str) -> Any:
+    # Item classes used to live here; they are still importable from this module.
+    if name in _ITEM_NAMES:
+        return getattr(_items(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _instructions() -> Any:
@@ -192,6 +218,8 @@ class _Cursor:
         return self._wrap(_instructions().read_valtype)  # type: ignore[no-any-return]
 
     def reftype(self) -> RefType:
+        from wasmforge.binary.types import RefType
+
         start = self.pos
         t = self.valtype()
         if not isinstance(t, RefType):
@@ -208,13 +236,15 @@ class _Cursor:
         minimum = read("the minimum of limits")
         maximum = read("the maximum of limits") if flags & 1 else None
         page = self.u32("the page size") if flags & 8 else None
+        from wasmforge.binary.types import Limits
+
         return Limits(minimum, maximum, bool(flags & 2), is64, page)
 
     def const_expr(self) -> ConstExpr:
         start = self.pos
         instrs, pos = _instructions().decode_const_expr(self.buf, self.pos, self.end, section=self.section, path=self.path)
         self.pos = pos
-        return ConstExpr(instrs, self.buf[start:pos], start, pos)
+        return _items().ConstExpr(instrs, self.buf[start:pos], start, pos)  # type: ignore[no-any-return]
 
     def done(self, what: str) -> None:
         if self.pos != self.end:
@@ -250,105 +280,6 @@ class Section:
     @property
     def is_custom(self) -> bool:
         return self.id == SectionId.CUSTOM
-
-
-@dataclass(frozen=True, slots=True)
-class ConstExpr:
-    """A constant expression (global initialiser, segment offset)."""
-
-    instructions: list[Instruction] = field(compare=False)
-    raw: memoryview = field(repr=False, compare=False)
-    start: int = 0
-    end: int = 0
-
-    def value(self) -> int | None:
-        """The constant, when the expression is a single ``*.const`` (or ``global.get``: None)."""
-        if len(self.instructions) == 2 and self.instructions[0][1].name in ("i32.const", "i64.const"):
-            return int(self.instructions[0][2])
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Import:
-    """An import: module and field names, kind, and its type (a type index for functions)."""
-
-    module: str
-    name: str
-    kind: ExternKind
-    desc: Any  # int | TableType | MemoryType | GlobalType | TagType
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    """An export: name, kind and index in that kind's index space."""
-
-    name: str
-    kind: ExternKind
-    index: int
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A defined table, with its initialiser when the function-references form is used."""
-
-    type: TableType
-    init: ConstExpr | None = None
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Global:
-    """A defined global."""
-
-    type: GlobalType
-    init: ConstExpr
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ElementSegment:
-    """An element segment; ``flags`` is its encoding (0-7)."""
-
-    flags: int
-    mode: str  # "active" | "passive" | "declarative"
-    table: int
-    offset_expr: ConstExpr | None
-    type: RefType
-    items: list[Any]  # func indices (flags 0-3) or ConstExpr (4-7)
-    offset: int = 0
-    end: int = 0
-
-    @property
-    def function_indices(self) -> list[int]:
-        """The functions this segment names (``ref.func`` of expression items included)."""
-        if self.flags < 4:
-            return list(self.items)
-        return [i[2] for e in self.items for i in e.instructions if i[1].name == "ref.func"]
-
-
-@dataclass(frozen=True, slots=True)
-class DataSegment:
-    """A data segment; ``flags`` is its encoding (0-2)."""
-
-    flags: int
-    mode: str  # "active" | "passive"
-    memory: int
-    offset_expr: ConstExpr | None
-    data: memoryview = field(repr=False)
-    offset: int = 0  # the segment's first byte in the file
-    data_start: int = 0  # where its bytes start
-    end: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CustomSection:
-    """A custom section: name and content (after the name)."""
-
-    name: str
-    data: memoryview = field(repr=False)
-    section: Section = field(repr=False)
 
 
 class FunctionBody:
@@ -418,32 +349,6 @@ class FunctionBody:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class NameSection:
-    """The ``name`` custom section's subsections, as index → name maps."""
-
-    module: str | None = None
-    functions: dict[int, str] = field(default_factory=dict)
-    locals: dict[int, dict[int, str]] = field(default_factory=dict)
-    labels: dict[int, dict[int, str]] = field(default_factory=dict)
-    types: dict[int, str] = field(default_factory=dict)
-    tables: dict[int, str] = field(default_factory=dict)
-    memories: dict[int, str] = field(default_factory=dict)
-    globals: dict[int, str] = field(default_factory=dict)
-    elems: dict[int, str] = field(default_factory=dict)
-    datas: dict[int, str] = field(default_factory=dict)
-    fields: dict[int, dict[int, str]] = field(default_factory=dict)
-    tags: dict[int, str] = field(default_factory=dict)
-    #: (subsection id, absolute start, absolute end) of every subsection, for size profiling.
-    subsections: list[tuple[int, int, int]] = field(default_factory=list)
-
-
-NAME_SUBSECTIONS = {
-    0: "module", 1: "functions", 2: "locals", 3: "labels", 4: "types", 5: "tables", 6: "memories",
-    7: "globals", 8: "elems", 9: "datas", 10: "fields", 11: "tags",
-}
-
-
 # --- the module -----------------------------------------------------------------------------
 
 class Module:
@@ -500,6 +405,9 @@ class Module:
     @cached_property
     def rec_groups(self) -> list[RecGroup]:
         """The type section as written: recursion groups of subtypes."""
+        from wasmforge.binary.types import RecGroup
+
+        subtype = _items()._subtype
         c = self._cursor(SectionId.TYPE)
         if c is None:
             return []
@@ -508,9 +416,9 @@ class Module:
             if c.peek() == 0x4E:
                 c.pos += 1
                 n = c.count("types of a recursion group")
-                groups.append(RecGroup(tuple(_subtype(c) for _ in range(n)), True))
+                groups.append(RecGroup(tuple(subtype(c) for _ in range(n)), True))
             else:
-                groups.append(RecGroup((_subtype(c),), False))
+                groups.append(RecGroup((subtype(c),), False))
         c.done("the type section")
         return groups
 
@@ -540,7 +448,7 @@ class Module:
     @cached_property
     def imports(self) -> list[Import]:
         """Imports in order."""
-        return self._vector(SectionId.IMPORT, "imports", 4, _import)
+        return self._vector(SectionId.IMPORT, "imports", 4, _items()._import)
 
     @cached_property
     def functions(self) -> list[int]:
@@ -550,22 +458,22 @@ class Module:
     @cached_property
     def tables(self) -> list[Table]:
         """Defined tables."""
-        return self._vector(SectionId.TABLE, "tables", 2, _table)
+        return self._vector(SectionId.TABLE, "tables", 2, _items()._table)
 
     @cached_property
     def memories(self) -> list[MemoryType]:
         """Defined memories."""
-        return self._vector(SectionId.MEMORY, "memories", 2, lambda c: MemoryType(c.limits()))
+        return self._vector(SectionId.MEMORY, "memories", 2, lambda c: _items().MemoryType(c.limits()))
 
     @cached_property
     def globals(self) -> list[Global]:
         """Defined globals."""
-        return self._vector(SectionId.GLOBAL, "globals", 3, _global)
+        return self._vector(SectionId.GLOBAL, "globals", 3, _items()._global)
 
     @cached_property
     def exports(self) -> list[Export]:
         """Exports in order."""
-        return self._vector(SectionId.EXPORT, "exports", 3, _export)
+        return self._vector(SectionId.EXPORT, "exports", 3, _items()._export)
 
     @cached_property
     def start(self) -> int | None:
@@ -575,7 +483,7 @@ class Module:
     @cached_property
     def elements(self) -> list[ElementSegment]:
         """Element segments."""
-        return self._vector(SectionId.ELEMENT, "element segments", 2, _element)
+        return self._vector(SectionId.ELEMENT, "element segments", 2, _items()._element)
 
     @cached_property
     def data_count(self) -> int | None:
@@ -585,6 +493,8 @@ class Module:
     @cached_property
     def code(self) -> list[FunctionBody]:
         """Function bodies (sizes only are read here; contents decode on demand)."""
+        from wasmforge.binary.types import ExternKind
+
         c = self._cursor(SectionId.CODE)
         if c is None:
             return []
@@ -605,18 +515,18 @@ class Module:
     @cached_property
     def data_segments(self) -> list[DataSegment]:
         """Data segments."""
-        return self._vector(SectionId.DATA, "data segments", 2, _data_segment)
+        return self._vector(SectionId.DATA, "data segments", 2, _items()._data_segment)
 
     @cached_property
     def tags(self) -> list[TagType]:
         """Defined exception tags."""
-        return self._vector(SectionId.TAG, "tags", 2, _tag)
+        return self._vector(SectionId.TAG, "tags", 2, _items()._tag)
 
     @cached_property
     def customs(self) -> list[CustomSection]:
         """Custom sections in file order."""
         return [
-            CustomSection(s.name, self.buffer[s.content_start : s.end], s)
+            _items().CustomSection(s.name, self.buffer[s.content_start : s.end], s)
             for s in self.sections
             if s.id == SectionId.CUSTOM
         ]
@@ -627,7 +537,7 @@ class Module:
         secs = self.custom_sections("name")
         if not secs:
             return None
-        return _name_section(self.buffer, secs[0], self.path)
+        return _items()._name_section(self.buffer, secs[0], self.path)  # type: ignore[no-any-return]
 
     @cached_property
     def producers(self) -> dict[str, list[tuple[str, str]]] | None:
@@ -662,6 +572,8 @@ class Module:
     # -- index spaces --
     @cached_property
     def _imported_counts(self) -> dict[ExternKind, int]:
+        from wasmforge.binary.types import ExternKind
+
         counts = dict.fromkeys(ExternKind, 0)
         for imp in self.imports:
             counts[imp.kind] += 1
@@ -674,15 +586,21 @@ class Module:
     @cached_property
     def imported_functions(self) -> list[Import]:
         """Function imports, in function index order."""
+        from wasmforge.binary.types import ExternKind
+
         return [i for i in self.imports if i.kind == ExternKind.FUNC]
 
     @property
     def num_functions(self) -> int:
         """Size of the function index space."""
+        from wasmforge.binary.types import ExternKind
+
         return self.num_imported(ExternKind.FUNC) + len(self.functions)
 
     def function_type_index(self, func_index: int) -> int:
         """The type index of a function (imported or defined)."""
+        from wasmforge.binary.types import ExternKind
+
         n = self.num_imported(ExternKind.FUNC)
         if func_index < n:
             return int(self.imported_functions[func_index].desc)
@@ -690,6 +608,8 @@ class Module:
 
     def function_type(self, func_index: int) -> FuncType:
         """The signature of a function (imported or defined)."""
+        from wasmforge.binary.types import FuncType
+
         comp = self.types[self.function_type_index(func_index)].comp
         if not isinstance(comp, FuncType):
             raise TypeError(f"function {func_index} has a non-function type")
@@ -705,14 +625,20 @@ class Module:
 
     def global_type(self, index: int) -> GlobalType:
         """The type of a global (imported or defined)."""
+        from wasmforge.binary.types import ExternKind
+
         return self._space(ExternKind.GLOBAL, [g.type for g in self.globals])[index]  # type: ignore[no-any-return]
 
     def table_type(self, index: int) -> TableType:
         """The type of a table (imported or defined)."""
+        from wasmforge.binary.types import ExternKind
+
         return self._space(ExternKind.TABLE, [t.type for t in self.tables])[index]  # type: ignore[no-any-return]
 
     def memory_type(self, index: int) -> MemoryType:
         """The type of a memory (imported or defined)."""
+        from wasmforge.binary.types import ExternKind
+
         return self._space(ExternKind.MEMORY, list(self.memories))[index]  # type: ignore[no-any-return]
 
     # -- whole-module checks --
@@ -731,206 +657,6 @@ class Module:
 
 
 # --- section item decoders ------------------------------------------------------------------
-
-def _import(c: _Cursor) -> Import:
-    at = c.pos
-    module = c.name("an import's module name")
-    name = c.name("an import's field name")
-    kind_at = c.pos
-    kind = c.u8("an import kind")
-    if kind == 0:
-        desc: Any = c.u32("a type index")
-    elif kind == 1:
-        desc = _table_type(c)
-    elif kind == 2:
-        desc = MemoryType(c.limits())
-    elif kind == 3:
-        desc = _global_type(c)
-    elif kind == 4:
-        desc = _tag(c)
-    else:
-        raise c.error(f"unknown import kind 0x{kind:02x}", kind_at)
-    return Import(module, name, ExternKind(kind), desc, at)
-
-
-def _tag(c: _Cursor) -> TagType:
-    return TagType(c.u8("a tag attribute"), c.u32("a tag type index"))
-
-
-def _table(c: _Cursor) -> Table:
-    at = c.pos
-    if c.peek() == 0x40:  # the function-references form: a table type and an initialiser
-        c.pos += 1
-        if c.u8("a table prefix") != 0:
-            raise c.error("expected 0x00 after 0x40 in a table", c.pos - 1)
-        tt = _table_type(c)
-        return Table(tt, c.const_expr(), at)
-    return Table(_table_type(c), None, at)
-
-
-def _global(c: _Cursor) -> Global:
-    at = c.pos
-    gt = _global_type(c)
-    return Global(gt, c.const_expr(), at)
-
-
-def _export(c: _Cursor) -> Export:
-    at = c.pos
-    name = c.name("an export name")
-    kind_at = c.pos
-    kind = c.u8("an export kind")
-    if kind > 4:
-        raise c.error(f"unknown export kind 0x{kind:02x}", kind_at)
-    return Export(name, ExternKind(kind), c.u32("an export index"), at)
-
-
-def _data_segment(c: _Cursor) -> DataSegment:
-    at = c.pos
-    flags = c.u32("data segment flags")
-    offset: ConstExpr | None
-    if flags == 0:
-        mode, memory, offset = "active", 0, c.const_expr()
-    elif flags == 1:
-        mode, memory, offset = "passive", 0, None
-    elif flags == 2:
-        memory = c.u32("a memory index")
-        mode, offset = "active", c.const_expr()
-    else:
-        raise c.error(f"invalid data segment flags {flags}", at)
-    n = c.u32("the length of a data segment")
-    data_start = c.pos
-    data = c.bytes(n, "a data segment")
-    return DataSegment(flags, mode, memory, offset, data, at, data_start, c.pos)
-
-
-def _storage(c: _Cursor) -> Any:
-    b = c.peek()
-    if b == 0x78:
-        c.pos += 1
-        return PackedType.I8
-    if b == 0x77:
-        c.pos += 1
-        return PackedType.I16
-    return c.valtype()
-
-
-def _field(c: _Cursor) -> FieldType:
-    st = _storage(c)
-    at = c.pos
-    mut = c.u8("field mutability")
-    if mut > 1:
-        raise c.error(f"invalid mutability 0x{mut:02x}", at)
-    return FieldType(st, bool(mut))
-
-
-def _comptype(c: _Cursor) -> CompType:
-    at = c.pos
-    form = c.u8("a type form")
-    if form == 0x60:
-        params = tuple(c.valtype() for _ in range(c.count("parameters")))
-        results = tuple(c.valtype() for _ in range(c.count("results")))
-        return FuncType(params, results)
-    if form == 0x5F:
-        return StructType(tuple(_field(c) for _ in range(c.count("struct fields", 2))))
-    if form == 0x5E:
-        return ArrayType(_field(c))
-    raise c.error(f"unknown type form 0x{form:02x}", at)
-
-
-def _subtype(c: _Cursor) -> SubType:
-    b = c.peek()
-    if b in (0x50, 0x4F):
-        c.pos += 1
-        supers = tuple(c.u32("a supertype index") for _ in range(c.count("supertypes")))
-        return SubType(_comptype(c), b == 0x4F, supers, True)
-    return SubType(_comptype(c))
-
-
-def _table_type(c: _Cursor) -> TableType:
-    elem = c.reftype()
-    return TableType(elem, c.limits())
-
-
-def _global_type(c: _Cursor) -> GlobalType:
-    t = c.valtype()
-    at = c.pos
-    flags = c.u8("global mutability")
-    if flags > 3:
-        raise c.error(f"invalid global mutability 0x{flags:02x}", at)
-    return GlobalType(t, bool(flags & 1), bool(flags & 2))
-
-
-def _element(c: _Cursor) -> ElementSegment:
-    at = c.pos
-    flags = c.u32("element segment flags")
-    if flags > 7:
-        raise c.error(f"invalid element segment flags {flags}", at)
-    table = 0
-    offset = None
-    if flags & 1 == 0:
-        mode = "active"
-        if flags & 2:
-            table = c.u32("a table index")
-        offset = c.const_expr()
-    else:
-        mode = "declarative" if flags & 2 else "passive"
-    uses_exprs = bool(flags & 4)
-    if flags in (0, 4):
-        etype = FUNCREF if flags == 0 else RefType(True, FUNCREF.heap)
-    elif uses_exprs:
-        etype = c.reftype()
-    else:
-        kind_at = c.pos
-        kind = c.u8("an element kind")
-        if kind != 0:
-            raise c.error(f"unknown element kind 0x{kind:02x}", kind_at)
-        etype = FUNCREF
-    n = c.count("element items")
-    items: list[Any] = [c.const_expr() for _ in range(n)] if uses_exprs else [c.u32("a function index") for _ in range(n)]
-    return ElementSegment(flags, mode, table, offset, etype, items, at, c.pos)
-
-
-def _name_map(c: _Cursor) -> dict[int, str]:
-    out = {}
-    for _ in range(c.count("names", 2)):
-        idx = c.u32("an index")
-        out[idx] = c.name("a name")
-    return out
-
-
-def _indirect_name_map(c: _Cursor) -> dict[int, dict[int, str]]:
-    out = {}
-    for _ in range(c.count("name maps", 2)):
-        idx = c.u32("an index")
-        out[idx] = _name_map(c)
-    return out
-
-
-def _name_section(buf: memoryview, s: Section, path: str | None) -> NameSection:
-    c = _Cursor(buf, s.content_start, s.end, "name", path)
-    fields: dict[str, Any] = {}
-    subsections = []
-    while c.pos < c.end:
-        at = c.pos
-        sub_id = c.u8("a name subsection id")
-        size = c.u32("a name subsection size")
-        if size > c.end - c.pos:
-            raise c.error(f"name subsection {sub_id} of {size} bytes runs past the end of the section", at)
-        sub = _Cursor(buf, c.pos, c.pos + size, "name", path)
-        kind = NAME_SUBSECTIONS.get(sub_id)
-        if kind == "module":
-            fields["module"] = sub.name("the module name")
-        elif kind in ("locals", "labels", "fields"):
-            fields[kind] = _indirect_name_map(sub)
-        elif kind is not None:
-            fields[kind] = _name_map(sub)
-        # Unknown subsections are skipped, as the specification says.
-        if kind is not None:
-            sub.done(f"the {kind} name subsection")
-        c.pos += size
-        subsections.append((sub_id, at, c.pos))
-    return NameSection(subsections=subsections, **fields)
-
 
 # --- reading --------------------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ def _output(args: argparse.Namespace) -> str:
 # --- handlers ----------------------------------------------------------------------------------
 
 def cmd_headers(args: argparse.Namespace) -> int:
-    from wasmforge.report import inspect as render
+    from wasmforge.report import headers as render
 
     with _open(args.file) as module:
         if args.json:
