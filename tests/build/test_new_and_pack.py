@@ -39,8 +39,13 @@ def test_new_crate_layout(new_crate: Path) -> None:
     assert 'lto = true' in toml and 'opt-level = "z"' in toml and 'panic = "abort"' in toml
     from wasmforge.bindgen import support_crate
 
-    assert f'path = "{support_crate().as_posix()}"' in toml
-    assert (support_crate() / "Cargo.toml").is_file()
+    # the support crate is copied in, so the crate builds offline and after being moved
+    assert 'wasmforge = { path = "wasmforge-support" }' in toml
+    vendored = new_crate / "wasmforge-support"
+    assert (vendored / "Cargo.toml").read_text() == (support_crate() / "Cargo.toml").read_text()
+    assert sorted(p.name for p in (vendored / "src").iterdir()) == sorted(
+        p.name for p in (support_crate() / "src").iterdir()
+    )
     assert (new_crate / "tests" / "test_hello_crate.py").is_file()
 
 
@@ -56,6 +61,17 @@ def test_new_crate_passes_its_own_python_test(new_crate: Path, build_target_dir:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 passed" in proc.stdout
+
+
+def test_new_crate_still_builds_after_being_moved(new_crate: Path, build_target_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from wasmforge.build import build
+
+    moved = tmp_path / "elsewhere" / "hello-crate"
+    shutil.copytree(new_crate, moved, ignore=shutil.ignore_patterns("target", "pkg", "dist"))
+    result = build(moved, profile="release", target_dir=build_target_dir, out_dir=tmp_path / "out", quiet=True)
+    assert (tmp_path / "out" / "hello_crate" / "__init__.py").is_file() and result.sizes[-1].size > 0
 
 
 def test_new_refuses_bad_name_and_existing_folder(tmp_path: Path) -> None:

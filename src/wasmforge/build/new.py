@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 from wasmforge.errors import WasmforgeError
 
 __all__ = ["NewCrateError", "create_crate"]
+
+
+#: where a new crate keeps its copy of the support crate (a relative path dependency).
+SUPPORT_FOLDER = "wasmforge-support"
 
 
 class NewCrateError(WasmforgeError):
@@ -27,7 +32,8 @@ publish = false
 crate-type = ["cdylib", "rlib"]
 
 [dependencies]
-# The support crate shipped with wasmforge (its export!/class!/import! macros).
+# The support crate (its export!/class!/import! macros), copied in from the wasmforge that made
+# this crate, so the crate builds offline and wherever it is moved.
 wasmforge = {{ path = "{support}" }}
 
 [profile.release]
@@ -100,9 +106,8 @@ def create_crate(path: str | os.PathLike[str], name: str | None = None) -> Path:
     if root.exists() and any(root.iterdir()):
         raise NewCrateError(f"{root}: folder exists and is not empty", hint="pick a new folder name")
     package = package_name(name)
-    support = support_crate().as_posix()
     files = {
-        "Cargo.toml": _CARGO_TOML.format(name=name, support=support),
+        "Cargo.toml": _CARGO_TOML.format(name=name, support=SUPPORT_FOLDER),
         "src/lib.rs": _LIB_RS.format(name=name),
         f"tests/test_{package}.py": _TEST_PY.format(package=package),
         ".gitignore": _GITIGNORE,
@@ -111,4 +116,5 @@ def create_crate(path: str | os.PathLike[str], name: str | None = None) -> Path:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    shutil.copytree(support_crate(), root / SUPPORT_FOLDER, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
     return root
