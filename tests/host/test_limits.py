@@ -30,12 +30,21 @@ def loop_wasm() -> bytes:
 
 
 def test_infinite_loop_stops_within_deadline_plus_100ms(loop_wasm):
+    import gc
+
     deadline = 0.2
     inst = load(loop_wasm, limits=Limits(deadline=deadline))
-    started = time.monotonic()
-    with pytest.raises(WasmTrap) as info:
-        inst.exports.forever()
-    elapsed = time.monotonic() - started
+    # Late in a long test run a full collection of the test process's heap can stall the
+    # epoch thread for longer than the 100 ms window; measure the mechanism, not that.
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.monotonic()
+        with pytest.raises(WasmTrap) as info:
+            inst.exports.forever()
+        elapsed = time.monotonic() - started
+    finally:
+        gc.enable()
     assert info.value.kind is TrapKind.INTERRUPTED
     assert deadline <= elapsed <= deadline + 0.1
 
