@@ -95,3 +95,29 @@ def test_unlimited_instance_reports_no_fuel(loop_wasm):
 def test_negative_limits_are_refused(field):
     with pytest.raises(ValueError, match=field):
         Limits(**{field: -1})
+
+
+def test_deadline_never_fires_early_when_the_epoch_thread_is_starved(loop_wasm):
+    # A busy Python thread competes with the epoch thread for the GIL, so ticks come late;
+    # the interrupt may be late, but never before the deadline.
+    import threading
+
+    stop = threading.Event()
+
+    def busy() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+
+    worker = threading.Thread(target=busy)
+    worker.start()
+    try:
+        for _ in range(3):
+            inst = load(loop_wasm, limits=Limits(deadline=0.1))
+            started = time.monotonic()
+            with pytest.raises(WasmTrap):
+                inst.exports.forever()
+            assert time.monotonic() - started >= 0.1
+    finally:
+        stop.set()
+        worker.join()

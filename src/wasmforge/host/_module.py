@@ -23,19 +23,15 @@ _engines_lock = threading.Lock()
 
 
 def _tick(engine: wasmtime.Engine) -> None:
-    # The epoch follows the wall clock (one tick per EPOCH_TICK since start), so a late
-    # wake-up on a busy machine catches up instead of stretching every deadline.
-    # Runs for the life of the process; at interpreter shutdown wasmtime's bindings go
+    # One increment per EPOCH_TICK of sleep, never more: the epoch cannot run ahead of the
+    # wall clock, so a deadline of N ticks never fires early (catching up after a late wake-up
+    # did: it interrupted calls before their deadline). A starved thread only makes deadlines
+    # late. Runs for the life of the process; at interpreter shutdown wasmtime's bindings go
     # away under it, which ends the loop quietly.
-    start = time.monotonic()
-    ticks = 0
     while True:
         time.sleep(EPOCH_TICK)
-        due = int((time.monotonic() - start) / EPOCH_TICK)
         try:
-            while ticks < due:
-                engine.increment_epoch()
-                ticks += 1
+            engine.increment_epoch()
         except Exception:
             return
 
