@@ -118,3 +118,25 @@ def test_wide_arithmetic():
     module = read_module(wasmtime.wat2wasm(wat), lazy=False)
     assert [i[1].name for i in module.code[0].instructions()][-2:] == ["i64.add128", "end"]
     _round_trips(module)
+
+
+def test_entry_offsets_mark_where_each_entry_starts():
+    from wasmforge.binary import SectionId
+
+    module = read_module(wasmtime.wat2wasm(GC_WAT))
+    types = module.section(SectionId.TYPE)
+    offsets = module.entry_offsets(SectionId.TYPE)
+    assert len(offsets) == len(module.types)
+    # the first type of the explicit rec group starts at the group's 0x4e prefix
+    assert module.buffer[offsets[0]] == 0x4E and offsets[0] > types.start
+    assert offsets == sorted(offsets) and offsets[-1] < types.end
+    assert module.entry_offsets(SectionId.EXPORT) == [e.offset for e in module.exports]
+    assert module.entry_offsets(SectionId.CODE) == [b.offset for b in module.code]
+    assert module.entry_offsets(SectionId.MEMORY) == []  # no such section
+
+
+def test_local_spans_cover_each_run_of_locals():
+    module = read_module(wasmtime.wat2wasm("(module (func (local i32 i32) (local i64)))"))
+    body = module.code[0]
+    assert body.locals == [(2, NumType.I32), (1, NumType.I64)]
+    assert [bytes(module.buffer[a:b]) for a, b in body.local_spans] == [b"\x02\x7f", b"\x01\x7e"]

@@ -88,102 +88,6 @@ def _dispatch_table() -> list[int]:
 _ROLE = _dispatch_table()
 
 
-def _skip_leb(buf: memoryview, p: int) -> int:
-    while buf[p] & 0x80:
-        p += 1
-    return p + 1
-
-
-def _read_u32(buf: memoryview, p: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        b = buf[p]
-        p += 1
-        value |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return value, p
-
-
-def _skip_valtype(buf: memoryview, p: int) -> int:
-    b = buf[p]
-    p += 1
-    if b in (0x63, 0x64):  # (ref null? heaptype): an s33 follows
-        p = _skip_leb(buf, p)
-    return p
-
-
-def _type_sizes(buf: memoryview, start: int, end: int) -> list[int]:
-    """Bytes of each type of the flattened type index space (a rec group's prefix counts with its
-    first type). The reader already validated the section, so this walk only measures."""
-    n, p = _read_u32(buf, start)
-    sizes: list[int] = []
-    for _ in range(n):
-        group_start = p
-        if buf[p] == 0x4E:
-            count, p = _read_u32(buf, p + 1)
-        else:
-            count = 1
-        for k in range(count):
-            at = group_start if k == 0 else p
-            if buf[p] in (0x50, 0x4F):  # sub / sub final: supertypes
-                m, p = _read_u32(buf, p + 1)
-                for _ in range(m):
-                    p = _skip_leb(buf, p)
-            form = buf[p]
-            p += 1
-            if form == 0x60:  # func: params, results
-                for _ in range(2):
-                    m, p = _read_u32(buf, p)
-                    for _ in range(m):
-                        p = _skip_valtype(buf, p)
-            elif form == 0x5F:  # struct: fields
-                m, p = _read_u32(buf, p)
-                for _ in range(m):
-                    p = _skip_valtype(buf, p) + 1
-            elif form == 0x5E:  # array: one field
-                p = _skip_valtype(buf, p) + 1
-            sizes.append(p - at)
-    return sizes
-
-
-def _leb_vector_sizes(buf: memoryview, start: int, per_entry: int = 1) -> list[int]:
-    """Sizes of entries made of ``per_entry`` LEB128 numbers (the function section)."""
-    n, p = _read_u32(buf, start)
-    sizes = []
-    for _ in range(n):
-        at = p
-        for _ in range(per_entry):
-            p = _skip_leb(buf, p)
-        sizes.append(p - at)
-    return sizes
-
-
-def _memory_sizes(buf: memoryview, start: int) -> list[int]:
-    n, p = _read_u32(buf, start)
-    sizes = []
-    for _ in range(n):
-        at = p
-        flags = buf[p]
-        p = _skip_leb(buf, p + 1)
-        if flags & 1:
-            p = _skip_leb(buf, p)
-        if flags & 8:  # custom page size
-            p = _skip_leb(buf, p)
-        sizes.append(p - at)
-    return sizes
-
-
-def _tag_sizes(buf: memoryview, start: int) -> list[int]:
-    n, p = _read_u32(buf, start)
-    sizes = []
-    for _ in range(n):
-        at = p
-        p = _skip_leb(buf, p + 1)
-        sizes.append(p - at)
-    return sizes
-
-
 def _spans(offsets: list[int], end: int) -> list[int]:
     """Sizes of consecutive entries starting at ``offsets``; the last one runs to ``end``."""
     return [b - a for a, b in zip(offsets, offsets[1:] + [end])]
@@ -253,7 +157,6 @@ class _Builder:
     # -- pass 1: items ---------------------------------------------------------------------
     def items(self) -> None:
         m = self.m
-        buf = m.buffer
         self.add("wasm magic bytes", 8, ItemKind.HEADER, root=True)
         names = self._names()
         func_names = names.functions if names else {}
@@ -264,13 +167,13 @@ class _Builder:
                 self._custom(sec, names)
             elif sid == SectionId.TYPE:
                 types = m.types  # decoded first: the reader reports malformed types precisely
-                sizes = _type_sizes(buf, sec.start, sec.end)
+                sizes = _spans(m.entry_offsets(SectionId.TYPE), sec.end)
                 for i, (t, size) in enumerate(zip(types, sizes)):
                     self.types.append(self.add(_type_name(i, t), size, ItemKind.TYPE))
                 self.header("type section headers", sec, sizes)
             elif sid == SectionId.IMPORT:
                 imports = m.imports
-                sizes = _spans([imp.offset for imp in imports], sec.end)
+                sizes = _spans(m.entry_offsets(SectionId.IMPORT), sec.end)
                 spaces = {ExternKind.FUNC: self.funcs, ExternKind.TABLE: self.tables,
                           ExternKind.MEMORY: self.memories, ExternKind.GLOBAL: self.globals,
                           ExternKind.TAG: self.tags}
@@ -284,34 +187,32 @@ class _Builder:
             elif sid == SectionId.FUNCTION:
                 function_section = sec  # merged into the function items at the code section
             elif sid == SectionId.TABLE:
-                sizes = _spans([t.offset for t in m.tables], sec.end)
+                sizes = _spans(m.entry_offsets(SectionId.TABLE), sec.end)
                 first = len(self.tables)
                 for i, size in enumerate(sizes):
                     self.tables.append(self.add(f"table[{first + i}]", size, ItemKind.TABLE, root=True))
                 self.header("table section headers", sec, sizes)
             elif sid == SectionId.MEMORY:
-                _ = m.memories
-                sizes = _memory_sizes(buf, sec.start)
+                sizes = _spans(m.entry_offsets(SectionId.MEMORY), sec.end)
                 first = len(self.memories)
                 for i, size in enumerate(sizes):
                     self.memories.append(self.add(f"memory[{first + i}]", size, ItemKind.MEMORY))
                 self.header("memory section headers", sec, sizes)
             elif sid == SectionId.GLOBAL:
-                sizes = _spans([g.offset for g in m.globals], sec.end)
+                sizes = _spans(m.entry_offsets(SectionId.GLOBAL), sec.end)
                 first = len(self.globals)
                 for i, size in enumerate(sizes):
                     self.globals.append(self.add(f"global[{first + i}]", size, ItemKind.GLOBAL))
                 self.header("global section headers", sec, sizes)
             elif sid == SectionId.TAG:
-                _ = m.tags
-                sizes = _tag_sizes(buf, sec.start)
+                sizes = _spans(m.entry_offsets(SectionId.TAG), sec.end)
                 first = len(self.tags)
                 for i, size in enumerate(sizes):
                     self.tags.append(self.add(f"tag[{first + i}]", size, ItemKind.TAG))
                 self.header("tag section headers", sec, sizes)
             elif sid == SectionId.EXPORT:
                 exports = m.exports
-                sizes = _spans([e.offset for e in exports], sec.end)
+                sizes = _spans(m.entry_offsets(SectionId.EXPORT), sec.end)
                 for e, size in zip(exports, sizes):
                     self.exports.append(self.add(f'export "{e.name}"', size, ItemKind.EXPORT, root=True))
                 self.header("export section headers", sec, sizes)
@@ -371,7 +272,7 @@ class _Builder:
         bodies = m.code
         if function_section is not None:
             _ = m.functions
-        entry_sizes = _leb_vector_sizes(m.buffer, function_section.start) if function_section else []
+        entry_sizes = _spans(m.entry_offsets(SectionId.FUNCTION), function_section.end) if function_section else []
         first = m.num_imported(ExternKind.FUNC)
         sizes = []
         for i, body in enumerate(bodies):

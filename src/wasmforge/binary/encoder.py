@@ -24,7 +24,7 @@ from wasmforge.binary._items import (
 )
 from wasmforge.binary.instructions import encode_instructions, encode_valtype
 from wasmforge.binary.leb128 import encode_unsigned as u32
-from wasmforge.binary.module import MAGIC, VERSION, FunctionBody, Module, SectionId, read_module
+from wasmforge.binary.module import ITEM_ATTRIBUTES, MAGIC, VERSION, FunctionBody, Module, SectionId, read_module
 from wasmforge.binary.types import (
     ArrayType,
     FieldType,
@@ -239,16 +239,6 @@ def section_bytes(section: SectionId | str, payload: bytes) -> bytes:
         payload = _name(section) + payload
         return b"\x00" + u32(len(payload)) + payload
     return bytes((int(section),)) + u32(len(payload)) + payload
-
-
-#: attributes of Module holding each standard section's items, in section order.
-ITEM_ATTRIBUTES: list[tuple[SectionId, str]] = [
-    (SectionId.TYPE, "rec_groups"), (SectionId.IMPORT, "imports"), (SectionId.FUNCTION, "functions"),
-    (SectionId.TABLE, "tables"), (SectionId.MEMORY, "memories"), (SectionId.TAG, "tags"),
-    (SectionId.GLOBAL, "globals"), (SectionId.EXPORT, "exports"), (SectionId.START, "start"),
-    (SectionId.ELEMENT, "elements"), (SectionId.DATA_COUNT, "data_count"), (SectionId.CODE, "code"),
-    (SectionId.DATA, "data_segments"),
-]
 
 
 def build_module(

@@ -120,6 +120,16 @@ _VECTOR_SECTIONS = frozenset(
 )
 
 
+#: the attribute of Module holding each standard section's items, in section order.
+ITEM_ATTRIBUTES: list[tuple[SectionId, str]] = [
+    (SectionId.TYPE, "rec_groups"), (SectionId.IMPORT, "imports"), (SectionId.FUNCTION, "functions"),
+    (SectionId.TABLE, "tables"), (SectionId.MEMORY, "memories"), (SectionId.TAG, "tags"),
+    (SectionId.GLOBAL, "globals"), (SectionId.EXPORT, "exports"), (SectionId.START, "start"),
+    (SectionId.ELEMENT, "elements"), (SectionId.DATA_COUNT, "data_count"), (SectionId.CODE, "code"),
+    (SectionId.DATA, "data_segments"),
+]
+
+
 class _Cursor:
     """A position in a buffer, with the section name and file for error messages."""
 
@@ -285,7 +295,7 @@ class Section:
 class FunctionBody:
     """A function body in the code section: locals and instructions decode on demand."""
 
-    __slots__ = ("_module", "index", "offset", "start", "end", "_locals", "_code_start")
+    __slots__ = ("_module", "index", "offset", "start", "end", "_locals", "_local_spans", "_code_start")
 
     def __init__(self, module: Module, index: int, offset: int, start: int, end: int) -> None:
         self._module = module
@@ -296,6 +306,7 @@ class FunctionBody:
         self.start = start
         self.end = end
         self._locals: list[tuple[int, ValType]] | None = None
+        self._local_spans: list[tuple[int, int]] = []
         self._code_start = -1
 
     def __repr__(self) -> str:
@@ -311,13 +322,17 @@ class FunctionBody:
         c = _Cursor(m.buffer, self.start, self.end, "code", m.path)
         n = c.count("local declarations", 2)
         out = []
+        spans = []
         total = 0
         for _ in range(n):
+            at = c.pos
             k = c.u32("a local count")
             total += k
             if total > 50_000:
                 raise c.error(f"too many locals ({total}); the limit is 50000")
             out.append((k, c.valtype()))
+            spans.append((at, c.pos))
+        self._local_spans = spans
         self._locals = out
         self._code_start = c.pos
 
@@ -327,6 +342,13 @@ class FunctionBody:
         if self._locals is None:
             self._decode_locals()
         return self._locals  # type: ignore[return-value]
+
+    @property
+    def local_spans(self) -> list[tuple[int, int]]:
+        """The absolute (start, end) byte range of each run of ``locals``."""
+        if self._locals is None:
+            self._decode_locals()
+        return self._local_spans
 
     @property
     def code_start(self) -> int:
@@ -365,6 +387,7 @@ class Module:
         self.path = path
         self._mmap = mapping
         self._by_id: dict[int, Section] = {s.id: s for s in sections if s.id != SectionId.CUSTOM}
+        self._entry_offsets: dict[SectionId, list[int]] = {}
 
     # -- lifecycle --
     def close(self) -> None:
@@ -412,11 +435,20 @@ class Module:
         if c is None:
             return []
         groups = []
+        offsets = self._entry_offsets[SectionId.TYPE] = []
         for _ in range(c.count("types")):
+            offsets.append(c.pos)
             if c.peek() == 0x4E:
                 c.pos += 1
                 n = c.count("types of a recursion group")
-                groups.append(RecGroup(tuple(subtype(c) for _ in range(n)), True))
+                members = []
+                for k in range(n):
+                    if k:
+                        offsets.append(c.pos)
+                    members.append(subtype(c))
+                if not members:
+                    offsets.pop()  # an empty group holds no type
+                groups.append(RecGroup(tuple(members), True))
             else:
                 groups.append(RecGroup((subtype(c),), False))
         c.done("the type section")
@@ -432,9 +464,23 @@ class Module:
         c = self._cursor(id)
         if c is None:
             return []
-        out = [item(c) for _ in range(c.count(what, min_item_size))]
+        out = []
+        offsets = self._entry_offsets[id] = []
+        for _ in range(c.count(what, min_item_size)):
+            offsets.append(c.pos)
+            out.append(item(c))
         c.done(f"the {SECTION_NAMES[id]} section")
         return out
+
+    def entry_offsets(self, id: SectionId) -> list[int]:
+        """Where each entry of a vector section starts (absolute), decoding the section if needed.
+
+        For the type section there is one offset per type of the flattened index space; the
+        first type of a recursion group starts at the group's ``rec`` prefix.
+        """
+        if id not in self._entry_offsets:
+            getattr(self, dict(ITEM_ATTRIBUTES)[id])
+        return self._entry_offsets.get(id, [])
 
     def _single(self, id: SectionId, what: str) -> int | None:
         """Decode a section holding one u32 (start, data count)."""
@@ -510,6 +556,7 @@ class Module:
             out.append(FunctionBody(self, first + i, at, c.pos, c.pos + size))
             c.pos += size
         c.done("the code section")
+        self._entry_offsets[SectionId.CODE] = [body.offset for body in out]
         return out
 
     @cached_property

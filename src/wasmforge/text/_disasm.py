@@ -157,28 +157,14 @@ def _annotation(op: Any, imm: Any, fnames: dict[int, str], gnames: dict[int, str
 
 def _locals(module: Module, body: Any, nparams: int, lines: list[str], paint: Any) -> None:
     """One line per local declaration run, with its bytes, as ``local[2..9] type=i32``."""
-    from wasmforge.binary.leb128 import read_unsigned
-
     buf = module.buffer
-    pos = body.start
-    _, pos = read_unsigned(buf, pos, 32)  # the count of runs
     index = nparams
-    for count, vt in body.locals:
-        start = pos
-        _, pos = read_unsigned(buf, pos, 32)
-        pos = _skip_valtype(buf, pos)
+    for (count, vt), (start, end) in zip(body.locals, body.local_spans):
         if count == 0:
             continue
         span = f"{index}" if count == 1 else f"{index}..{index + count - 1}"
-        _emit(lines, buf, start, pos, f"local[{span}] type={paint('type', str(vt))}", paint)
+        _emit(lines, buf, start, end, f"local[{span}] type={paint('type', str(vt))}", paint)
         index += count
-
-
-def _skip_valtype(buf: Any, pos: int) -> int:
-    from wasmforge.binary.instructions import read_valtype
-
-    _, pos = read_valtype(buf, pos)
-    return int(pos)
 
 
 def _emit(lines: list[str], buf: Any, start: int, end: int, text: str, paint: Any) -> None:
