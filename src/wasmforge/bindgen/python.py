@@ -1017,12 +1017,14 @@ def generate(
     package: str,
     *,
     crate: str | None = None,
+    files: dict[str, str] | None = None,
 ) -> GeneratedPackage:
     """Write the package directory ``out_dir/package`` (glue, stub, ``py.typed``, the module).
 
-    ``wasm`` is the module to ship (its bytes or path). Files are written atomically.
+    ``wasm`` is the module to ship (its bytes or path); ``files`` is what :func:`render` gave
+    for the same arguments, when the caller rendered already. Files are written atomically.
     """
-    files = render(desc, package, crate=crate)
+    files = files if files is not None else render(desc, package, crate=crate)
     data = wasm if isinstance(wasm, bytes) else Path(wasm).read_bytes()
     target = Path(out_dir) / package
     target.mkdir(parents=True, exist_ok=True)

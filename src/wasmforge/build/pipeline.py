@@ -130,7 +130,7 @@ def build(
     module = read_module(raw)
     desc = _descriptors.read(module)
     _check_exports(crate, desc)
-    _python.render(desc, package, crate=crate.name)  # refuse unbindable signatures before more work
+    files = _python.render(desc, package, crate=crate.name)  # refuse unbindable signatures before more work
 
     keep_names = profile == "profiling"
     notes: list[str] = []
@@ -155,7 +155,7 @@ def build(
     # The invariant of every module wasmforge writes: it validates, or nothing is written.
     validate(final, what=f"the built module of {crate.name}")
     target = output_dir(crate, out_dir)
-    generated = _python.generate(desc, final, target, package, crate=crate.name)
+    generated = _python.generate(desc, final, target, package, crate=crate.name, files=files)
     return BuildResult(
         crate=crate,
         profile=profile,
