@@ -133,16 +133,22 @@ def _export_source(signature: Signature, with_deadline: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export_factory(signature: Signature, with_deadline: bool) -> Callable[..., Callable[..., Any]]:
-    """The cached factory of specialised callables for ``signature``."""
-    key = (signature, with_deadline)
-    factory = _export_factories.get(key)
+def _compiled_factory(cache: dict[Any, Any], key: Any, source: Callable[[], str], label: str) -> Any:
+    """The ``factory`` function of generated ``source``, compiled once per ``key``."""
+    factory = cache.get(key)
     if factory is None:
         namespace: dict[str, Any] = {}
-        exec(compile(_export_source(signature, with_deadline), f"<wasm export {signature}>", "exec"), namespace)
-        factory = namespace["factory"]
-        _export_factories[key] = factory
+        exec(compile(source(), label, "exec"), namespace)
+        factory = cache[key] = namespace["factory"]
     return factory
+
+
+def export_factory(signature: Signature, with_deadline: bool) -> Callable[..., Callable[..., Any]]:
+    """The cached factory of specialised callables for ``signature``."""
+    return _compiled_factory(  # type: ignore[no-any-return]
+        _export_factories, (signature, with_deadline),
+        lambda: _export_source(signature, with_deadline), f"<wasm export {signature}>",
+    )
 
 
 # Host functions -------------------------------------------------------------------------------
@@ -227,14 +233,10 @@ def _host_source(signature: Signature, with_instance: bool) -> str:
 
 def host_factory(signature: Signature, with_instance: bool) -> Callable[..., Callable[..., int]]:
     """The cached factory of host-callback bodies for ``signature``."""
-    key = (signature, with_instance)
-    factory = _host_factories.get(key)
-    if factory is None:
-        namespace: dict[str, Any] = {}
-        exec(compile(_host_source(signature, with_instance), f"<host function {signature}>", "exec"), namespace)
-        factory = namespace["factory"]
-        _host_factories[key] = factory
-    return factory
+    return _compiled_factory(  # type: ignore[no-any-return]
+        _host_factories, (signature, with_instance),
+        lambda: _host_source(signature, with_instance), f"<host function {signature}>",
+    )
 
 
 def host_array_types(signature: Signature) -> tuple[type, ...]:
