@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from wasmforge.errors import WasmforgeError
+from ..errors import WasmforgeError
 
 __all__ = [
     "RUNTIME_API",
@@ -170,7 +170,7 @@ def _release_all() -> None:
 
 def compiled(path: str | Path) -> Any:
     """The compiled :class:`wasmforge.host.Module` of ``path``, compiled once per process."""
-    from wasmforge.host import Module
+    from ..host import Module
 
     key = str(path)
     with _compiled_lock:
@@ -199,7 +199,7 @@ class Runtime:
     """
 
     def __init__(self, wasm: str | Path, providers: Mapping[str, Any] | None = None, *, runtime: bool = True) -> None:
-        from wasmforge.host import HostFunction, load
+        from ..host import HostFunction, load
 
         self.path = Path(wasm)
         self.closed = False

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from wasmforge.host._config import PAGE_SIZE, HostMemory, Limits, WasiConfig
-from wasmforge.host._errors import (
+from ._config import PAGE_SIZE, HostMemory, Limits, WasiConfig
+from ._errors import (
     HostError,
     InstancePoisoned,
     LinkError,
@@ -22,11 +22,11 @@ from wasmforge.host._errors import (
     WasiExit,
     WasmTrap,
 )
-from wasmforge.host._types import Signature
+from ._types import Signature
 
 if TYPE_CHECKING:
-    from wasmforge.host._allocator import Allocator, BumpAllocator, FreeListAllocator
-    from wasmforge.host._instance import (
+    from ._allocator import Allocator, BumpAllocator, FreeListAllocator
+    from ._instance import (
         ExportedFunction,
         Exports,
         Global,
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
         host_function,
         load,
     )
-    from wasmforge.host._memory import Memory
-    from wasmforge.host._module import ExportInfo, ImportInfo, Module, engine_for
+    from ._memory import Memory
+    from ._module import ExportInfo, ImportInfo, Module, engine_for
 
 __all__ = [
     "PAGE_SIZE",
@@ -95,7 +95,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'wasmforge.host' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(f"wasmforge.host.{module_name}"), name)
+    value = getattr(importlib.import_module(f".{module_name}", __name__), name)
     globals()[name] = value
     return value
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import bisect
 
-from wasmforge.host._config import PAGE_SIZE
-from wasmforge.host._errors import HostError, MemoryLimitError
-from wasmforge.host._memory import Memory
+from ._config import PAGE_SIZE
+from ._errors import HostError, MemoryLimitError
+from ._memory import Memory
 
 
 def _align_up(value: int, align: int) -> int:

@@ -13,8 +13,8 @@ import ctypes
 from collections.abc import Callable
 from typing import Any
 
-from wasmforge.host import _raw
-from wasmforge.host._types import NUMERIC, Signature
+from . import _raw
+from ._types import NUMERIC, Signature
 
 _I32_RANGE = "-2147483648 <= {v} <= 4294967295"
 _I64_RANGE = "-9223372036854775808 <= {v} <= 18446744073709551615"

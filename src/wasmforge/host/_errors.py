@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from wasmforge.errors import WasmforgeError
+from ..errors import WasmforgeError
 
 
 class HostError(WasmforgeError):

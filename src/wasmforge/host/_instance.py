@@ -11,9 +11,9 @@ from typing import Any
 import wasmtime
 from wasmtime import _ffi as ffi
 
-from wasmforge.host import _raw
-from wasmforge.host._allocator import Allocator, make_allocator
-from wasmforge.host._calls import (
+from . import _raw
+from ._allocator import Allocator, make_allocator
+from ._calls import (
     HOST_CALLBACK,
     HOST_CALLBACK_INT,
     RawBuffer,
@@ -24,8 +24,8 @@ from wasmforge.host._calls import (
     host_factory,
     integers_only,
 )
-from wasmforge.host._config import HostMemory, Limits, WasiConfig
-from wasmforge.host._errors import (
+from ._config import HostMemory, Limits, WasiConfig
+from ._errors import (
     HostError,
     InstancePoisoned,
     LinkError,
@@ -33,9 +33,9 @@ from wasmforge.host._errors import (
     WasiExit,
     WasmTrap,
 )
-from wasmforge.host._memory import Memory
-from wasmforge.host._module import EPOCH_TICK, Module, describe_type, engine_for, signature_of
-from wasmforge.host._types import Signature, coerce_signature
+from ._memory import Memory
+from ._module import EPOCH_TICK, Module, describe_type, engine_for, signature_of
+from ._types import Signature, coerce_signature
 
 #: import modules provided by ``wasi=WasiConfig(...)``.
 WASI_MODULES = ("wasi_snapshot_preview1", "wasi_unstable")
@@ -88,8 +88,10 @@ def trap_from_wasmtime(
 
     def namer(symbol: str | None, func_index: int) -> str | None:
         if symbol:
-            from wasmforge.analysis.demangle import demangle
-
+            try:
+                from wasmforge.analysis.demangle import demangle
+            except ImportError:  # the runtime copy inside a generated package has no analysis layer
+                return symbol
             return demangle(symbol)
         return module.export_names.get(func_index) if module is not None else None
 

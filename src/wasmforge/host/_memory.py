@@ -8,9 +8,9 @@ from typing import Any
 
 import wasmtime
 
-from wasmforge.host import _raw
-from wasmforge.host._config import PAGE_SIZE
-from wasmforge.host._errors import HostError, MemoryAccessError, MemoryLimitError
+from . import _raw
+from ._config import PAGE_SIZE
+from ._errors import HostError, MemoryAccessError, MemoryLimitError
 
 
 class Memory:

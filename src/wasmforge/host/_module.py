@@ -12,8 +12,8 @@ from typing import Any
 
 import wasmtime
 
-from wasmforge.host._errors import HostError
-from wasmforge.host._types import Signature
+from ._errors import HostError
+from ._types import Signature
 
 #: seconds between epoch ticks of engines with deadlines (deadline resolution).
 EPOCH_TICK = 0.01
@@ -181,8 +181,10 @@ class Module:
         """Function index -> export name, for naming frames of modules without a name section."""
         if not self.bytes:
             return {}
-        from wasmforge.binary import ExternKind, WasmDecodeError, read_module
-
+        try:
+            from wasmforge.binary import ExternKind, WasmDecodeError, read_module
+        except ImportError:  # the runtime copy inside a generated package has no binary layer
+            return {}
         try:
             parsed = read_module(self.bytes)
             names: dict[int, str] = {}
@@ -220,7 +222,10 @@ def _refuse_unsupported_signatures(data: bytes, name: str) -> None:
     # wasmtime's C API aborts the whole process when asked for the type of an import or
     # export involving v128 or a reference type other than funcref/externref (exnref, anyref,
     # (ref $t) …), so such imports and exports are refused up front, from our own decoding.
-    from wasmforge.binary import AbsHeap, ExternKind, FuncType, NumType, RefType, WasmDecodeError, read_module
+    try:
+        from wasmforge.binary import AbsHeap, ExternKind, FuncType, NumType, RefType, WasmDecodeError, read_module
+    except ImportError:  # the runtime copy inside a generated package: its module was checked when built
+        return
 
     def unsupported(t: object) -> str | None:
         if t is NumType.V128:
