@@ -5,13 +5,13 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import wasmtime
-from wasmtime import _ffi as ffi
 
-from . import _raw
+from . import _interrupts, _raw
 from ._allocator import Allocator, make_allocator
 from ._calls import (
     HOST_CALLBACK,
@@ -40,7 +40,10 @@ from ._types import Signature, coerce_signature
 #: import modules provided by ``wasi=WasiConfig(...)``.
 WASI_MODULES = ("wasi_snapshot_preview1", "wasi_unstable")
 
-_func_new_unchecked = _raw._entry("wasmtime_func_new_unchecked", None, None)
+if _raw.FAST:
+    from wasmtime import _ffi as ffi
+
+    _func_new_unchecked = _raw._entry("wasmtime_func_new_unchecked", None, None)
 
 
 def _finalize_nothing(env: int) -> None:  # the callbacks are kept alive by the store instead
@@ -48,6 +51,29 @@ def _finalize_nothing(env: int) -> None:  # the callbacks are kept alive by the 
 
 
 _no_finalizer = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(_finalize_nothing)
+
+#: frames of Python a call from Python into wasm must leave free below the recursion limit,
+#: so that an import called by that wasm code can always be entered (see _ensure_headroom).
+HEADROOM = 24
+#: traps made beforehand per instance, for host functions to hand back without a call.
+SPARE_TRAPS = 4
+
+
+def _descend(levels: int) -> None:
+    if levels:
+        _descend(levels - 1)
+
+
+def _ensure_headroom() -> None:
+    # An import is entered from C (a ctypes callback): a RecursionError at its first line
+    # could not reach anyone. So a call into wasm made from inside an import first checks
+    # that HEADROOM more frames fit, and raises here, in Python, where it travels normally.
+    try:
+        _descend(HEADROOM)
+    except RecursionError:
+        raise RecursionError(
+            "maximum recursion depth exceeded in nested calls between Python and wasm"
+        ) from None
 
 
 _TRAP_KINDS = {
@@ -102,7 +128,7 @@ def trap_from_wasmtime(
 class _State:
     """Per-instance call state shared by every specialised callable of the instance."""
 
-    __slots__ = ("poisoned", "reason", "pending", "label", "closed")
+    __slots__ = ("poisoned", "reason", "pending", "label", "closed", "depth", "check", "spares", "garbage", "lock")
 
     def __init__(self, label: str) -> None:
         self.poisoned = False
@@ -111,6 +137,16 @@ class _State:
         #: an exception raised by a host function, waiting to reach the wasm caller.
         self.pending: BaseException | None = None
         self.label = label
+        #: how many host functions of this instance are running (nested calls).
+        self.depth = 0
+        #: poisoned or depth > 0: the one flag a call tests before its slower checks.
+        self.check = False
+        #: ``wasm_trap_t*`` addresses made beforehand, for host functions to return.
+        self.spares: list[int] = []
+        #: ``wasmtime_error_t*`` addresses to free when the instance is closed.
+        self.garbage: list[int] = []
+        #: serializes every entry into the instance's store (re-entrant for imports).
+        self.lock = threading.RLock()
 
     def raise_poisoned(self) -> None:
         raise InstancePoisoned(
@@ -293,8 +329,9 @@ def _lookup(provider: Any, name: str) -> Any:
 class Instance:
     """A running module. Made by :func:`load`; close it (or use ``with``) to free it.
 
-    One instance is used from one thread at a time. After a trap, or a Python
-    exception raised by a host function aborting wasm code, the instance is
+    Calls from several threads are serialized by :attr:`lock` (one call runs at a time;
+    an import may call back into the instance from the same thread). After a trap, or
+    a Python exception raised by a host function aborting wasm code, the instance is
     *poisoned*: calls raise :class:`InstancePoisoned`.
     """
 
@@ -308,9 +345,12 @@ class Instance:
         #: the host allocator, when ``load(allocator=...)`` was given.
         self.allocator: Allocator | None = None
         self._state = _State(label)
-        self._cctx = ctypes.c_void_p(_raw.context_address(store))
+        #: the instance's re-entrant lock (see :attr:`lock`).
+        self._lock = self._state.lock
+        self._cctx = ctypes.c_void_p(_raw.context_address(store) if _raw.FAST else 0)
         self._trap_slot = ctypes.c_void_p()
         self._ctrap = ctypes.c_void_p(ctypes.addressof(self._trap_slot))
+        self._refill_spares()
         self._host_memory: Memory | None = None
         self._instance: wasmtime.Instance | None = None
         self._exports_raw: dict[str, Any] = {}
@@ -322,6 +362,33 @@ class Instance:
             ctypes.c_uint64(max(1, math.ceil(deadline / EPOCH_TICK)) + 1) if deadline is not None else None
         )
         self.exports: Exports = Exports(self, ())
+
+    # -- threads ----------------------------------------------------------------------------
+    @property
+    def lock(self) -> threading.RLock:
+        """The instance's re-entrant lock; every call into the instance holds it.
+
+        Hold it yourself (``with instance.lock: ...``) to make a sequence of calls and
+        memory accesses atomic with respect to other threads (allocate, write, call, read,
+        free). The thread holding it may call exports freely, also from inside an import;
+        a host function must not wait for another thread that calls this instance.
+        """
+        return self._lock
+
+    def _guard(self) -> None:
+        # The slow checks of a call, run when state.check says one of them applies.
+        state = self._state
+        if state.poisoned:
+            state.raise_poisoned()
+        if state.depth:
+            _ensure_headroom()
+
+    def _refill_spares(self) -> None:
+        if not _raw.FAST:
+            return
+        spares = self._state.spares
+        while len(spares) < SPARE_TRAPS:
+            spares.append(_raw.new_trap(f"a host function of {self._state.label} raised an exception"))
 
     # -- poisoning and traps ----------------------------------------------------------------
     @property
@@ -338,12 +405,24 @@ class Instance:
         """Mark the instance unusable; later calls raise :class:`InstancePoisoned` with ``reason``."""
         if not self._state.poisoned:
             self._state.poisoned = True
+            self._state.check = True
             self._state.reason = reason
 
     def _fail(self, error: int | None, export: str) -> None:
         # Called by a specialised export when the raw call reported an error or a trap.
         trap_address = self._trap_slot.value
         self._trap_slot.value = None
+        state = self._state
+        if state.pending is not None:
+            # The trap only carries a host function's exception, which is raised instead. No
+            # wasmtime object is made for it here, possibly deep in nested calls, where its
+            # finalizer could fail: a trap becomes a spare, an error is freed later.
+            if trap_address:
+                state.spares.append(trap_address)
+            if error:
+                state.garbage.append(error)
+            self._raise_trap(None, export)
+        self._refill_spares()
         trap: wasmtime.Trap | wasmtime.WasmtimeError
         if trap_address:
             trap = wasmtime.Trap._from_ptr(ctypes.cast(trap_address, ctypes.POINTER(ffi.wasm_trap_t)))
@@ -351,13 +430,14 @@ class Instance:
             trap = wasmtime.WasmtimeError._from_ptr(ctypes.cast(error or 0, ctypes.POINTER(ffi.wasmtime_error_t)))
         self._raise_trap(trap, export)
 
-    def _raise_trap(self, trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None) -> None:
+    def _raise_trap(self, trap: wasmtime.Trap | wasmtime.WasmtimeError | None, export: str | None) -> None:
         pending = self._state.pending
         self._state.pending = None
         call = f"{export}()" if export else "instantiation"
         if pending is not None:
             self.poison(f"{call} was aborted by {type(pending).__name__} raised in a host function")
             raise pending
+        assert trap is not None
         if isinstance(trap, wasmtime.ExitTrap):
             self.poison(f"the module exited (status {trap.code}) during {call}")
             raise WasiExit(trap.code) from None
@@ -373,7 +453,10 @@ class Instance:
     def _enter(self) -> None:
         # Before wasm runs outside a specialised call (instantiation, generic calls).
         if self._deadline_ticks is not None:
-            _raw.set_epoch_deadline(self._cctx, self._deadline_ticks)
+            if _raw.FAST:
+                _raw.set_epoch_deadline(self._cctx, self._deadline_ticks)
+            else:
+                self.store.set_epoch_deadline(self._deadline_ticks.value)
 
     # -- exports ----------------------------------------------------------------------------
     def _wrap_export(self, name: str) -> Any:
@@ -419,7 +502,7 @@ class Instance:
         def fail(error: int | None) -> None:
             self._fail(error, export_label)
 
-        if fast_path_supported(signature):
+        if _raw.FAST and fast_path_supported(signature):
             buffer = RawBuffer(max(len(signature.params), len(signature.results)))
             cfunc = ctypes.c_void_p(ctypes.addressof(func._func))
             factory = export_factory(signature, self._deadline_ticks is not None)
@@ -441,6 +524,9 @@ class Instance:
                 bad_args,
                 _raw.set_epoch_deadline,
                 self._deadline_ticks,
+                self._lock.acquire,
+                self._lock.release,
+                self._guard,
             )
             # keep the buffer and the func struct alive with the callable
             call.__wasm_buffer__ = (buffer, func)  # type: ignore[attr-defined]
@@ -451,26 +537,44 @@ class Instance:
         return _make_exported(name, signature, wasm, call, func)
 
     def _generic_call(self, name: str, func: wasmtime.Func, signature: Signature) -> Callable[..., Any]:
-        # Reference and vector types go through wasmtime-py's checked call.
+        # Reference and vector types, and every type when the fast path is off, go through
+        # wasmtime-py's checked call.
         state = self._state
         store = self.store
+        lock = self._lock
         nparams = len(signature.params)
+        check_args = _raw.FAST is False and fast_path_supported(signature)
+        unsigned = [kind in ("u32", "u64") for kind in signature.results]
+        widths = [32 if kind == "u32" else 64 for kind in signature.results]
 
         def call(*args: Any) -> Any:
-            if state.poisoned:
-                state.raise_poisoned()
-            if len(args) != nparams:
-                raise TypeError(f"{name}() takes {nparams} arguments ({len(args)} given)")
-            self._enter()
-            try:
-                result = func(store, *args)
-            except (wasmtime.Trap, wasmtime.WasmtimeError) as err:
-                if isinstance(err, wasmtime.WasmtimeError) and state.pending is None and "expected" in str(err):
-                    raise TypeError(f"{name}(): {err}") from None
-                self._raise_trap(err, name)
-            if len(signature.results) > 1:
-                return tuple(result)
-            return result
+            with lock:
+                if state.check:
+                    self._guard()
+                if len(args) != nparams:
+                    raise TypeError(f"{name}() takes {nparams} arguments ({len(args)} given)")
+                if check_args:
+                    args = _checked_arguments(name, signature, args)
+                self._enter()
+                try:
+                    result = func(store, *args)
+                except (wasmtime.Trap, wasmtime.WasmtimeError) as err:
+                    if isinstance(err, wasmtime.WasmtimeError) and state.pending is None and "expected" in str(err):
+                        raise TypeError(f"{name}(): {err}") from None
+                    self._raise_trap(err, name)
+                except BaseException:
+                    # A host function raised (wasmtime-py re-raises it here): wasm was aborted.
+                    state.pending = None
+                    self.poison(f"{name}() was aborted by an exception raised in a host function")
+                    raise
+                results = tuple(result) if len(signature.results) > 1 else (result,)
+                if any(unsigned):
+                    results = tuple(
+                        r % (1 << w) if u and isinstance(r, int) else r for r, u, w in zip(results, unsigned, widths)
+                    )
+                if len(signature.results) > 1:
+                    return results
+                return results[0] if signature.results else None
 
         return call
 
@@ -518,11 +622,32 @@ class Instance:
 
     # -- lifetime ---------------------------------------------------------------------------
     def close(self) -> None:
-        """Free the store and everything in it; the instance cannot be used afterwards."""
-        if not self._state.poisoned:
-            self.poison("the instance was closed")
-        self._state.closed = True
-        self.store.close()
+        """Free the store and everything in it; the instance cannot be used afterwards.
+
+        Waits for a call running in another thread to return first.
+        """
+        with self._lock:
+            if not self._state.poisoned:
+                self.poison("the instance was closed")
+            if self._state.closed:
+                return
+            self._state.closed = True
+            spares = self._state.spares
+            while spares:
+                _raw.delete_trap(spares.pop())
+            garbage = self._state.garbage
+            while garbage:
+                _raw.delete_error(garbage.pop())
+            self.store.close()
+            # Drop the wasmtime objects now: host functions close over this instance, so left
+            # to the cycle collector they would be freed at any depth of the stack, where
+            # wasmtime-py's finalizers may fail (a RecursionError deep in nested calls).
+            keepalive = getattr(self.store, "_wasmforge_keepalive", None)
+            if keepalive is not None:
+                keepalive.clear()
+            self._exports_raw = {}
+            self._functions.clear()
+            self.exports.__dict__.clear()
 
     def __enter__(self) -> Instance:
         return self
@@ -710,7 +835,11 @@ def _host_func(
     def bad_result(result: Any) -> Any:
         raise TypeError(f"host function {label} returned {result!r}; the import expects {signature.results}")
 
-    body = host_factory(signature, with_instance)(fn, instance, state, new_trap, bad_result, host_array_types(signature))
+    if not _raw.FAST:
+        return _public_host_func(instance, func_type, signature, fn, with_instance, bad_result), ""
+    body = host_factory(signature, with_instance)(
+        fn, instance, state, new_trap, bad_result, host_array_types(signature), _interrupts.PENDING
+    )
     callback = (HOST_CALLBACK_INT if integers_only(signature) else HOST_CALLBACK)(body)
     raw_func = ffi.wasmtime_func_t()
     _func_new_unchecked(
@@ -718,6 +847,66 @@ def _host_func(
     )
     keepalive.append((callback, body, func_type))
     return wasmtime.Func._from_raw(raw_func), ""
+
+
+def _public_host_func(
+    instance: Instance,
+    func_type: wasmtime.FuncType,
+    signature: Signature,
+    fn: Callable[..., Any],
+    with_instance: bool,
+    bad_result: Callable[[Any], Any],
+) -> wasmtime.Func:
+    # The host function on wasmtime-py's public API (the fast path is off): wasmtime-py
+    # passes signed integers and re-raises what the function raises at the wasm caller.
+    state = instance._state
+    masks = [(1 << 32) - 1 if kind == "u32" else (1 << 64) - 1 if kind == "u64" else 0 for kind in signature.params]
+    results = signature.results
+
+    def host(*args: Any) -> Any:
+        state.depth += 1
+        state.check = True
+        try:
+            values = [a & m if m else a for a, m in zip(args, masks)]
+            if with_instance:
+                values.insert(0, instance)
+            result = fn(*values)
+            if len(results) > 1 and (type(result) is not tuple or len(result) != len(results)):
+                bad_result(result)
+            outs = result if len(results) > 1 else (result,) if results else ()
+            try:
+                converted = tuple(_to_signed(kind, value) for kind, value in zip(results, outs))
+            except (TypeError, OverflowError):
+                bad_result(result)
+                raise
+            return converted if len(results) > 1 else converted[0] if results else None
+        finally:
+            state.depth -= 1
+            if not state.depth:
+                state.check = state.poisoned
+
+    return wasmtime.Func(instance.store, func_type, host)
+
+
+def _to_signed(kind: str, value: Any) -> Any:
+    """``value`` for wasmtime-py's checked conversion: ints range-checked and made signed."""
+    if kind in ("f32", "f64"):
+        if isinstance(value, (int, float)):
+            return float(value)
+        raise TypeError
+    bits = 32 if kind in ("i32", "u32") else 64
+    if not isinstance(value, int) or not -(1 << (bits - 1)) <= value < 1 << bits:
+        raise OverflowError
+    half = 1 << (bits - 1)
+    return ((value & ((1 << bits) - 1)) ^ half) - half
+
+
+def _checked_arguments(name: str, signature: Signature, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The arguments of a call on the public API, checked as the fast path checks them."""
+    try:
+        return tuple(_to_signed(kind, value) for kind, value in zip(signature.params, args))
+    except (TypeError, OverflowError):
+        raise describe_bad_argument(name, signature, args) from None
 
 
 def _memory_import(instance: Instance, memory_type: wasmtime.MemoryType, value: Any) -> tuple[Any, str]:
