@@ -32,12 +32,13 @@ class Memory:
         # The instance's call state: its `closed` flag guards against use after close().
         self._owner = owner
         self._memory = memory
+        self._cctx: ctypes.c_void_p | None = None
+        self._cmem: ctypes.c_void_p | None = None
+        self._keep: Any = None
         if _raw.FAST:
             self._cctx = ctypes.c_void_p(_raw.context_address(store))
             self._cmem = ctypes.c_void_p(ctypes.addressof(memory._memory))
             self._keep = memory._memory
-        else:
-            self._cctx = self._cmem = self._keep = None
         # A view of the whole memory as last seen; memory moves only when it grows, so the
         # view stays right for as long as the size is unchanged.
         self._size = -1
