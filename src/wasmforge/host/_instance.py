@@ -11,6 +11,7 @@ from typing import Any
 
 import wasmtime
 
+from ..errors import printable
 from . import _interrupts, _raw
 from ._allocator import Allocator, make_allocator
 from ._calls import (
@@ -94,7 +95,10 @@ _TRAP_KINDS = {
 
 
 def trap_from_wasmtime(
-    trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None = None, module: Module | None = None
+    trap: wasmtime.Trap | wasmtime.WasmtimeError,
+    export: str | None = None,
+    module: Module | None = None,
+    context: str | None = None,
 ) -> WasmTrap:
     """A :class:`WasmTrap` from wasmtime's trap (kind, message, backtrace).
 
@@ -109,7 +113,8 @@ def trap_from_wasmtime(
         if code is not None:
             kind = _TRAP_KINDS.get(code.name, TrapKind.OTHER)
         raw_frames = tuple(
-            (frame.func_index, frame.func_name, frame.module_offset, frame.func_offset) for frame in trap.frames
+            (frame.func_index, frame.func_name, _known(frame.module_offset), _known(frame.func_offset))
+            for frame in trap.frames
         )
 
     def namer(symbol: str | None, func_index: int) -> str | None:
@@ -122,7 +127,12 @@ def trap_from_wasmtime(
         return module.export_names.get(func_index) if module is not None else None
 
     first_line = message.splitlines()[0] if message else kind.value
-    return WasmTrap(kind, first_line, export=export, raw_frames=raw_frames, namer=namer)
+    return WasmTrap(kind, first_line, export=export, raw_frames=raw_frames, namer=namer, context=context)
+
+
+def _known(offset: int | None) -> int | None:
+    # wasmtime reports an unknown offset (a frame cut off by a stack overflow) as 2**64 - 1.
+    return None if offset is None or offset >= 1 << 63 else offset
 
 
 class _State:
@@ -323,6 +333,45 @@ class Exports:
 _MISSING = object()
 
 
+class _ExportTable:
+    """The raw exports of an instance, fetched by name when first asked for.
+
+    ``kinds`` (name -> kind, in declaration order) comes from the module's export list,
+    so nothing is fetched for exports that are never used.
+    """
+
+    def __init__(self, store: wasmtime.Store, raw: wasmtime.Instance | None, kinds: dict[str, str]) -> None:
+        self._store = store
+        self._raw = raw
+        self.kinds = kinds
+        self._fetched: dict[str, Any] = {}
+        self._all: Any = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name not in self.kinds:
+            return default
+        item = self._fetched.get(name, _MISSING)
+        if item is _MISSING:
+            item = self._fetched[name] = self._fetch(name)
+        return item
+
+    def _fetch(self, name: str) -> Any:
+        assert self._raw is not None
+        if _raw.FAST:
+            return _raw.export_get(self._store, self._raw, name)
+        if self._all is None:  # the public API offers all exports at once only
+            self._all = self._raw.exports(self._store)
+        return self._all[name]
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.kinds:
+            raise KeyError(name)
+        return self.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.kinds
+
+
 def _lookup(provider: Any, name: str) -> Any:
     if provider is None:
         return _MISSING
@@ -358,7 +407,7 @@ class Instance:
         self._refill_spares()
         self._host_memory: Memory | None = None
         self._instance: wasmtime.Instance | None = None
-        self._exports_raw: dict[str, Any] = {}
+        self._exports_raw = _ExportTable(store, None, {})
         self._signatures: dict[str, Signature] = {}
         self._functions: dict[tuple[str, Signature | None], ExportedFunction] = {}
         self._wasi_output: dict[str, bytearray] = {}
@@ -446,7 +495,8 @@ class Instance:
         if isinstance(trap, wasmtime.ExitTrap):
             self.poison(f"the module exited (status {trap.code}) during {call}")
             raise WasiExit(trap.code) from None
-        wasm_trap = trap_from_wasmtime(trap, export, self.module)
+        context = None if export else f"{self.module.name}: the start function"
+        wasm_trap = trap_from_wasmtime(trap, export, self.module, context)
         self.poison(f"{call} trapped ({wasm_trap.kind.value})")
         hook = self.on_trap
         if hook is not None:
@@ -588,11 +638,12 @@ class Instance:
         """The module's memory: the export ``memory``, else the first exported memory,
         else the memory the host supplied. Raises :class:`HostError` when there is none."""
         exports = self.exports
-        if "memory" in exports and isinstance(self._exports_raw["memory"], wasmtime.Memory):
+        kinds = self._exports_raw.kinds
+        if kinds.get("memory") == "memory":
             memory: Memory = exports.memory
             return memory
-        for name, item in self._exports_raw.items():
-            if isinstance(item, wasmtime.Memory):
+        for name, kind in kinds.items():
+            if kind == "memory":
                 found: Memory = getattr(exports, name)
                 return found
         if self._host_memory is not None:
@@ -650,7 +701,7 @@ class Instance:
             keepalive = getattr(self.store, "_wasmforge_keepalive", None)
             if keepalive is not None:
                 keepalive.clear()
-            self._exports_raw = {}
+            self._exports_raw = _ExportTable(self.store, None, {})
             self._functions.clear()
             self.exports.__dict__.clear()
 
@@ -699,8 +750,9 @@ def load(
     engine = engine_for(fuel=limits.fuel is not None, epoch=limits.deadline is not None)
     compiled = module.compiled(engine)
     store = wasmtime.Store(engine)
-    if limits.max_memory is not None:
-        store.set_limits(memory_size=limits.max_memory)
+    store_limits = limits.store_limits(*module.resource_counts)
+    if any(value >= 0 for value in store_limits.values()):
+        store.set_limits(**store_limits)
     if limits.fuel is not None:
         store.set_fuel(limits.fuel)
     instance = Instance(module, store, limits, module.name)
@@ -762,15 +814,15 @@ def load(
         if pending is not None:
             instance._state.pending = None
             raise pending from None
-        text = "; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip())
+        text = printable("; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip()))
         raise HostError(
             f"{module.name}: cannot instantiate: {text}",
             hint="a memory limit below the module's minimum memory causes this" if limits.max_memory else None,
         ) from None
     instance._instance = raw_instance
-    exports = raw_instance.exports(store)
-    names = tuple(e.name for e in compiled.exports)
-    instance._exports_raw = {n: exports[n] for n in names}
+    kinds = {e.name: e.kind for e in module.exports}
+    names = tuple(kinds)
+    instance._exports_raw = _ExportTable(store, raw_instance, kinds)
     instance._signatures = {n: coerce_signature(s) for n, s in (signatures or {}).items()}  # type: ignore[misc]
     for n in instance._signatures:
         if n not in instance._exports_raw:
@@ -784,15 +836,32 @@ def load(
     return instance
 
 
+#: how many imports a LinkError message names (the exception's attributes hold them all).
+LISTED_IMPORTS = 8
+
+
+def _names(labels: tuple[str, ...]) -> str:
+    # The first few names (escaped: they come from the module), then how many more.
+    shown = ", ".join(printable(label) for label in labels[:LISTED_IMPORTS])
+    rest = len(labels) - LISTED_IMPORTS
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
 def _raise_link_error(module: Module, statuses: list[tuple[str, str]], bad: list[tuple[str, str]], wasi: bool) -> None:
     missing = tuple(text.split(":")[0] for text, status in bad if status == "missing")
     mistyped = tuple(text.split(":")[0] for text, status in bad if status != "missing")
-    listing = "; ".join(f"{text} [{status}]" for text, status in statuses)
+    # The failing imports first, so that they are the ones the message shows.
+    shown = [*bad, *((text, status) for text, status in statuses if status == "ok")][:LISTED_IMPORTS]
+    listing = "; ".join(f"{printable(text)} [{printable(status)}]" for text, status in shown)
+    if len(statuses) > LISTED_IMPORTS:
+        listing += f"; ... ({len(statuses)} imports in all)"
     parts = []
     if missing:
-        parts.append(f"missing {', '.join(missing)}")
+        count = f"{len(missing)} imports: " if len(missing) > LISTED_IMPORTS else ""
+        parts.append(f"missing {count}{_names(missing)}")
     if mistyped:
-        parts.append(f"mistyped {', '.join(mistyped)}")
+        count = f"{len(mistyped)} imports: " if len(mistyped) > LISTED_IMPORTS else ""
+        parts.append(f"mistyped {count}{_names(mistyped)}")
     hints = []
     if any(text.split(".")[0] in WASI_MODULES for text, _ in bad) and not wasi:
         hints.append("the module uses WASI: pass wasi=WasiConfig(...)")

@@ -39,6 +39,7 @@ _C_FUNCTIONS = (
     "wasmtime_store_epoch_deadline_callback",
     "wasmtime_error_new",
     "wasmtime_error_delete",
+    "wasmtime_instance_export_get",
 )
 #: private attributes of wasmtime-py classes the fast path relies on.
 _PRIVATE = (
@@ -46,6 +47,7 @@ _PRIVATE = (
     (wasmtime.Func, "_from_raw"),
     (wasmtime.Trap, "_from_ptr"),
     (wasmtime.WasmtimeError, "_from_ptr"),
+    (wasmtime.Memory, "_from_raw"),
 )
 
 
@@ -82,6 +84,12 @@ def _missing_internals() -> str | None:
             return f"wasmtime.{owner.__name__}.{name} is missing"
     # The layouts the raw calls assume: a 16-byte value slot, a func handle of a u64 store
     # id and a pointer-sized index.
+    try:
+        from wasmtime._extern import wrap_extern  # noqa: F401
+    except ImportError:
+        return "wasmtime._extern.wrap_extern is missing"
+    if not hasattr(ffi, "wasmtime_extern_t") or not hasattr(ffi, "wasmtime_instance_export_get"):
+        return "wasmtime._ffi has no wasmtime_extern_t or wasmtime_instance_export_get"
     if ctypes.sizeof(ffi.wasmtime_val_raw) != 16:
         return "wasmtime._ffi.wasmtime_val_raw is not 16 bytes"
     if ctypes.sizeof(ffi.wasmtime_func_t) != 16:
@@ -173,3 +181,23 @@ def new_error(message: str) -> int:
 def delete_error(address: int) -> None:
     """Free a ``wasmtime_error_t*`` returned by a call."""
     _error_delete(address)
+
+
+def export_get(store: object, instance: object, name: str) -> Any:
+    """The export ``name`` of a ``wasmtime.Instance`` (a Func, Memory, ...), or None.
+
+    One lookup by name: wasmtime-py's ``Instance.exports()`` walks every export with
+    ``export_nth``, which costs time quadratic in the number of exports.
+    """
+    from wasmtime._extern import wrap_extern
+
+    data = name.encode("utf-8", "surrogatepass")
+    item = ffi.wasmtime_extern_t()
+    found = ffi.wasmtime_instance_export_get(
+        store._context(),  # type: ignore[attr-defined]
+        ctypes.byref(instance._instance),  # type: ignore[attr-defined]
+        ctypes.create_string_buffer(data, len(data)),
+        len(data),
+        ctypes.byref(item),
+    )
+    return wrap_extern(item) if found else None
