@@ -6,7 +6,8 @@ Rows: calling an exported ``(i32, i32) -> i32`` through ``instance.exports`` aga
 wasmtime-py's ``Func.__call__`` and against a bare ctypes loop over
 ``wasmtime_func_call_unchecked``; copying 10 MiB into linear memory and back against a
 memoryview-to-memoryview copy; and the same workloads under ``node`` as the reference.
-Targets: >= 20x Func.__call__, within 3x of bare ctypes, >= 80% of the memoryview copy.
+Targets: >= 20x Func.__call__, within 3x of bare ctypes, >= 80% of the memoryview copy,
+and the instance lock (which serializes threads) costing <= 10% of a call.
 """
 
 from __future__ import annotations
@@ -128,6 +129,30 @@ def main() -> int:
         for i in range(calls):
             plain(i, 2)
 
+    # The same call made without the instance lock, to price the lock: a twin callable built
+    # while the instance's lock is swapped for one that does nothing (bench only).
+    class NoLock:
+        def acquire(self) -> None:
+            return None
+
+        def release(self) -> None:
+            return None
+
+    real_lock = instance._lock
+    instance._lock = NoLock()  # type: ignore[assignment]
+    unlocked = instance.func("add", "(i32, i32) -> i32").call
+    instance._lock = real_lock
+
+    def unlocked_loop() -> None:
+        for i in range(calls):
+            unlocked(i, 2)
+
+    # Interleaved, so that noise from other processes hits both alike.
+    locked_seconds = unlocked_seconds = float("inf")
+    for _ in range(repeat):
+        locked_seconds = min(locked_seconds, best_of(1, wasmforge_plain_loop))
+        unlocked_seconds = min(unlocked_seconds, best_of(1, unlocked_loop))
+
     rate_wasmtime = slow_calls / best_of(repeat, wasmtime_loop)
     rate_bare = calls / best_of(repeat, bare_loop)
     rate_wasmforge = calls / best_of(repeat, wasmforge_loop)
@@ -194,6 +219,11 @@ def main() -> int:
           f" {'ok' if ratio_wasmtime >= 20 else 'MISSED'}")
     print(f"  exports.add vs bare ctypes:   {ratio_bare:.2f}x the time per call (target <= 3x)"
           f" {'ok' if ratio_bare <= 3 else 'MISSED'}")
+
+    lock_cost = locked_seconds / unlocked_seconds - 1
+    row("add.call without the instance lock (for comparison)", f"{calls / unlocked_seconds:,.0f}/s")
+    print(f"  the instance lock costs {lock_cost:+.1%} per call (target <= 10%)"
+          f" {'ok' if lock_cost <= 0.10 else 'MISSED'}")
 
     print(f"\ncalls from wasm into a Python import (i32, i32) -> i32 (best of {repeat})")
     row("wasmtime-py Func(store, type, callable)", f"{import_rate_wasmtime:,.0f}/s")

@@ -6,6 +6,8 @@ Each error carries one line of message and an optional hint; the CLI prints
 
 from __future__ import annotations
 
+import re
+
 
 class WasmforgeError(Exception):
     """Base of every error wasmforge raises on purpose (bad input, missing tools)."""
@@ -24,3 +26,24 @@ class WasmforgeError(Exception):
 
 class UsageError(WasmforgeError):
     """Wrong arguments: an unknown item name, a missing option, an impossible combination."""
+
+
+# C0 controls (ESC, CR, NUL ...), DEL, C1 controls, line and paragraph separators, and the
+# bidirectional overrides and isolates (which reorder what a terminal shows).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with characters that could drive a terminal written as escapes (``\\x1b``).
+
+    The one escaper for every message and listing that quotes a module's own names
+    (imports, exports, symbols): a module must be shown, never obeyed.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, text)

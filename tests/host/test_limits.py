@@ -121,3 +121,73 @@ def test_deadline_never_fires_early_when_the_epoch_thread_is_starved(loop_wasm):
     finally:
         stop.set()
         worker.join()
+
+
+# -- limits for the instance as a whole -------------------------------------------------------
+def _many_memories_wat(count: int) -> str:
+    # grow_all grows every memory one page at a time until it refuses, like a hostile module.
+    memories = "".join(f'(memory (export "m{i}") 1)' for i in range(count))
+    grows = "".join(
+        f"(block $d{i} (loop $l{i} (br_if $d{i} (i32.eq (memory.grow {i} (i32.const 1)) (i32.const -1))) (br $l{i})))"
+        for i in range(count)
+    )
+    return f'(module {memories} (func (export "grow_all") {grows}))'
+
+
+def test_max_memory_bounds_all_memories_together():
+    cap = 16 * 2**20
+    inst = load(_many_memories_wat(50).encode(), limits=Limits(max_memory=cap))
+    inst.exports.grow_all()
+    total = sum(inst.exports[f"m{i}"].size for i in range(50))
+    assert cap - 50 * PAGE_SIZE < total <= cap  # each memory grew to its share, and no further
+
+
+TABLE_WAT = """
+(module
+  (table (export "t") 1 funcref)
+  (func (export "grow_forever") (result i32)
+    (block $refused (loop $again
+      (br_if $refused (i32.eq (table.grow 0 (ref.null func) (i32.const 100000)) (i32.const -1)))
+      (br $again)))
+    (table.size 0)))
+"""
+
+
+def test_table_growth_is_bounded_and_refused_past_the_cap():
+    inst = load(TABLE_WAT.encode(), limits=Limits(max_table_elements=250_000))
+    assert inst.exports.grow_forever() == 200_001  # the last grow of 100000 would pass the cap
+
+
+def test_a_module_growing_tables_forever_stays_within_bounded_resident_memory():
+    # In a fresh process, so the peak resident size is this module's alone.
+    import subprocess
+    import sys
+
+    script = (
+        "import resource\n"
+        "from wasmforge.host import Limits, load\n"
+        f"inst = load({TABLE_WAT!r}.encode(), limits=Limits.untrusted())\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "size = inst.exports.grow_forever()\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(size, (after - before) * 1024)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    size, grown = map(int, proc.stdout.split())
+    assert size <= 1_000_000
+    assert grown < 64 * 2**20  # a million elements are 8-16 MB; unbounded growth took gigabytes
+
+
+def test_the_number_of_memories_is_limited():
+    with pytest.raises(HostError, match="cannot instantiate"):
+        load(_many_memories_wat(3).encode(), limits=Limits(max_memories=2))
+
+
+def test_untrusted_limits_bound_memory_tables_and_counts():
+    limits = Limits.untrusted(fuel=10)
+    assert (limits.max_memory, limits.max_table_elements) == (256 * 2**20, 1_000_000)
+    assert (limits.max_memories, limits.max_tables, limits.max_instances, limits.fuel) == (8, 8, 1, 10)
+    assert limits.store_limits(memories=2, tables=1) == {
+        "memory_size": 128 * 2**20, "table_elements": 1_000_000, "memories": 2, "tables": 1, "instances": 1,
+    }

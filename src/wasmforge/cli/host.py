@@ -10,7 +10,7 @@ import shlex
 import sys
 from typing import Any
 
-from wasmforge.errors import UsageError
+from wasmforge.errors import UsageError, printable
 
 RUN_EPILOG = """\
 examples:
@@ -88,7 +88,14 @@ def _add_load_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--fuel", type=int, metavar="N", help="stop after N units of fuel (about N instructions)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="wall-clock limit per call")
-    parser.add_argument("--max-memory", metavar="SIZE", help="cap linear memory (bytes, or 64KiB, 16MiB, 1GiB)")
+    parser.add_argument(
+        "--max-memory", metavar="SIZE",
+        help="cap all linear memory together (bytes, or 64KiB, 16MiB, 1GiB; default 256MiB; 'none' lifts it)",
+    )
+    parser.add_argument(
+        "--max-table-elements", metavar="N",
+        help="cap all table elements together (default 1000000; 'none' lifts it)",
+    )
     parser.add_argument(
         "--memory-pages", type=int, metavar="N", help="supply an imported memory of N pages (--import-memory modules)"
     )
@@ -112,6 +119,25 @@ def _parse_size(text: str) -> int:
         raise UsageError(f"--max-memory {text!r}: expected a size like 1048576, 64KiB or 16MiB")
     unit = match.group(2).lower() if match.group(2) else None
     return int(match.group(1)) * _UNITS[unit]
+
+
+def _parse_count(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UsageError(f"--max-table-elements {text!r}: expected a count like 100000")
+    return value
+
+
+def _limit(text: str | None, option: str, parse: Any, default: int | None) -> int | None:
+    if text is None:
+        return default
+    if text.strip().lower() == "none":
+        return None
+    value: int = parse(text)
+    return value
 
 
 def _resolve_python(dotted: str) -> Any:
@@ -152,8 +178,12 @@ def _imports_from_args(specs: list[str]) -> dict[str, Any]:
 def _load_from_args(args: argparse.Namespace) -> Any:
     from wasmforge.host import HostMemory, Limits, LinkError, Module, WasiConfig, load
 
-    limits = Limits(
-        max_memory=_parse_size(args.max_memory) if args.max_memory else None,
+    # Untrusted by default: memory and tables are bounded unless lifted with 'none'.
+    limits = Limits.untrusted(
+        max_memory=_limit(args.max_memory, "--max-memory", _parse_size, Limits.untrusted().max_memory),
+        max_table_elements=_limit(
+            args.max_table_elements, "--max-table-elements", _parse_count, Limits.untrusted().max_table_elements
+        ),
         fuel=args.fuel,
         deadline=args.timeout,
     )
@@ -241,8 +271,11 @@ def run_command(args: argparse.Namespace) -> int:
     prepared = []
     for name, *texts in calls:
         if name not in functions:
-            available = ", ".join(sorted(functions)) or "none"
-            raise UsageError(f"{args.file}: no exported function {name!r} (exported functions: {available})")
+            listed = sorted(functions)
+            available = ", ".join(printable(n) for n in listed[:20]) or "none"
+            if len(listed) > 20:
+                available += f" and {len(listed) - 20} more"
+            raise UsageError(f"{args.file}: no exported function {printable(repr(name))} (exported functions: {available})")
         function = getattr(instance.exports, name)
         params = function.wasm_signature.params
         if len(texts) != len(params):
@@ -301,7 +334,7 @@ def repl_command(args: argparse.Namespace) -> int:
     namespace = {"instance": instance, "exports": instance.exports, "memory": memory, "host": host}
     lines = [f"wasmforge repl: {args.file}"]
     for name in instance.exports:
-        lines.append(f"  exports.{name}: {getattr(instance.exports, name)!r}")
+        lines.append(printable(f"  exports.{name}: {getattr(instance.exports, name)!r}"))
     lines.append("names: instance, exports, memory, host; Ctrl-D to leave")
     try:
         import readline

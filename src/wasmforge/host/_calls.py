@@ -90,45 +90,52 @@ _export_factories: dict[tuple[Signature, bool], Callable[..., Callable[..., Any]
 
 
 def _export_source(signature: Signature, with_deadline: bool) -> str:
+    # The whole call holds the instance's lock: the value buffer, the trap slot and the
+    # store are shared by every thread using the instance. The lock is re-entrant, so an
+    # import called from this wasm code may call exports of the same instance.
     params = [f"p{i}" for i in range(len(signature.params))]
     lines = [
         "def factory(call, cctx, cfunc, cbuf, nslots, ctrap, trap_slot, views, state, fail, bad_args,"
-        " set_deadline, ticks):",
+        " set_deadline, ticks, acquire, release, guard):",
         "    i32 = views['i32']; u32 = views['u32']; i64 = views['i64']; u64 = views['u64']",
         "    f32 = views['f32']; f64 = views['f64']",
         f"    def export({', '.join(params)}):",
-        "        if state.poisoned:",
-        "            state.raise_poisoned()",
+        "        acquire()",
+        "        try:",
+        "            if state.check:",
+        "                guard()",
     ]
     if params:
-        lines.append("        try:")
+        lines.append("            try:")
         for slot, (kind, param) in enumerate(zip(signature.params, params)):
             if kind in ("i32", "u32"):
-                lines.append(f"            if not {_I32_RANGE.format(v=param)}: raise OverflowError")
-                lines.append(f"            i64[{slot * 2}] = {param}")
+                lines.append(f"                if not {_I32_RANGE.format(v=param)}: raise OverflowError")
+                lines.append(f"                i64[{slot * 2}] = {param}")
             elif kind in ("i64", "u64"):
-                lines.append(f"            if not {_I64_RANGE.format(v=param)}: raise OverflowError")
-                lines.append(f"            i64[{slot * 2}] = {param}")
+                lines.append(f"                if not {_I64_RANGE.format(v=param)}: raise OverflowError")
+                lines.append(f"                i64[{slot * 2}] = {param}")
             else:
                 view, per_slot = _VIEW[kind]
-                lines.append(f"            {view}[{slot * per_slot}] = {param}")
-        lines.append("        except (TypeError, OverflowError):")
-        lines.append(f"            raise bad_args(({', '.join(params)},)) from None")
+                lines.append(f"                {view}[{slot * per_slot}] = {param}")
+        lines.append("            except (TypeError, OverflowError):")
+        lines.append(f"                raise bad_args(({', '.join(params)},)) from None")
     if with_deadline:
-        lines.append("        set_deadline(cctx, ticks)")
-    lines.append("        error = call(cctx, cfunc, cbuf, nslots, ctrap)")
-    lines.append("        if error or trap_slot.value:")
-    lines.append("            fail(error)")
+        lines.append("            set_deadline(cctx, ticks)")
+    lines.append("            error = call(cctx, cfunc, cbuf, nslots, ctrap)")
+    lines.append("            if error or trap_slot.value:")
+    lines.append("                fail(error)")
     results = []
     for slot, kind in enumerate(signature.results):
         view, per_slot = _VIEW[kind]
         results.append(f"{view}[{slot * per_slot}]")
     if not results:
-        lines.append("        return None")
+        lines.append("            return None")
     elif len(results) == 1:
-        lines.append(f"        return {results[0]}")
+        lines.append(f"            return {results[0]}")
     else:
-        lines.append(f"        return ({', '.join(results)},)")
+        lines.append(f"            return ({', '.join(results)},)")
+    lines.append("        finally:")
+    lines.append("            release()")
     lines.append("    return export")
     return "\n".join(lines) + "\n"
 
@@ -184,12 +191,24 @@ def integers_only(signature: Signature) -> bool:
 
 
 def _host_source(signature: Signature, with_instance: bool) -> str:
+    # Nothing may raise outside the try: an exception escaping a ctypes callback is only
+    # printed, and wasm would go on with a made-up result. So the except clause calls no
+    # Python function (a call can raise RecursionError, or KeyboardInterrupt at its first
+    # instruction): it hands back a trap made beforehand (state.spares, refilled by the
+    # export that sees the trap). The export side makes sure this frame can be entered
+    # (see Instance._guard); state.depth tells it that an import is running.
     ints = integers_only(signature)
     lines = [
-        "def factory(fn, instance, state, new_trap, bad_result, array_types):",
+        "def factory(fn, instance, state, new_trap, bad_result, array_types, interrupted):",
         "    I32, U32, I64, U64, F32, F64 = array_types",
         "    def host(env, caller, values, nvalues):",
+        "        depth = state.depth",
+        "        state.depth = depth + 1",
+        "        state.check = True",
         "        try:",
+        "            if interrupted[0]:",
+        "                interrupted[0] = False",
+        "                raise KeyboardInterrupt",
     ]
     if ints:
         args = [_READ_INT[kind].format(i=slot * 2) for slot, kind in enumerate(signature.params)]
@@ -226,7 +245,14 @@ def _host_source(signature: Signature, with_instance: bool) -> str:
     lines.append("            return 0")
     lines.append("        except BaseException as exc:")
     lines.append("            state.pending = exc")
+    lines.append("            spares = state.spares")
+    lines.append("            if spares:")
+    lines.append("                return spares.pop()")
     lines.append("            return new_trap()")
+    lines.append("        finally:")
+    lines.append("            state.depth = depth")
+    lines.append("            if not depth:")
+    lines.append("                state.check = state.poisoned")
     lines.append("    return host")
     return "\n".join(lines) + "\n"
 

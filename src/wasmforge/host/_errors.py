@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import WasmforgeError
+from ..errors import WasmforgeError, printable
 
 
 class HostError(WasmforgeError):
@@ -91,7 +91,7 @@ class TraceFrame:
 
     def describe(self) -> str:
         """``name (func 12 @ 0x1a2)`` — one line for a backtrace."""
-        label = self.name or f"<func {self.func_index}>"
+        label = printable(self.name) if self.name else f"<func {self.func_index}>"
         where = f"func {self.func_index}"
         if self.module_offset is not None:
             where += f" @ {self.module_offset:#x}"
@@ -118,8 +118,10 @@ class WasmTrap(HostError):
         export: str | None = None,
         raw_frames: tuple[tuple[int, str | None, int | None, int | None], ...] | None = None,
         namer: Callable[[str | None, int], str | None] | None = None,
+        context: str | None = None,
     ) -> None:
-        call = f"{export}() " if export else ""
+        # ``context`` names what ran when it was not an export (``m.wasm: the start function``).
+        call = f"{context} " if context else f"{printable(export)}() " if export else ""
         Exception.__init__(self, f"{call}trapped: {kind.value}")
         self.hint = "the instance is poisoned now; load the module again to keep going"
         self.kind = kind
@@ -144,7 +146,7 @@ class WasmTrap(HostError):
     def message(self) -> str:  # type: ignore[override]  # computed here, stored in the base class
         """``add() trapped: unreachable in core::panicking::panic_fmt``."""
         frames = self.frames
-        where = f" in {frames[0].name or f'<func {frames[0].func_index}>'}" if frames else ""
+        where = f" in {printable(frames[0].name) if frames[0].name else f'<func {frames[0].func_index}>'}" if frames else ""
         return f"{self.args[0]}{where}"
 
     @property

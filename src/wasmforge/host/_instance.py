@@ -5,13 +5,14 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import wasmtime
-from wasmtime import _ffi as ffi
 
-from . import _raw
+from ..errors import printable
+from . import _interrupts, _raw
 from ._allocator import Allocator, make_allocator
 from ._calls import (
     HOST_CALLBACK,
@@ -40,7 +41,10 @@ from ._types import Signature, coerce_signature
 #: import modules provided by ``wasi=WasiConfig(...)``.
 WASI_MODULES = ("wasi_snapshot_preview1", "wasi_unstable")
 
-_func_new_unchecked = _raw._entry("wasmtime_func_new_unchecked", None, None)
+if _raw.FAST:
+    from wasmtime import _ffi as ffi
+
+    _func_new_unchecked = _raw._entry("wasmtime_func_new_unchecked", None, None)
 
 
 def _finalize_nothing(env: int) -> None:  # the callbacks are kept alive by the store instead
@@ -48,6 +52,29 @@ def _finalize_nothing(env: int) -> None:  # the callbacks are kept alive by the 
 
 
 _no_finalizer = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(_finalize_nothing)
+
+#: frames of Python a call from Python into wasm must leave free below the recursion limit,
+#: so that an import called by that wasm code can always be entered (see _ensure_headroom).
+HEADROOM = 24
+#: traps made beforehand per instance, for host functions to hand back without a call.
+SPARE_TRAPS = 4
+
+
+def _descend(levels: int) -> None:
+    if levels:
+        _descend(levels - 1)
+
+
+def _ensure_headroom() -> None:
+    # An import is entered from C (a ctypes callback): a RecursionError at its first line
+    # could not reach anyone. So a call into wasm made from inside an import first checks
+    # that HEADROOM more frames fit, and raises here, in Python, where it travels normally.
+    try:
+        _descend(HEADROOM)
+    except RecursionError:
+        raise RecursionError(
+            "maximum recursion depth exceeded in nested calls between Python and wasm"
+        ) from None
 
 
 _TRAP_KINDS = {
@@ -68,7 +95,10 @@ _TRAP_KINDS = {
 
 
 def trap_from_wasmtime(
-    trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None = None, module: Module | None = None
+    trap: wasmtime.Trap | wasmtime.WasmtimeError,
+    export: str | None = None,
+    module: Module | None = None,
+    context: str | None = None,
 ) -> WasmTrap:
     """A :class:`WasmTrap` from wasmtime's trap (kind, message, backtrace).
 
@@ -83,7 +113,8 @@ def trap_from_wasmtime(
         if code is not None:
             kind = _TRAP_KINDS.get(code.name, TrapKind.OTHER)
         raw_frames = tuple(
-            (frame.func_index, frame.func_name, frame.module_offset, frame.func_offset) for frame in trap.frames
+            (frame.func_index, frame.func_name, _known(frame.module_offset), _known(frame.func_offset))
+            for frame in trap.frames
         )
 
     def namer(symbol: str | None, func_index: int) -> str | None:
@@ -93,13 +124,18 @@ def trap_from_wasmtime(
         return module.export_names.get(func_index) if module is not None else None
 
     first_line = message.splitlines()[0] if message else kind.value
-    return WasmTrap(kind, first_line, export=export, raw_frames=raw_frames, namer=namer)
+    return WasmTrap(kind, first_line, export=export, raw_frames=raw_frames, namer=namer, context=context)
+
+
+def _known(offset: int | None) -> int | None:
+    # wasmtime reports an unknown offset (a frame cut off by a stack overflow) as 2**64 - 1.
+    return None if offset is None or offset >= 1 << 63 else offset
 
 
 class _State:
     """Per-instance call state shared by every specialised callable of the instance."""
 
-    __slots__ = ("poisoned", "reason", "pending", "label", "closed")
+    __slots__ = ("poisoned", "reason", "pending", "label", "closed", "depth", "check", "spares", "garbage", "lock")
 
     def __init__(self, label: str) -> None:
         self.poisoned = False
@@ -108,6 +144,16 @@ class _State:
         #: an exception raised by a host function, waiting to reach the wasm caller.
         self.pending: BaseException | None = None
         self.label = label
+        #: how many host functions of this instance are running (nested calls).
+        self.depth = 0
+        #: poisoned or depth > 0: the one flag a call tests before its slower checks.
+        self.check = False
+        #: ``wasm_trap_t*`` addresses made beforehand, for host functions to return.
+        self.spares: list[int] = []
+        #: ``wasmtime_error_t*`` addresses to free when the instance is closed.
+        self.garbage: list[int] = []
+        #: serializes every entry into the instance's store (re-entrant for imports).
+        self.lock = threading.RLock()
 
     def raise_poisoned(self) -> None:
         raise InstancePoisoned(
@@ -200,21 +246,26 @@ def _make_exported(
 class Global:
     """An exported global; read and (if mutable) write ``.value``."""
 
-    __slots__ = ("_store", "_global", "name")
+    __slots__ = ("_store", "_global", "_lock", "name")
 
-    def __init__(self, store: wasmtime.Store, global_: wasmtime.Global, name: str) -> None:
+    def __init__(
+        self, store: wasmtime.Store, global_: wasmtime.Global, name: str, lock: threading.RLock | None = None
+    ) -> None:
         self._store = store
         self._global = global_
+        self._lock = lock or threading.RLock()
         self.name = name
 
     @property
     def value(self) -> Any:
         """The current value (signed for i32/i64)."""
-        return self._global.value(self._store)
+        with self._lock:
+            return self._global.value(self._store)
 
     @value.setter
     def value(self, new: Any) -> None:
-        self._global.set_value(self._store, new)
+        with self._lock:
+            self._global.set_value(self._store, new)
 
     @property
     def type(self) -> str:
@@ -279,6 +330,45 @@ class Exports:
 _MISSING = object()
 
 
+class _ExportTable:
+    """The raw exports of an instance, fetched by name when first asked for.
+
+    ``kinds`` (name -> kind, in declaration order) comes from the module's export list,
+    so nothing is fetched for exports that are never used.
+    """
+
+    def __init__(self, store: wasmtime.Store, raw: wasmtime.Instance | None, kinds: dict[str, str]) -> None:
+        self._store = store
+        self._raw = raw
+        self.kinds = kinds
+        self._fetched: dict[str, Any] = {}
+        self._all: Any = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name not in self.kinds:
+            return default
+        item = self._fetched.get(name, _MISSING)
+        if item is _MISSING:
+            item = self._fetched[name] = self._fetch(name)
+        return item
+
+    def _fetch(self, name: str) -> Any:
+        assert self._raw is not None
+        if _raw.FAST:
+            return _raw.export_get(self._store, self._raw, name)
+        if self._all is None:  # the public API offers all exports at once only
+            self._all = self._raw.exports(self._store)
+        return self._all[name]
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.kinds:
+            raise KeyError(name)
+        return self.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.kinds
+
+
 def _lookup(provider: Any, name: str) -> Any:
     if provider is None:
         return _MISSING
@@ -290,8 +380,9 @@ def _lookup(provider: Any, name: str) -> Any:
 class Instance:
     """A running module. Made by :func:`load`; close it (or use ``with``) to free it.
 
-    One instance is used from one thread at a time. After a trap, or a Python
-    exception raised by a host function aborting wasm code, the instance is
+    Calls from several threads are serialized by :attr:`lock` (one call runs at a time;
+    an import may call back into the instance from the same thread). After a trap, or
+    a Python exception raised by a host function aborting wasm code, the instance is
     *poisoned*: calls raise :class:`InstancePoisoned`.
     """
 
@@ -305,12 +396,15 @@ class Instance:
         #: the host allocator, when ``load(allocator=...)`` was given.
         self.allocator: Allocator | None = None
         self._state = _State(label)
-        self._cctx = ctypes.c_void_p(_raw.context_address(store))
+        #: the instance's re-entrant lock (see :attr:`lock`).
+        self._lock = self._state.lock
+        self._cctx = ctypes.c_void_p(_raw.context_address(store) if _raw.FAST else 0)
         self._trap_slot = ctypes.c_void_p()
         self._ctrap = ctypes.c_void_p(ctypes.addressof(self._trap_slot))
+        self._refill_spares()
         self._host_memory: Memory | None = None
         self._instance: wasmtime.Instance | None = None
-        self._exports_raw: dict[str, Any] = {}
+        self._exports_raw = _ExportTable(store, None, {})
         self._signatures: dict[str, Signature] = {}
         self._functions: dict[tuple[str, Signature | None], ExportedFunction] = {}
         self._wasi_output: dict[str, bytearray] = {}
@@ -319,6 +413,33 @@ class Instance:
             ctypes.c_uint64(max(1, math.ceil(deadline / EPOCH_TICK)) + 1) if deadline is not None else None
         )
         self.exports: Exports = Exports(self, ())
+
+    # -- threads ----------------------------------------------------------------------------
+    @property
+    def lock(self) -> threading.RLock:
+        """The instance's re-entrant lock; every call into the instance holds it.
+
+        Hold it yourself (``with instance.lock: ...``) to make a sequence of calls and
+        memory accesses atomic with respect to other threads (allocate, write, call, read,
+        free). The thread holding it may call exports freely, also from inside an import;
+        a host function must not wait for another thread that calls this instance.
+        """
+        return self._lock
+
+    def _guard(self) -> None:
+        # The slow checks of a call, run when state.check says one of them applies.
+        state = self._state
+        if state.poisoned:
+            state.raise_poisoned()
+        if state.depth:
+            _ensure_headroom()
+
+    def _refill_spares(self) -> None:
+        if not _raw.FAST:
+            return
+        spares = self._state.spares
+        while len(spares) < SPARE_TRAPS:
+            spares.append(_raw.new_trap(f"a host function of {self._state.label} raised an exception"))
 
     # -- poisoning and traps ----------------------------------------------------------------
     @property
@@ -335,12 +456,24 @@ class Instance:
         """Mark the instance unusable; later calls raise :class:`InstancePoisoned` with ``reason``."""
         if not self._state.poisoned:
             self._state.poisoned = True
+            self._state.check = True
             self._state.reason = reason
 
     def _fail(self, error: int | None, export: str) -> None:
         # Called by a specialised export when the raw call reported an error or a trap.
         trap_address = self._trap_slot.value
         self._trap_slot.value = None
+        state = self._state
+        if state.pending is not None:
+            # The trap only carries a host function's exception, which is raised instead. No
+            # wasmtime object is made for it here, possibly deep in nested calls, where its
+            # finalizer could fail: a trap becomes a spare, an error is freed later.
+            if trap_address:
+                state.spares.append(trap_address)
+            if error:
+                state.garbage.append(error)
+            self._raise_trap(None, export)
+        self._refill_spares()
         trap: wasmtime.Trap | wasmtime.WasmtimeError
         if trap_address:
             trap = wasmtime.Trap._from_ptr(ctypes.cast(trap_address, ctypes.POINTER(ffi.wasm_trap_t)))
@@ -348,17 +481,19 @@ class Instance:
             trap = wasmtime.WasmtimeError._from_ptr(ctypes.cast(error or 0, ctypes.POINTER(ffi.wasmtime_error_t)))
         self._raise_trap(trap, export)
 
-    def _raise_trap(self, trap: wasmtime.Trap | wasmtime.WasmtimeError, export: str | None) -> None:
+    def _raise_trap(self, trap: wasmtime.Trap | wasmtime.WasmtimeError | None, export: str | None) -> None:
         pending = self._state.pending
         self._state.pending = None
         call = f"{export}()" if export else "instantiation"
         if pending is not None:
             self.poison(f"{call} was aborted by {type(pending).__name__} raised in a host function")
             raise pending
+        assert trap is not None
         if isinstance(trap, wasmtime.ExitTrap):
             self.poison(f"the module exited (status {trap.code}) during {call}")
             raise WasiExit(trap.code) from None
-        wasm_trap = trap_from_wasmtime(trap, export, self.module)
+        context = None if export else f"{self.module.name}: the start function"
+        wasm_trap = trap_from_wasmtime(trap, export, self.module, context)
         self.poison(f"{call} trapped ({wasm_trap.kind.value})")
         hook = self.on_trap
         if hook is not None:
@@ -370,7 +505,10 @@ class Instance:
     def _enter(self) -> None:
         # Before wasm runs outside a specialised call (instantiation, generic calls).
         if self._deadline_ticks is not None:
-            _raw.set_epoch_deadline(self._cctx, self._deadline_ticks)
+            if _raw.FAST:
+                _raw.set_epoch_deadline(self._cctx, self._deadline_ticks)
+            else:
+                self.store.set_epoch_deadline(self._deadline_ticks.value)
 
     # -- exports ----------------------------------------------------------------------------
     def _wrap_export(self, name: str) -> Any:
@@ -380,7 +518,7 @@ class Instance:
         if isinstance(item, wasmtime.Memory):
             return Memory(self.store, item, name, self._state)
         if isinstance(item, wasmtime.Global):
-            return Global(self.store, item, name)
+            return Global(self.store, item, name, self._lock)
         return item
 
     def func(self, name: str, signature: Signature | str | None = None) -> ExportedFunction:
@@ -416,7 +554,7 @@ class Instance:
         def fail(error: int | None) -> None:
             self._fail(error, export_label)
 
-        if fast_path_supported(signature):
+        if _raw.FAST and fast_path_supported(signature):
             buffer = RawBuffer(max(len(signature.params), len(signature.results)))
             cfunc = ctypes.c_void_p(ctypes.addressof(func._func))
             factory = export_factory(signature, self._deadline_ticks is not None)
@@ -438,6 +576,9 @@ class Instance:
                 bad_args,
                 _raw.set_epoch_deadline,
                 self._deadline_ticks,
+                self._lock.acquire,
+                self._lock.release,
+                self._guard,
             )
             # keep the buffer and the func struct alive with the callable
             call.__wasm_buffer__ = (buffer, func)  # type: ignore[attr-defined]
@@ -448,26 +589,44 @@ class Instance:
         return _make_exported(name, signature, wasm, call, func)
 
     def _generic_call(self, name: str, func: wasmtime.Func, signature: Signature) -> Callable[..., Any]:
-        # Reference and vector types go through wasmtime-py's checked call.
+        # Reference and vector types, and every type when the fast path is off, go through
+        # wasmtime-py's checked call.
         state = self._state
         store = self.store
+        lock = self._lock
         nparams = len(signature.params)
+        check_args = _raw.FAST is False and fast_path_supported(signature)
+        unsigned = [kind in ("u32", "u64") for kind in signature.results]
+        widths = [32 if kind == "u32" else 64 for kind in signature.results]
 
         def call(*args: Any) -> Any:
-            if state.poisoned:
-                state.raise_poisoned()
-            if len(args) != nparams:
-                raise TypeError(f"{name}() takes {nparams} arguments ({len(args)} given)")
-            self._enter()
-            try:
-                result = func(store, *args)
-            except (wasmtime.Trap, wasmtime.WasmtimeError) as err:
-                if isinstance(err, wasmtime.WasmtimeError) and state.pending is None and "expected" in str(err):
-                    raise TypeError(f"{name}(): {err}") from None
-                self._raise_trap(err, name)
-            if len(signature.results) > 1:
-                return tuple(result)
-            return result
+            with lock:
+                if state.check:
+                    self._guard()
+                if len(args) != nparams:
+                    raise TypeError(f"{name}() takes {nparams} arguments ({len(args)} given)")
+                if check_args:
+                    args = _checked_arguments(name, signature, args)
+                self._enter()
+                try:
+                    result = func(store, *args)
+                except (wasmtime.Trap, wasmtime.WasmtimeError) as err:
+                    if isinstance(err, wasmtime.WasmtimeError) and state.pending is None and "expected" in str(err):
+                        raise TypeError(f"{name}(): {err}") from None
+                    self._raise_trap(err, name)
+                except BaseException as exc:
+                    # A host function raised (wasmtime-py re-raises it here): wasm was aborted.
+                    state.pending = None
+                    self.poison(f"{name}() was aborted by {type(exc).__name__} raised in a host function")
+                    raise
+                results = tuple(result) if len(signature.results) > 1 else (result,)
+                if any(unsigned):
+                    results = tuple(
+                        r % (1 << w) if u and isinstance(r, int) else r for r, u, w in zip(results, unsigned, widths)
+                    )
+                if len(signature.results) > 1:
+                    return results
+                return results[0] if signature.results else None
 
         return call
 
@@ -476,11 +635,12 @@ class Instance:
         """The module's memory: the export ``memory``, else the first exported memory,
         else the memory the host supplied. Raises :class:`HostError` when there is none."""
         exports = self.exports
-        if "memory" in exports and isinstance(self._exports_raw["memory"], wasmtime.Memory):
+        kinds = self._exports_raw.kinds
+        if kinds.get("memory") == "memory":
             memory: Memory = exports.memory
             return memory
-        for name, item in self._exports_raw.items():
-            if isinstance(item, wasmtime.Memory):
+        for name, kind in kinds.items():
+            if kind == "memory":
                 found: Memory = getattr(exports, name)
                 return found
         if self._host_memory is not None:
@@ -515,11 +675,32 @@ class Instance:
 
     # -- lifetime ---------------------------------------------------------------------------
     def close(self) -> None:
-        """Free the store and everything in it; the instance cannot be used afterwards."""
-        if not self._state.poisoned:
-            self.poison("the instance was closed")
-        self._state.closed = True
-        self.store.close()
+        """Free the store and everything in it; the instance cannot be used afterwards.
+
+        Waits for a call running in another thread to return first.
+        """
+        with self._lock:
+            if not self._state.poisoned:
+                self.poison("the instance was closed")
+            if self._state.closed:
+                return
+            self._state.closed = True
+            spares = self._state.spares
+            while spares:
+                _raw.delete_trap(spares.pop())
+            garbage = self._state.garbage
+            while garbage:
+                _raw.delete_error(garbage.pop())
+            self.store.close()
+            # Drop the wasmtime objects now: host functions close over this instance, so left
+            # to the cycle collector they would be freed at any depth of the stack, where
+            # wasmtime-py's finalizers may fail (a RecursionError deep in nested calls).
+            keepalive = getattr(self.store, "_wasmforge_keepalive", None)
+            if keepalive is not None:
+                keepalive.clear()
+            self._exports_raw = _ExportTable(self.store, None, {})
+            self._functions.clear()
+            self.exports.__dict__.clear()
 
     def __enter__(self) -> Instance:
         return self
@@ -566,8 +747,9 @@ def load(
     engine = engine_for(fuel=limits.fuel is not None, epoch=limits.deadline is not None)
     compiled = module.compiled(engine)
     store = wasmtime.Store(engine)
-    if limits.max_memory is not None:
-        store.set_limits(memory_size=limits.max_memory)
+    store_limits = limits.store_limits(*module.resource_counts)
+    if any(value >= 0 for value in store_limits.values()):
+        store.set_limits(**store_limits)
     if limits.fuel is not None:
         store.set_fuel(limits.fuel)
     instance = Instance(module, store, limits, module.name)
@@ -629,15 +811,15 @@ def load(
         if pending is not None:
             instance._state.pending = None
             raise pending from None
-        text = "; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip())
+        text = printable("; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip()))
         raise HostError(
             f"{module.name}: cannot instantiate: {text}",
             hint="a memory limit below the module's minimum memory causes this" if limits.max_memory else None,
         ) from None
     instance._instance = raw_instance
-    exports = raw_instance.exports(store)
-    names = tuple(e.name for e in compiled.exports)
-    instance._exports_raw = {n: exports[n] for n in names}
+    kinds = {e.name: e.kind for e in module.exports}
+    names = tuple(kinds)
+    instance._exports_raw = _ExportTable(store, raw_instance, kinds)
     instance._signatures = {n: coerce_signature(s) for n, s in (signatures or {}).items()}  # type: ignore[misc]
     for n in instance._signatures:
         if n not in instance._exports_raw:
@@ -651,15 +833,32 @@ def load(
     return instance
 
 
+#: how many imports a LinkError message names (the exception's attributes hold them all).
+LISTED_IMPORTS = 8
+
+
+def _names(labels: tuple[str, ...]) -> str:
+    # The first few names (escaped: they come from the module), then how many more.
+    shown = ", ".join(printable(label) for label in labels[:LISTED_IMPORTS])
+    rest = len(labels) - LISTED_IMPORTS
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
 def _raise_link_error(module: Module, statuses: list[tuple[str, str]], bad: list[tuple[str, str]], wasi: bool) -> None:
     missing = tuple(text.split(":")[0] for text, status in bad if status == "missing")
     mistyped = tuple(text.split(":")[0] for text, status in bad if status != "missing")
-    listing = "; ".join(f"{text} [{status}]" for text, status in statuses)
+    # The failing imports first, so that they are the ones the message shows.
+    shown = [*bad, *((text, status) for text, status in statuses if status == "ok")][:LISTED_IMPORTS]
+    listing = "; ".join(f"{printable(text)} [{printable(status)}]" for text, status in shown)
+    if len(statuses) > LISTED_IMPORTS:
+        listing += f"; ... ({len(statuses)} imports in all)"
     parts = []
     if missing:
-        parts.append(f"missing {', '.join(missing)}")
+        count = f"{len(missing)} imports: " if len(missing) > LISTED_IMPORTS else ""
+        parts.append(f"missing {count}{_names(missing)}")
     if mistyped:
-        parts.append(f"mistyped {', '.join(mistyped)}")
+        count = f"{len(mistyped)} imports: " if len(mistyped) > LISTED_IMPORTS else ""
+        parts.append(f"mistyped {count}{_names(mistyped)}")
     hints = []
     if any(text.split(".")[0] in WASI_MODULES for text, _ in bad) and not wasi:
         hints.append("the module uses WASI: pass wasi=WasiConfig(...)")
@@ -707,7 +906,11 @@ def _host_func(
     def bad_result(result: Any) -> Any:
         raise TypeError(f"host function {label} returned {result!r}; the import expects {signature.results}")
 
-    body = host_factory(signature, with_instance)(fn, instance, state, new_trap, bad_result, host_array_types(signature))
+    if not _raw.FAST:
+        return _public_host_func(instance, func_type, signature, fn, with_instance, bad_result), ""
+    body = host_factory(signature, with_instance)(
+        fn, instance, state, new_trap, bad_result, host_array_types(signature), _interrupts.PENDING
+    )
     callback = (HOST_CALLBACK_INT if integers_only(signature) else HOST_CALLBACK)(body)
     raw_func = ffi.wasmtime_func_t()
     _func_new_unchecked(
@@ -715,6 +918,66 @@ def _host_func(
     )
     keepalive.append((callback, body, func_type))
     return wasmtime.Func._from_raw(raw_func), ""
+
+
+def _public_host_func(
+    instance: Instance,
+    func_type: wasmtime.FuncType,
+    signature: Signature,
+    fn: Callable[..., Any],
+    with_instance: bool,
+    bad_result: Callable[[Any], Any],
+) -> wasmtime.Func:
+    # The host function on wasmtime-py's public API (the fast path is off): wasmtime-py
+    # passes signed integers and re-raises what the function raises at the wasm caller.
+    state = instance._state
+    masks = [(1 << 32) - 1 if kind == "u32" else (1 << 64) - 1 if kind == "u64" else 0 for kind in signature.params]
+    results = signature.results
+
+    def host(*args: Any) -> Any:
+        state.depth += 1
+        state.check = True
+        try:
+            values = [a & m if m else a for a, m in zip(args, masks)]
+            if with_instance:
+                values.insert(0, instance)
+            result = fn(*values)
+            if len(results) > 1 and (type(result) is not tuple or len(result) != len(results)):
+                bad_result(result)
+            outs = result if len(results) > 1 else (result,) if results else ()
+            try:
+                converted = tuple(_to_signed(kind, value) for kind, value in zip(results, outs))
+            except (TypeError, OverflowError):
+                bad_result(result)
+                raise
+            return converted if len(results) > 1 else converted[0] if results else None
+        finally:
+            state.depth -= 1
+            if not state.depth:
+                state.check = state.poisoned
+
+    return wasmtime.Func(instance.store, func_type, host)
+
+
+def _to_signed(kind: str, value: Any) -> Any:
+    """``value`` for wasmtime-py's checked conversion: ints range-checked and made signed."""
+    if kind in ("f32", "f64"):
+        if isinstance(value, (int, float)):
+            return float(value)
+        raise TypeError
+    bits = 32 if kind in ("i32", "u32") else 64
+    if not isinstance(value, int) or not -(1 << (bits - 1)) <= value < 1 << bits:
+        raise OverflowError
+    half = 1 << (bits - 1)
+    return ((value & ((1 << bits) - 1)) ^ half) - half
+
+
+def _checked_arguments(name: str, signature: Signature, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The arguments of a call on the public API, checked as the fast path checks them."""
+    try:
+        return tuple(_to_signed(kind, value) for kind, value in zip(signature.params, args))
+    except (TypeError, OverflowError):
+        raise describe_bad_argument(name, signature, args) from None
 
 
 def _memory_import(instance: Instance, memory_type: wasmtime.MemoryType, value: Any) -> tuple[Any, str]:

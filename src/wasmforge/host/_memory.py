@@ -32,9 +32,13 @@ class Memory:
         # The instance's call state: its `closed` flag guards against use after close().
         self._owner = owner
         self._memory = memory
-        self._cctx = ctypes.c_void_p(_raw.context_address(store))
-        self._cmem = ctypes.c_void_p(ctypes.addressof(memory._memory))
-        self._keep = memory._memory
+        self._cctx: ctypes.c_void_p | None = None
+        self._cmem: ctypes.c_void_p | None = None
+        self._keep: Any = None
+        if _raw.FAST:
+            self._cctx = ctypes.c_void_p(_raw.context_address(store))
+            self._cmem = ctypes.c_void_p(ctypes.addressof(memory._memory))
+            self._keep = memory._memory
         # A view of the whole memory as last seen; memory moves only when it grows, so the
         # view stays right for as long as the size is unchanged.
         self._size = -1
@@ -47,11 +51,21 @@ class Memory:
         owner = self._owner
         if owner is not None and owner.closed:
             self._check_open()
-        size = _raw.memory_data_size(self._cctx, self._cmem)
+        size = self._data_size()
         if size != self._size:
-            self._whole = _raw.memoryview_at(_raw.memory_data(self._cctx, self._cmem) or 0, size)
+            self._whole = _raw.memoryview_at(self._data_address(), size)
             self._size = size
         return self._whole
+
+    def _data_size(self) -> int:
+        if self._cctx is not None:
+            return int(_raw.memory_data_size(self._cctx, self._cmem))
+        return int(self._memory.data_len(self._store))
+
+    def _data_address(self) -> int:
+        if self._cctx is not None:
+            return int(_raw.memory_data(self._cctx, self._cmem) or 0)
+        return ctypes.cast(self._memory.data_ptr(self._store), ctypes.c_void_p).value or 0
 
     def _out_of_bounds(self, ptr: int, n: int) -> MemoryAccessError:
         return MemoryAccessError(
@@ -81,7 +95,7 @@ class Memory:
     def address(self) -> int:
         """Host address of byte 0 (changes when the memory moves on growth)."""
         self._check_open()
-        return int(_raw.memory_data(self._cctx, self._cmem) or 0)
+        return self._data_address()
 
     def grow(self, pages: int) -> int:
         """Grow by ``pages`` pages; returns the previous size in pages.
@@ -93,6 +107,9 @@ class Memory:
         if pages < 0:
             raise ValueError(f"cannot grow memory by a negative number of pages ({pages})")
         try:
+            if self._owner is not None:
+                with self._owner.lock:  # growing changes the store: not while another thread runs
+                    return int(self._memory.grow(self._store, pages))
             return int(self._memory.grow(self._store, pages))
         except wasmtime.WasmtimeError as err:
             raise MemoryLimitError(
@@ -105,7 +122,7 @@ class Memory:
         self._current()
         if ptr < 0 or n < 0 or ptr + n > self._size:
             raise self._out_of_bounds(ptr, n)
-        return int(_raw.memory_data(self._cctx, self._cmem) or 0) + ptr
+        return self._data_address() + ptr
 
     # -- bytes ------------------------------------------------------------------------------
     def read(self, ptr: int, n: int) -> bytes:

@@ -13,6 +13,7 @@ from typing import Any
 
 import wasmtime
 
+from ..errors import printable
 from ._errors import HostError
 from ._types import Signature
 
@@ -136,11 +137,7 @@ class Module:
         _refuse_unsupported_signatures(self.bytes, self.name)
         self._compiled: dict[tuple[bool, bool], wasmtime.Module] = {}
         self._lock = threading.Lock()
-        default = self.compiled(engine_for())
-        self._imports = tuple(
-            ImportInfo(i.module, i.name or "", _kind(i.type), describe_type(i.type)) for i in default.imports
-        )
-        self._exports = tuple(ExportInfo(e.name, _kind(e.type), describe_type(e.type)) for e in default.exports)
+        self.compiled(engine_for())
 
     @classmethod
     def _from_wasmtime(cls, module: wasmtime.Module) -> Module:
@@ -149,11 +146,23 @@ class Module:
         self.bytes = b""
         self._compiled = {(False, False): module}
         self._lock = threading.Lock()
-        self._imports = tuple(
-            ImportInfo(i.module, i.name or "", _kind(i.type), describe_type(i.type)) for i in module.imports
-        )
-        self._exports = tuple(ExportInfo(e.name, _kind(e.type), describe_type(e.type)) for e in module.exports)
         return self
+
+    @functools.cached_property
+    def _imports(self) -> tuple[ImportInfo, ...]:
+        return tuple(
+            ImportInfo(i.module, i.name or "", _kind(i.type), describe_type(i.type)) for i in self._any_compiled().imports
+        )
+
+    @functools.cached_property
+    def _exports(self) -> tuple[ExportInfo, ...]:
+        return tuple(
+            ExportInfo(e.name, _kind(e.type), describe_type(e.type)) for e in self._any_compiled().exports
+        )
+
+    def _any_compiled(self) -> wasmtime.Module:
+        with self._lock:
+            return next(iter(self._compiled.values()))
 
     def compiled(self, engine: wasmtime.Engine) -> wasmtime.Module:
         """The ``wasmtime.Module`` for ``engine`` (one of :func:`engine_for`'s), compiling on first use."""
@@ -172,7 +181,7 @@ class Module:
                     module = wasmtime.Module(engine, self.bytes)
                 except wasmtime.WasmtimeError as err:
                     lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
-                    detail = "; ".join(lines[:3])
+                    detail = printable("; ".join(lines[:3]))
                     raise HostError(f"{self.name}: invalid module: {detail}") from None
                 self._compiled[key] = module
         return module
@@ -195,6 +204,14 @@ class Module:
             return names
         except (WasmDecodeError, ValueError):  # wasmtime accepted it; naming is best effort
             return {}
+
+    @functools.cached_property
+    def resource_counts(self) -> tuple[int, int]:
+        """(memories, tables) the module has, imported and defined: what limits share out."""
+        memories = sum(1 for i in self._imports if i.kind == "memory")
+        tables = sum(1 for i in self._imports if i.kind == "table")
+        defined = _defined_counts(self.bytes) if self.bytes else {}
+        return memories + defined.get(_MEMORY_SECTION, 0), tables + defined.get(_TABLE_SECTION, 0)
 
     @property
     def imports(self) -> tuple[ImportInfo, ...]:
@@ -220,6 +237,36 @@ def optional_layer(name: str) -> Any:
         return importlib.import_module(name)
     except ImportError:
         return None
+
+
+_TABLE_SECTION, _MEMORY_SECTION = 4, 5
+
+
+def _leb(data: bytes, offset: int) -> tuple[int, int]:
+    # An unsigned LEB128 at offset: (value, offset after it). The module is valid (wasmtime
+    # compiled it), so only the length is guarded.
+    value = shift = 0
+    while offset < len(data):
+        byte = data[offset]
+        offset += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            break
+    return value, offset
+
+
+def _defined_counts(data: bytes) -> dict[int, int]:
+    """Item counts of the table and memory sections, from the section headers alone."""
+    counts: dict[int, int] = {}
+    offset = 8
+    while offset < len(data):
+        section = data[offset]
+        size, start = _leb(data, offset + 1)
+        if section in (_TABLE_SECTION, _MEMORY_SECTION):
+            counts[section] = _leb(data, start)[0]
+        offset = start + size
+    return counts
 
 
 def _kind(item_type: Any) -> str:
@@ -267,7 +314,7 @@ def _refuse_unsupported_signatures(data: bytes, name: str) -> None:
             desc = parsed.types[item.desc].comp if item.kind == ExternKind.FUNC else item.desc
             bad = first_unsupported(item.kind, desc)
             if bad:
-                offending.append(f"import {item.module}.{item.name} ({bad})")
+                offending.append(f"import {printable(item.module)}.{printable(item.name)} ({bad})")
         for export in parsed.exports:
             if export.kind == ExternKind.FUNC:
                 desc = parsed.function_type(export.index)
@@ -279,7 +326,7 @@ def _refuse_unsupported_signatures(data: bytes, name: str) -> None:
                 continue
             bad = first_unsupported(export.kind, desc)
             if bad:
-                offending.append(f"export {export.name} ({bad})")
+                offending.append(f"export {printable(export.name)} ({bad})")
     except (WasmDecodeError, ValueError, IndexError, AttributeError, TypeError):
         return  # wasmtime's own validation reports a broken module
     if offending:

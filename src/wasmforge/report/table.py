@@ -4,20 +4,11 @@ or rich (boxes and colour, for terminals). Each renderer hands over columns and 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# C0 controls (ESC, newline, BEL …), DEL and C1 controls
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` with control characters written as escapes (``\\x1b``): names come from the module,
-    and a terminal must show them, not obey them (or break a row in two)."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+# the one escaper of a module's names (re-exported here for the renderers)
+from wasmforge.errors import printable as printable
 
 
 @dataclass(frozen=True, slots=True)

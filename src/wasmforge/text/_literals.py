@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import struct
 
+# A module's names must not drive a terminal: the one escaper of every layer, used by the printers.
+from wasmforge.errors import printable as printable
+
 # --- strings ---------------------------------------------------------------------------------
 
 #: the text form of each byte inside a string literal: printable ASCII as is, the rest as \xx.
@@ -22,12 +25,6 @@ def quote_str(text: str) -> str:
     return quote_bytes(text.encode("utf-8"))
 
 
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
-
-
-def printable(name: str) -> str:
-    """A name with control characters written as ``\\x1b`` (a module's names must not drive a terminal)."""
-    return name.translate(_CONTROL)
 
 
 # The characters an identifier may hold unquoted (the text format's idchar).
