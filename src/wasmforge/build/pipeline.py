@@ -14,6 +14,7 @@ and lists the custom sections kept.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -179,6 +180,61 @@ class _Shrunk:
     final: bytes
     optimized: bool
     notes: tuple[str, ...]
+    #: whether ``final`` was validated before (a cached result, checked by its digest).
+    validated: bool = False
+
+
+def _shrink_cached(
+    raw_module: Any, crate: CrateInfo, profile: str, keep: frozenset[str], cache: Path
+) -> tuple[_Shrunk, list[str] | None]:
+    """:func:`_shrink`, reusing the last result when the module, settings and wasm-opt are unchanged.
+
+    An unchanged crate's rebuild then costs little more than cargo's own no-op: wasm-opt is
+    most of the pipeline's time. The result sits beside cargo's output (``cache`` + ``.json``/``.wasm``).
+    """
+    import hashlib
+    import json
+
+    from wasmforge import __version__
+    from wasmforge._files import write_atomic
+
+    tool = find_wasm_opt()
+    stamp = None
+    if tool is not None:
+        st = tool.path.stat()
+        stamp = [str(tool.path), st.st_mtime_ns, st.st_size]
+    settings = {k: crate.settings.get(k) for k in ("wasm-opt", "wasm-opt-dev", "wasm-opt-profiling")}
+    key = hashlib.sha256(bytes(raw_module.buffer)).hexdigest() + json.dumps(
+        [__version__, profile, sorted(keep), stamp, settings], sort_keys=True, default=str
+    )
+    meta_path, wasm_path = cache.with_suffix(".json"), cache.with_suffix(".wasm")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("key") == key:
+            final = wasm_path.read_bytes()
+            if hashlib.sha256(final).hexdigest() == meta["final_sha256"]:
+                shrunk = _Shrunk(int(meta["stripped"]), final, bool(meta["optimized"]), tuple(meta["notes"]), True)
+                return shrunk, meta["args"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    shrunk, args = _shrink(raw_module, crate, profile, keep)
+    from wasmforge.transform import validate
+
+    try:
+        validate(shrunk.final, what=f"the built module of {crate.name}")
+    except WasmforgeError:
+        return shrunk, args  # build() reports it; only valid results are cached
+    shrunk = dataclasses.replace(shrunk, validated=True)
+    try:
+        write_atomic(wasm_path, shrunk.final)
+        record = {
+            "key": key, "final_sha256": hashlib.sha256(shrunk.final).hexdigest(), "stripped": shrunk.stripped,
+            "optimized": shrunk.optimized, "notes": list(shrunk.notes), "args": args,
+        }
+        write_atomic(meta_path, json.dumps(record))
+    except (OSError, WasmforgeError):
+        pass  # no cache this time; the build itself is fine
+    return shrunk, args
 
 
 def _shrink(raw_module: Any, crate: CrateInfo, profile: str, keep: frozenset[str]) -> tuple[_Shrunk, list[str] | None]:
@@ -259,7 +315,8 @@ def build(
     keep_names = profile == "profiling"
     keep = sections_to_keep(module, crate, keep_names=keep_names)
     unused = unused_exports(module)
-    shrunk, args = _shrink(without_exports(module, unused), crate, profile, keep)
+    cache = raw_path.parent / f".wasmforge-{crate.lib_name}"
+    shrunk, args = _shrink_cached(without_exports(module, unused), crate, profile, keep, cache)
     notes += shrunk.notes
     what = "debug info, producers, target_features, descriptors removed" + (" (name section kept)" if keep_names else "")
     if unused:
@@ -273,10 +330,12 @@ def build(
     if profile == "release" and not _lto_enabled(crate, {**os.environ, **cargo_env}):
         notes.append(_lto_note(crate, tc, shrunk, target_dir, cargo_env, keep, explain_size, stderr))
 
-    # The invariant of every module wasmforge writes: it validates, or nothing is written.
-    from wasmforge.transform import validate
+    # The invariant of every module wasmforge writes: it validates, or nothing is written
+    # (a cached result was validated when it was made, and its digest is checked).
+    if not shrunk.validated:
+        from wasmforge.transform import validate
 
-    validate(shrunk.final, what=f"the built module of {crate.name}")
+        validate(shrunk.final, what=f"the built module of {crate.name}")
     target = output_dir(crate, out_dir)
     generated = _python.generate(desc, shrunk.final, target, package, crate=crate.name, files=files)
     return BuildResult(

@@ -35,7 +35,6 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -962,6 +961,8 @@ def _short_release(version: str | None) -> str:
 
 def _python_package_version(name: str) -> str | None:
     """An installed distribution's version, without importing it."""
+    from importlib import metadata  # 90 ms to import: only doctor needs it
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
