@@ -34,11 +34,12 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends
 
-.PHONY: help venv toolchain demo test bench clean distclean
+.PHONY: help venv toolchain toolchains demo test bench clean distclean
 
 help:
 	@echo "make demo       set up .venv and a Rust toolchain, build examples/, inspect and run them"
 	@echo "make test       set up .venv and run the tests (PYTEST_ARGS='-k add' to pick some)"
+	@echo "make toolchains install Debian's Rust 1.96 with the wasm32 target beside the system's Rust (cached)"
 	@echo "make bench      run every bench/*.py"
 	@echo "make clean      remove build outputs and caches (keeps .venv); distclean also removes .venv"
 
@@ -85,7 +86,17 @@ toolchain: $(STAMP)
 	  exit 1; \
 	fi
 
-demo: toolchain
+# Debian's Rust 1.96 (rustc-web) with a wasm32 standard library built from its sources, unpacked
+# into ~/.cache/wasmforge/toolchains (or $$WASMFORGE_TOOLCHAINS); a no-op once it is there.
+# Only where apt-get exists; elsewhere the system's (or rustup's) toolchain is all there is.
+toolchains:
+	@if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then \
+	  scripts/modern-rust.sh; \
+	else \
+	  echo "==> no apt-get here: skipping Debian's Rust 1.96 (rustup users: rustup target add wasm32-unknown-unknown)"; \
+	fi
+
+demo: toolchain toolchains
 	@echo "==> wasmforge doctor"
 	@$(WASMFORGE) doctor
 	@echo "==> building examples/ into $(DEMO_TARGET_DIR)"

@@ -11,25 +11,18 @@ from typing import Any
 
 import pytest
 
-from wasmforge.build.toolchain import TARGET, Toolchain, ToolchainNotFound, find
+from wasmforge.build.toolchain import Toolchain
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
-
-@pytest.fixture(scope="session")
-def toolchain() -> Toolchain:
-    """The toolchain with the wasm32 target, or a clean skip when there is none."""
-    try:
-        return find()
-    except ToolchainNotFound as err:
-        pytest.skip(f"no Rust toolchain with the {TARGET} target: {err.message}")
+# `toolchain` (parametrized over every toolchain with the wasm32 target) comes from tests/conftest.py.
 
 
 @pytest.fixture(scope="session")
-def build_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The CARGO_TARGET_DIR shared by every build of the session."""
-    return tmp_path_factory.mktemp("build-target")
+def build_target_dir(toolchain_target_dir: Path) -> Path:
+    """The CARGO_TARGET_DIR shared by every build of the session with this toolchain."""
+    return toolchain_target_dir
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +32,7 @@ def build_example(
     """``build_example(name, profile="release")`` -> BuildResult of ``examples/<name>``, built once."""
     from wasmforge.build import build
 
-    out = tmp_path_factory.mktemp("example-packages")
+    out = tmp_path_factory.mktemp(f"example-packages-{toolchain.version}")
     built: dict[tuple[str, str], Any] = {}
 
     def run(name: str, profile: str = "release") -> Any:

@@ -10,31 +10,38 @@ from tests.build.conftest import EXAMPLES
 
 
 def test_build_prints_size_ladder(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_path: Path) -> None:
-    code, out, err = run_cli("build", EXAMPLES / "hello", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q")
+    code, out, err = run_cli(
+        "build", EXAMPLES / "hello", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q", "--toolchain", toolchain.rustc
+    )
     assert code == 0, err
     assert "package hello (release): 4 function(s), typed glue" in out
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines[2:]] == ["step", "raw", "stripped", "optimized"]
+    assert lines[2] == f"toolchain: rust {toolchain.version} (--toolchain {toolchain.rustc})"
+    assert [line.split()[0] for line in lines[3:]] == ["step", "raw", "stripped", "optimized"]
     assert (tmp_path / "hello" / "__init__.py").is_file()
 
 
 def test_build_json(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_path: Path) -> None:
     code, out, _ = run_cli(
-        "build", EXAMPLES / "counter", "--dev", "--json", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q"
+        "build", EXAMPLES / "counter", "--dev", "--json", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q",
+        "--toolchain", toolchain.rustc,
     )
     assert code == 0
     data = json.loads(out)
     assert data["profile"] == "dev" and data["classes"] == ["Counter"]
     assert [s["step"] for s in data["sizes"]] == ["raw", "stripped"]
+    assert data["toolchain"]["version"] == toolchain.version
 
 
 def test_build_passes_cargo_output_through(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_path: Path) -> None:
-    code, _, err = run_cli("build", EXAMPLES / "pixels", "--out-dir", tmp_path, "--target-dir", build_target_dir)
+    code, _, err = run_cli(
+        "build", EXAMPLES / "pixels", "--out-dir", tmp_path, "--target-dir", build_target_dir, "--toolchain", toolchain.rustc
+    )
     assert code == 0
     assert "Finished" in err
 
 
-def test_build_bad_path_is_one_line_error(run_cli: Any, toolchain: Any, tmp_path: Path) -> None:
+def test_build_bad_path_is_one_line_error(run_cli: Any, tmp_path: Path) -> None:
     code, out, err = run_cli("build", tmp_path / "nowhere")
     assert code == 2 and out == ""
     assert err.startswith("error: ") and "no Cargo.toml" in err
@@ -49,7 +56,7 @@ def test_build_profiles_are_exclusive(run_cli: Any) -> None:
 def test_new_then_pack(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_path: Path) -> None:
     code, out, _ = run_cli("new", tmp_path / "demo")
     assert code == 0 and "created crate demo" in out
-    code, out, err = run_cli("pack", tmp_path / "demo", "--target-dir", build_target_dir, "-q")
+    code, out, err = run_cli("pack", tmp_path / "demo", "--target-dir", build_target_dir, "-q", "--toolchain", toolchain.rustc)
     assert code == 0, err
     assert (tmp_path / "demo" / "dist" / "demo-0.1.0-py3-none-any.whl").is_file()
     assert "wheel: " in out

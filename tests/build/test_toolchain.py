@@ -105,14 +105,89 @@ def test_found_cargo_reports_recorded_version() -> None:
     assert out.split()[1] == found.cargo_version
 
 
-def test_find_takes_first_usable_candidate_in_order() -> None:
-    # On a machine whose rustup lacks the target, this is Debian's /usr/bin toolchain.
+def test_find_takes_newest_usable_candidate() -> None:
     found = real_toolchain()
-    candidates = toolchain.examine()
-    first_usable = next(c for c in candidates if c.usable)
-    assert first_usable.toolchain == found
-    for before in candidates[: candidates.index(first_usable)]:
-        assert before.problem
+    usable = [c.toolchain for c in toolchain.examine() if c.toolchain is not None]
+    assert found in usable
+    assert found.version_tuple == max(t.version_tuple for t in usable)
+    assert toolchain.find_all()[0] == found
+
+
+def test_installed_toolchains_are_candidates_newest_first(tmp_path: Path) -> None:
+    installed = tmp_path / "toolchains"
+    make_fake(installed / "rust-1.98.0", release="1.98.0")
+    make_fake(installed / "rust-1.99.0", release="1.99.0")
+    environ = dict(os.environ, WASMFORGE_TOOLCHAINS=str(installed), WASMFORGE_CACHE=str(tmp_path / "cache"))
+    environ.pop("WASMFORGE_RUSTC", None)
+    found = toolchain.find_all(environ)
+    assert [t.version for t in found[:2]] == ["1.99.0", "1.98.0"]
+    assert found[0].found_via == "wasmforge toolchains"
+    assert toolchain.find(environ).version == "1.99.0"
+
+
+COUNTING_RUSTC = """\
+#!/bin/sh
+echo run >> {log}
+exec {python} {real} "$@"
+"""
+
+
+def _counting_fake(tmp_path: Path, release: str = "1.99.0") -> tuple[dict[str, str], Path, Path]:
+    """A fake toolchain whose rustc logs every run; the environ that finds only it, the log and rustc."""
+    real = make_fake(tmp_path / "sysroot", release=release)
+    inner = real.with_name("rustc-real")
+    real.rename(inner)
+    log = tmp_path / "runs.log"
+    _script(real, COUNTING_RUSTC.format(log=log, python=sys.executable, real=inner))
+    environ = dict(os.environ, WASMFORGE_RUSTC=str(real), WASMFORGE_CACHE=str(tmp_path / "cache"))
+    return environ, log, real
+
+
+def test_discovery_is_cached_while_binaries_are_unchanged(tmp_path: Path) -> None:
+    environ, log, _ = _counting_fake(tmp_path)
+    first = toolchain.find(environ)
+    runs = log.read_text().count("run")
+    assert runs >= 3  # -vV, sysroot, target-libdir
+    assert toolchain.find(environ) == first
+    assert log.read_text().count("run") == runs
+    assert (tmp_path / "cache" / "toolchains.json").is_file()
+
+
+def test_discovery_cache_notices_a_changed_rustc(tmp_path: Path) -> None:
+    environ, log, rustc = _counting_fake(tmp_path)
+    toolchain.find(environ)
+    runs = log.read_text().count("run")
+    text = rustc.read_text()
+    rustc.write_text(text + "# changed\n")  # a different size and mtime, as an upgrade gives
+    toolchain.find(environ)
+    assert log.read_text().count("run") > runs
+
+
+def test_discovery_cache_notices_an_added_target(tmp_path: Path) -> None:
+    fake = make_fake(tmp_path / "sysroot", std="absent")
+    environ = dict(os.environ, WASMFORGE_RUSTC=str(fake), WASMFORGE_CACHE=str(tmp_path / "cache"))
+    with pytest.raises(ToolchainNotFound):
+        toolchain.find(environ)
+    libdir = tmp_path / "sysroot" / "lib" / "rustlib" / TARGET / "lib"
+    libdir.mkdir(parents=True)
+    (libdir / "libcore-0123abcd.rlib").write_bytes(b"!<arch>\n")
+    assert toolchain.find(environ).target_libdir == libdir
+
+
+def test_resolve_takes_release_or_path(tmp_path: Path) -> None:
+    installed = tmp_path / "toolchains"
+    old = make_fake(installed / "rust-1.97.0", release="1.97.0")
+    make_fake(installed / "rust-1.99.0", release="1.99.0")
+    environ = dict(os.environ, WASMFORGE_TOOLCHAINS=str(installed), WASMFORGE_CACHE=str(tmp_path / "cache"))
+    environ.pop("WASMFORGE_RUSTC", None)
+    assert toolchain.resolve("1.97", environ).rustc == old
+    assert toolchain.resolve("rust1.99.0", environ).version == "1.99.0"
+    assert toolchain.resolve(str(installed / "rust-1.97.0"), environ).rustc == old
+    assert toolchain.resolve(str(old.parent), environ).rustc == old
+    with pytest.raises(ToolchainNotFound, match="no toolchain of that release"):
+        toolchain.resolve("1.42", environ)
+    with pytest.raises(ToolchainNotFound, match="neither a release number nor a rustc"):
+        toolchain.resolve(str(tmp_path / "nowhere"), environ)
 
 
 def test_rustup_candidate_without_target_gets_rustup_fix() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,58 +54,22 @@ CRATES = Path(__file__).resolve().parent / "crates"
 TARGET = "wasm32-unknown-unknown"
 
 
-def _wasm_cargo() -> tuple[Path, dict[str, str]] | None:
-    """cargo and its environment for a toolchain with the wasm32 standard library, or None."""
-    try:
-        from wasmforge.build.toolchain import ToolchainNotFound, find
-    except ImportError:  # toolchain discovery not available: look at Debian's toolchain
-        rustc = Path("/usr/bin/rustc")
-        if not rustc.exists():
-            return None
-        proc = subprocess.run(
-            [str(rustc), "--print", "target-libdir", "--target", TARGET], capture_output=True, text=True
-        )
-        libdir = Path(proc.stdout.strip())
-        if proc.returncode != 0 or not any(libdir.glob("libcore-*.rlib")):
-            return None
-        env = dict(os.environ)
-        env["PATH"] = f"{rustc.parent}{os.pathsep}{env.get('PATH', '')}"
-        return rustc.parent / "cargo", env
-    try:
-        toolchain = find()
-    except ToolchainNotFound:
-        return None
-    return toolchain.cargo, toolchain.env()
-
-
 @pytest.fixture(scope="session")
-def build_crate(tmp_path_factory: pytest.TempPathFactory):
-    """``build_crate(name)`` -> the release ``.wasm`` of ``tests/host/crates/<name>``, built once.
+def build_crate(toolchain, toolchain_target_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``build_crate(name)`` -> the release ``.wasm`` of ``tests/host/crates/<name>``, built once per toolchain.
 
-    Skips cleanly when no cargo with the wasm32 target exists.
+    ``toolchain`` (tests/conftest.py) runs each test using this once per toolchain found.
     """
-    found = _wasm_cargo()
-    if found is None:
-        pytest.skip(f"no Rust toolchain with the {TARGET} target")
-    cargo, env = found
-    work = tmp_path_factory.mktemp("host-crates")
+    from tests.conftest import cargo_build
+
+    work = tmp_path_factory.mktemp(f"host-crates-{toolchain.version}")
     built: dict[str, Path] = {}
 
     def build(name: str) -> Path:
-        if name in built:
-            return built[name]
-        crate = work / name
-        shutil.copytree(CRATES / name, crate, ignore=shutil.ignore_patterns("target"))
-        build_env = dict(env)
-        build_env["CARGO_TARGET_DIR"] = str(work / "target")
-        # RUSTFLAGS would replace the crate's .cargo/config.toml rustflags (--import-memory).
-        build_env.pop("RUSTFLAGS", None)
-        proc = subprocess.run(
-            [str(cargo), "build", "--release", "--target", TARGET, "--offline"],
-            cwd=crate, env=build_env, capture_output=True, text=True, timeout=900,
-        )
-        assert proc.returncode == 0, f"cargo build of {name} failed:\n{proc.stderr}"
-        built[name] = work / "target" / TARGET / "release" / f"{name}.wasm"
+        if name not in built:
+            crate = work / name
+            shutil.copytree(CRATES / name, crate, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
+            built[name] = cargo_build(toolchain, crate, toolchain_target_dir)
         return built[name]
 
     return build

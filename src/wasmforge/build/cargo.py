@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from wasmforge.build.choose import explain_cargo_failure
+from wasmforge.build.features import FeatureAttribute, read_crate_features
 from wasmforge.build.toolchain import TARGET, Toolchain
 from wasmforge.errors import WasmforgeError
 
-__all__ = ["PROFILES", "BuildError", "CrateInfo", "CrateError", "compile", "inspect_crate"]
+__all__ = ["PROFILES", "BuildError", "CrateInfo", "CrateError", "compile", "crate_root", "inspect_crate"]
 
 #: build profiles wasmforge knows, by their CLI flag.
 PROFILES = ("release", "dev", "profiling")
@@ -57,15 +60,37 @@ class CrateInfo:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: cargo's target folder for this crate (before any override).
     target_dir: Path = Path("target")
+    #: the library's crate root (``src/lib.rs`` unless ``[lib] path`` says otherwise).
+    lib_path: Path | None = None
 
     @property
-    def needs_bootstrap(self) -> bool:
-        """Whether the crate enables ``default_alloc_error_handler`` (``no_std`` + ``alloc`` before Rust 1.68)."""
-        lib = self.root / "src" / "lib.rs"
+    def nightly_features(self) -> tuple[FeatureAttribute, ...]:
+        """The ``#![feature(...)]`` names of the crate root."""
+        return tuple(read_crate_features(self.lib_path or self.root / "src" / "lib.rs"))
+
+    @property
+    def bootstrap_reason(self) -> str | None:
+        """Why the build sets ``RUSTC_BOOTSTRAP=1``, or None when the crate needs no nightly feature.
+
+        ``[package.metadata.wasmforge] nightly-features = true`` asks for it (for features enabled
+        somewhere the crate root does not show, e.g. in a build script's ``cargo:rustc-cfg``);
+        ``false`` refuses it whatever the source says.
+        """
+        setting = self.settings.get("nightly-features")
+        if setting is False:
+            return None
+        if setting is True:
+            return "[package.metadata.wasmforge] nightly-features = true"
+        features = self.nightly_features
+        if not features:
+            return None
+        root = self.lib_path or self.root / "src" / "lib.rs"
         try:
-            return "default_alloc_error_handler" in lib.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
+            shown = root.relative_to(self.root)
+        except ValueError:
+            shown = root
+        names = ", ".join(f.name for f in features)
+        return f"{shown}:{features[0].line} enables #![feature({names})]"
 
 
 def _cargo_env(toolchain: Toolchain, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -74,21 +99,35 @@ def _cargo_env(toolchain: Toolchain, extra: Mapping[str, str] | None = None) -> 
     return env
 
 
-def inspect_crate(path: str | os.PathLike[str], toolchain: Toolchain) -> CrateInfo:
-    """Read the crate at ``path`` (a folder or its Cargo.toml) with ``cargo metadata``.
-
-    Raises :class:`CrateError` with a one-line fix when the crate is not a ``cdylib``.
-    """
+def crate_root(path: str | os.PathLike[str]) -> Path:
+    """The absolute crate folder of ``path`` (a folder or its Cargo.toml); :class:`CrateError` without a Cargo.toml."""
     # Absolute, because cargo runs inside the crate folder.
     root = Path(path).absolute()
     if root.name == "Cargo.toml":
         root = root.parent
-    manifest = root / "Cargo.toml"
-    if not manifest.is_file():
+    if not (root / "Cargo.toml").is_file():
         raise CrateError(
             f"{root}: no Cargo.toml here",
             hint="point 'wasmforge build' at a crate folder, or create one with 'wasmforge new NAME'",
         )
+    return root
+
+
+def inspect_crate(
+    path: str | os.PathLike[str],
+    toolchain: Toolchain,
+    *,
+    stderr: IO[str] | None = None,
+    toolchains: Sequence[Toolchain] | None = None,
+) -> CrateInfo:
+    """Read the crate at ``path`` (a folder or its Cargo.toml) with ``cargo metadata``.
+
+    Raises :class:`CrateError` with a one-line fix when the crate is not a ``cdylib``; when
+    cargo fails, its whole message goes to ``stderr`` first (``toolchains``: the others known,
+    to name one that could read the crate).
+    """
+    root = crate_root(path)
+    manifest = root / "Cargo.toml"
     proc = subprocess.run(
         [str(toolchain.cargo), "metadata", "--no-deps", "--format-version", "1", "--manifest-path", str(manifest)],
         env=_cargo_env(toolchain),
@@ -96,8 +135,16 @@ def inspect_crate(path: str | os.PathLike[str], toolchain: Toolchain) -> CrateIn
         text=True,
     )
     if proc.returncode != 0:
-        first = next((line for line in proc.stderr.splitlines() if line.strip()), "cargo metadata failed")
-        raise CrateError(f"{manifest}: {first.removeprefix('error: ').strip()}", hint="fix Cargo.toml and try again")
+        # cargo's whole message: the first line alone often hides the reason ("failed to parse manifest").
+        sink = stderr if stderr is not None else sys.stderr
+        sink.write(proc.stderr if proc.stderr.endswith("\n") or not proc.stderr else proc.stderr + "\n")
+        lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+        first = next((ln for ln in lines if ln.startswith("error")), lines[0] if lines else "cargo metadata failed")
+        hint = explain_cargo_failure(proc.stderr, toolchain, toolchains) if toolchains is not None else None
+        raise CrateError(
+            f"{manifest}: cargo metadata failed: {first.removeprefix('error: ').strip()}",
+            hint=hint or "see cargo's message above; fix Cargo.toml and try again",
+        )
     meta = json.loads(proc.stdout)
     package = next(
         (p for p in meta["packages"] if Path(p["manifest_path"]).resolve() == manifest.resolve()),
@@ -126,31 +173,72 @@ def inspect_crate(path: str | os.PathLike[str], toolchain: Toolchain) -> CrateIn
         uses_support_crate=uses_support,
         settings=settings,
         target_dir=Path(meta.get("target_directory") or root / "target"),
+        lib_path=Path(lib["src_path"]) if lib and lib.get("src_path") else None,
     )
 
 
-def _run_streaming(
-    args: list[str], env: Mapping[str, str], sink: IO[str], cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    """Run cargo with its stderr going to ``sink`` as it comes (a terminal keeps cargo's progress bar)."""
+# Enough of cargo's output to recognise why it failed; its first lines can be long progress.
+_KEEP_OUTPUT = 256 * 1024
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
+
+
+def _run_on_terminal(args: list[str], env: Mapping[str, str], fd: int, cwd: Path) -> tuple[int, str]:
+    """Run cargo on a pseudo-terminal copied to ``fd``: cargo keeps its progress bar and colours, we keep a copy."""
+    import fcntl
+    import pty
+    import termios
+
+    master, slave = pty.openpty()
     try:
-        fd = sink.fileno()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
+    except OSError:
+        pass
+    try:
+        proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, cwd=cwd)
+    finally:
+        os.close(slave)
+    kept = bytearray()
+    try:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: cargo closed the terminal
+                break
+            if not data:
+                break
+            os.write(fd, data)
+            kept += data
+            del kept[:-_KEEP_OUTPUT]
+    finally:
+        os.close(master)
+        code = proc.wait()
+    return code, _ANSI.sub("", kept.decode("utf-8", "replace"))
+
+
+def _run_streaming(args: list[str], env: Mapping[str, str], sink: IO[str], cwd: Path) -> tuple[int, str]:
+    """Run cargo with its output going to ``sink`` as it comes; its exit status and (the end of) its output."""
+    try:
+        fd: int | None = sink.fileno()
     except (AttributeError, OSError, ValueError):
         fd = None
-    if fd is not None:
+    if fd is not None and os.isatty(fd) and sys.platform != "win32":
         sink.flush()
-        color = ["--color", "always"] if sink.isatty() else []
-        done = subprocess.run(args + color, env=env, stdout=fd, stderr=fd, cwd=cwd)
-        return subprocess.CompletedProcess(args, done.returncode, "", "")
-    # Not a real file (e.g. captured output): copy cargo's lines through as they arrive.
+        return _run_on_terminal(args, env, fd, cwd)
+    kept: list[str] = []
+    size = 0
     with subprocess.Popen(
-        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd
+        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, cwd=cwd
     ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             sink.write(line)
+            kept.append(line)
+            size += len(line)
+            while size > _KEEP_OUTPUT and len(kept) > 1:
+                size -= len(kept.pop(0))
         code = proc.wait()
-    return subprocess.CompletedProcess(args, code, "", "")
+    sink.flush()
+    return code, "".join(kept)
 
 
 def compile(
@@ -161,8 +249,15 @@ def compile(
     target_dir: str | os.PathLike[str] | None = None,
     stderr: IO[str] | None = None,
     quiet: bool = False,
+    bootstrap: bool = False,
+    env: Mapping[str, str] | None = None,
+    toolchains: Sequence[Toolchain] | None = None,
 ) -> Path:
     """Run ``cargo build --lib --target wasm32-unknown-unknown`` for ``profile``; the raw module's path.
+
+    ``bootstrap`` sets ``RUSTC_BOOTSTRAP=1`` (the caller decides, from
+    :attr:`CrateInfo.bootstrap_reason`); ``env`` adds variables (e.g. a profile override);
+    ``toolchains`` are the others known, to name one in the hint when this one is too old.
 
     cargo's progress and diagnostics go to ``stderr`` (default: ours) as they come, unless
     ``quiet`` (then they are kept and shown only on failure). Network use is cargo's own
@@ -180,19 +275,25 @@ def compile(
         # A custom profile defined through cargo's environment config, so crates need not declare it.
         args += ["--profile", "profiling"]
         extra["CARGO_PROFILE_PROFILING_INHERITS"] = "release"
-    if crate.needs_bootstrap:
+    if bootstrap:
         extra["RUSTC_BOOTSTRAP"] = "1"
+    extra.update(env or {})
     # Run in the crate folder so its own .cargo/config.toml applies, as with plain cargo.
-    env = _cargo_env(toolchain, extra)
+    run_env = _cargo_env(toolchain, extra)
     sink = stderr if stderr is not None else sys.stderr
     if quiet:
-        proc = subprocess.run(args, env=env, capture_output=True, text=True, cwd=crate.root)
-        if proc.returncode != 0:
-            sink.write(proc.stderr)
+        proc = subprocess.run(args, env=run_env, capture_output=True, text=True, cwd=crate.root, stdin=subprocess.DEVNULL)
+        code, output = proc.returncode, proc.stderr
+        if code != 0:
+            sink.write(output)
     else:
-        proc = _run_streaming(args, env, sink, crate.root)
-    if proc.returncode != 0:
-        raise BuildError(f"cargo build of {crate.name} failed (exit code {proc.returncode})", hint="see cargo's messages above")
+        code, output = _run_streaming(args, run_env, sink, crate.root)
+    if code != 0:
+        hint = explain_cargo_failure(output, toolchain, toolchains or ())
+        raise BuildError(
+            f"cargo build of {crate.name} failed (exit code {code}) with {toolchain.label}",
+            hint=hint or "see cargo's messages above",
+        )
     folder = "debug" if profile == "dev" else profile
     wasm = out_root / TARGET / folder / f"{crate.lib_name}.wasm"
     if not wasm.is_file():

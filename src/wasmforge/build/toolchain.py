@@ -7,10 +7,18 @@ its own cargo (:meth:`Toolchain.env`). Candidates, in order:
 1. ``$WASMFORGE_RUSTC`` (with ``$WASMFORGE_CARGO``) — when set, the only candidate;
 2. ``rustc`` on ``PATH``;
 3. ``~/.cargo/bin/rustc`` (rustup's proxy);
-4. ``/usr/bin/rustc`` (Debian's ``rustc cargo libstd-rust-dev-wasm32 lld``).
+4. ``/usr/bin/rustc`` (Debian's ``rustc cargo libstd-rust-dev-wasm32 lld``);
+5. ``<toolchains>/*/bin/rustc``, the toolchains ``make toolchains`` installs
+   (:func:`toolchains_dir`: ``$WASMFORGE_TOOLCHAINS``, else ``~/.cache/wasmforge/toolchains``).
 
 ``rustc --print target-libdir --target wasm32-unknown-unknown`` prints a path even when the target
 is not installed, so a candidate only counts when that directory exists and holds ``libcore-*.rlib``.
+Of the usable candidates, :func:`find` returns the newest release (the first found among equals).
+
+Probing runs several subprocesses per candidate, so :func:`examine` keeps its results in
+``<cache>/toolchains.json``, keyed by the paths and modification times of every file a result
+depends on (rustc, cargo, the target library folder, rustup's settings and toolchain files):
+a result is reused only while all of them are unchanged.
 
 :func:`check_environment` gathers everything ``wasmforge doctor`` reports: the toolchain, the
 linker, ``wasm-opt``, the ``wasmtime`` Python package and the wabt tools, each with the command
@@ -19,6 +27,7 @@ that installs what is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -26,7 +35,6 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +52,19 @@ __all__ = [
     "ToolchainNotFound",
     "add_rustup_target",
     "apt_install_command",
+    "cache_dir",
     "check_environment",
     "examine",
     "find",
+    "find_all",
     "find_tool",
     "find_wasm_linker",
     "find_wasm_opt",
+    "newest_first",
+    "not_found_error",
     "probe",
+    "resolve",
+    "toolchains_dir",
 ]
 
 #: the target triple every wasmforge build compiles for.
@@ -153,6 +167,30 @@ class Toolchain:
             "found_via": self.found_via,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Toolchain:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            rustc=Path(data["rustc"]),
+            cargo=Path(data["cargo"]),
+            version=str(data["version"]),
+            cargo_version=str(data["cargo_version"]),
+            channel=str(data["channel"]),
+            commit_date=data.get("commit_date"),
+            host=str(data["host"]),
+            llvm_version=data.get("llvm_version"),
+            sysroot=Path(data["sysroot"]),
+            target_libdir=Path(data["target_libdir"]),
+            is_rustup=bool(data["is_rustup"]),
+            rustup_toolchain=data.get("rustup_toolchain"),
+            found_via=str(data["found_via"]),
+        )
+
+    @property
+    def label(self) -> str:
+        """A short name for messages, e.g. ``"rust 1.96.0"``."""
+        return f"rust {self.version}"
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -201,6 +239,30 @@ class Candidate:
             "problem": self.problem,
             "fix": self.fix,
         }
+
+    def to_cache(self) -> dict[str, Any]:
+        """:meth:`to_dict` plus the toolchain, for the discovery cache."""
+        data = self.to_dict()
+        data["toolchain"] = self.toolchain.to_dict() if self.toolchain else None
+        return data
+
+    @classmethod
+    def from_cache(cls, data: Mapping[str, Any]) -> Candidate:
+        """The inverse of :meth:`to_cache`."""
+        tc = data.get("toolchain")
+        return cls(
+            rustc=Path(data["rustc"]),
+            found_via=data["found_via"],
+            toolchain=Toolchain.from_dict(tc) if tc else None,
+            version=data.get("version"),
+            is_rustup=bool(data.get("is_rustup")),
+            rustup_toolchain=data.get("rustup_toolchain"),
+            cargo=Path(data["cargo"]) if data.get("cargo") else None,
+            cargo_version=data.get("cargo_version"),
+            target_libdir=Path(data["target_libdir"]) if data.get("target_libdir") else None,
+            problem=data.get("problem"),
+            fix=data.get("fix"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +396,23 @@ def _home(environ: Mapping[str, str]) -> Path:
     return Path(home) if home else Path.home()
 
 
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """wasmforge's cache folder: ``$WASMFORGE_CACHE``, else ``$XDG_CACHE_HOME/wasmforge``, else ``~/.cache/wasmforge``."""
+    environ = os.environ if environ is None else environ
+    if environ.get("WASMFORGE_CACHE"):
+        return Path(environ["WASMFORGE_CACHE"]).expanduser()
+    xdg = environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else _home(environ) / ".cache") / "wasmforge"
+
+
+def toolchains_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where ``make toolchains`` installs toolchains: ``$WASMFORGE_TOOLCHAINS``, else ``<cache>/toolchains``."""
+    environ = os.environ if environ is None else environ
+    if environ.get("WASMFORGE_TOOLCHAINS"):
+        return Path(environ["WASMFORGE_TOOLCHAINS"]).expanduser()
+    return cache_dir(environ) / "toolchains"
+
+
 def _candidate_paths(environ: Mapping[str, str]) -> list[tuple[Path, str]]:
     """The rustc binaries to try, in order, each with where it was found (duplicates removed)."""
     override = environ.get("WASMFORGE_RUSTC")
@@ -347,6 +426,9 @@ def _candidate_paths(environ: Mapping[str, str]) -> list[tuple[Path, str]]:
         raw.append((on_path, "PATH"))
     raw.append((_home(environ) / ".cargo" / "bin" / "rustc", "~/.cargo/bin"))
     raw.append((Path("/usr/bin/rustc"), "/usr/bin"))
+    installed = toolchains_dir(environ)
+    if installed.is_dir():
+        raw += [(path, "wasmforge toolchains") for path in sorted(installed.glob("*/bin/rustc"))]
     seen: set[str] = set()
     unique: list[tuple[Path, str]] = []
     for path, via in raw:
@@ -472,10 +554,127 @@ def probe(
     return Candidate(rustc, found_via, toolchain=toolchain, **common)
 
 
-def examine(environ: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> list[Candidate]:
-    """Every candidate rustc, in discovery order, each probed (see the module docstring)."""
+# ---- the discovery cache -----------------------------------------------------------------------
+
+_CACHE_FORMAT = 1
+_CACHE_LIMIT = 64  # entries; the oldest go first
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """What identifies a file's version: modification time, size and inode (None when absent)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def _rustup_inputs(cwd: Path | None, environ: Mapping[str, str]) -> list[Path]:
+    """The files that decide which toolchain a rustup proxy runs: settings and rust-toolchain files."""
+    rustup_home = Path(environ["RUSTUP_HOME"]) if environ.get("RUSTUP_HOME") else _home(environ) / ".rustup"
+    paths = [rustup_home / "settings.toml"]
+    folder = (cwd or Path.cwd()).absolute()
+    for parent in (folder, *folder.parents):
+        paths += [parent / "rust-toolchain", parent / "rust-toolchain.toml"]
+    return paths
+
+
+def _inputs(candidate: Candidate, cwd: Path | None, environ: Mapping[str, str]) -> list[Path]:
+    """Every file whose change could change a probe's result."""
+    paths = [candidate.rustc]
+    if candidate.toolchain is not None:
+        paths += [candidate.toolchain.rustc, candidate.toolchain.cargo, candidate.toolchain.target_libdir]
+    elif candidate.cargo is not None:
+        paths.append(candidate.cargo)
+    if candidate.target_libdir is None and candidate.version is not None:
+        # Adding the target later creates the folder; watch its parents too.
+        paths.append(candidate.rustc.parent.parent / "lib" / "rustlib")
+    if candidate.is_rustup or _is_rustup_proxy(candidate.rustc):
+        paths += _rustup_inputs(cwd, environ)
+    return paths
+
+
+def _cache_key(rustc: Path, found_via: str, environ: Mapping[str, str]) -> str:
+    """A cache entry's key: the candidate and the settings probing reads besides files."""
+    settings = [environ.get(name, "") for name in ("WASMFORGE_CARGO", "RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME")]
+    cargo_on_path = _which("cargo", environ)
+    return json.dumps([str(rustc), found_via, settings, str(cargo_on_path or "")])
+
+
+def _cache_file(environ: Mapping[str, str]) -> Path:
+    return cache_dir(environ) / "toolchains.json"
+
+
+def _load_cache(environ: Mapping[str, str]) -> dict[str, Any]:
+    try:
+        data = json.loads(_cache_file(environ).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != _CACHE_FORMAT or not isinstance(data.get("entries"), dict):
+        return {}
+    return dict(data["entries"])
+
+
+def _save_cache(entries: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Write the cache; a read-only or full disk only costs the next run its probes."""
+    from wasmforge._files import write_atomic
+
+    kept = dict(list(entries.items())[-_CACHE_LIMIT:])
+    try:
+        _cache_file(environ).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(_cache_file(environ), json.dumps({"format": _CACHE_FORMAT, "entries": kept}, indent=1))
+    except (OSError, WasmforgeError):
+        pass
+
+
+def _cached(entry: Any) -> Candidate | None:
+    """The candidate of a cache entry whose files are all unchanged, else None."""
+    try:
+        inputs = entry["inputs"]
+        if any(_stamp(Path(path)) != stamp for path, stamp in inputs):
+            return None
+        return Candidate.from_cache(entry["candidate"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def examine(
+    environ: Mapping[str, str] | None = None, *, cwd: Path | None = None, use_cache: bool = True
+) -> list[Candidate]:
+    """Every candidate rustc, in discovery order, each probed (see the module docstring).
+
+    With ``use_cache`` (the default) a candidate whose files are unchanged since its last probe
+    is not probed again; ``use_cache=False`` probes everything and refreshes the cache.
+    """
     environ = dict(os.environ if environ is None else environ)
-    return [probe(path, via, environ=environ, cwd=cwd) for path, via in _candidate_paths(environ)]
+    entries = _load_cache(environ)
+    changed = False
+    found: list[Candidate] = []
+    for path, via in _candidate_paths(environ):
+        key = _cache_key(path, via, environ)
+        candidate = _cached(entries[key]) if use_cache and key in entries else None
+        if candidate is None:
+            candidate = probe(path, via, environ=environ, cwd=cwd)
+            entries.pop(key, None)
+            inputs = [[str(p), _stamp(p)] for p in dict.fromkeys(_inputs(candidate, cwd, environ))]
+            entries[key] = {"inputs": inputs, "candidate": candidate.to_cache()}
+            changed = True
+        found.append(candidate)
+    if changed:
+        _save_cache(entries, environ)
+    return found
+
+
+def newest_first(candidates: Sequence[Candidate]) -> list[Toolchain]:
+    """The usable toolchains, newest release first; discovery order among equals."""
+    usable = [c.toolchain for c in candidates if c.toolchain is not None]
+    unique = list({(str(t.rustc), str(t.cargo)): t for t in reversed(usable)}.values())[::-1]
+    return sorted(unique, key=lambda t: t.version_tuple, reverse=True)
+
+
+def find_all(environ: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> list[Toolchain]:
+    """Every usable toolchain, newest release first (discovery order among equal releases)."""
+    return newest_first(examine(environ, cwd=cwd))
 
 
 def _not_found_hint(candidates: Sequence[Candidate], environ: Mapping[str, str]) -> str:
@@ -491,8 +690,16 @@ def _not_found_hint(candidates: Sequence[Candidate], environ: Mapping[str, str])
     return f"install Debian's toolchain: '{debian}', or rustup and 'rustup target add {TARGET}'"
 
 
+def not_found_error(candidates: Sequence[Candidate], environ: Mapping[str, str]) -> ToolchainNotFound:
+    tried = "; ".join(f"{c.rustc}: {c.problem}" for c in candidates) or "no rustc found"
+    return ToolchainNotFound(
+        f"no Rust toolchain can build for {TARGET} (tried {tried})",
+        hint=_not_found_hint(candidates, environ),
+    )
+
+
 def find(environ: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> Toolchain:
-    """The first cargo/rustc pair that can build for ``wasm32-unknown-unknown``.
+    """The newest cargo/rustc pair that can build for ``wasm32-unknown-unknown``.
 
     ``environ`` defaults to ``os.environ``; ``cwd`` is where the probes run (it matters for
     rustup, which honours a ``rust-toolchain`` file there). Raises :class:`ToolchainNotFound`
@@ -500,13 +707,43 @@ def find(environ: Mapping[str, str] | None = None, *, cwd: Path | None = None) -
     """
     environ = dict(os.environ if environ is None else environ)
     candidates = examine(environ, cwd=cwd)
-    for candidate in candidates:
-        if candidate.toolchain is not None:
-            return candidate.toolchain
-    tried = "; ".join(f"{c.rustc}: {c.problem}" for c in candidates) or "no rustc found"
+    usable = newest_first(candidates)
+    if usable:
+        return usable[0]
+    raise not_found_error(candidates, environ)
+
+
+def resolve(spec: str, environ: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> Toolchain:
+    """The toolchain named by ``--toolchain``: a release (``1.96``, ``1.63.0``, ``rust1.96``) or a path.
+
+    A path may be the rustc binary, its ``bin`` folder or the folder holding ``bin/rustc``.
+    A release picks the newest usable toolchain whose version starts with it.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    text = spec.strip()
+    release = text.removeprefix("rust").removeprefix("-")
+    if re.fullmatch(r"\d+(\.\d+){0,2}", release) and os.sep not in text:
+        usable = find_all(environ, cwd=cwd)
+        wanted = release.split(".")
+        for tc in usable:
+            if tc.version.split("-")[0].split(".")[: len(wanted)] == wanted:
+                return tc
+        known = ", ".join(tc.version for tc in usable) or "none"
+        raise ToolchainNotFound(
+            f"--toolchain {spec}: no toolchain of that release has the {TARGET} target (found: {known})",
+            hint="run 'wasmforge doctor' to see every toolchain; 'make toolchains' installs Rust 1.96",
+        )
+    path = Path(text).expanduser().absolute()
+    for rustc in (path, path / "rustc", path / "bin" / "rustc"):
+        if rustc.is_file():
+            environ.pop("WASMFORGE_CARGO", None)
+            candidate = probe(rustc, "--toolchain", environ=environ, cwd=cwd)
+            if candidate.toolchain is not None:
+                return candidate.toolchain
+            raise ToolchainNotFound(f"--toolchain {spec}: {candidate.problem}", hint=candidate.fix or f"pick a toolchain with the {TARGET} target")
     raise ToolchainNotFound(
-        f"no Rust toolchain can build for {TARGET} (tried {tried})",
-        hint=_not_found_hint(candidates, environ),
+        f"--toolchain {spec}: neither a release number nor a rustc (looked for {path}, {path / 'bin' / 'rustc'})",
+        hint="write e.g. --toolchain 1.96 or --toolchain ~/.cache/wasmforge/toolchains/rust-1.96.0",
     )
 
 
@@ -534,10 +771,10 @@ def add_rustup_target(candidate: Candidate, *, environ: Mapping[str, str] | None
 # ---- other tools -------------------------------------------------------------------------------
 
 
-def _tool_version(path: Path, args: Sequence[str] = ("--version",)) -> str | None:
+def _tool_version(path: Path, args: Sequence[str] = ("--version",), env: Mapping[str, str] | None = None) -> str | None:
     """The first line a tool prints for ``--version``, or None."""
     try:
-        text = _run([path, *args], os.environ, None)
+        text = _run([path, *args], os.environ if env is None else env, None)
     except _ProbeFailed:
         return None
     line = text.strip().splitlines()[0] if text.strip() else ""
@@ -576,7 +813,12 @@ def find_wasm_linker(toolchain: Toolchain | None = None, *, environ: Mapping[str
     for path in places:
         if path.is_file():
             args = ("-flavor", "wasm", "--version") if path.name == "rust-lld" else ("--version",)
-            return Tool(path.name, path, _tool_version(path, args))
+            run_env = dict(os.environ)
+            if toolchain is not None and path.is_relative_to(toolchain.sysroot):
+                # An unpacked toolchain's linker finds its libLLVM the way its rustc wrapper does.
+                libs = [str(p) for p in sorted((toolchain.sysroot / "lib").glob("*-linux-gnu"))]
+                run_env["LD_LIBRARY_PATH"] = os.pathsep.join(libs + [run_env.get("LD_LIBRARY_PATH", "")]).rstrip(os.pathsep)
+            return Tool(path.name, path, _tool_version(path, args, run_env))
     return None
 
 
@@ -625,6 +867,8 @@ class EnvironmentReport:
     toolchain: Toolchain | None
     #: every rustc candidate examined.
     candidates: tuple[Candidate, ...]
+    #: every usable toolchain, newest first (``toolchain`` is the first).
+    toolchains: tuple[Toolchain, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -644,16 +888,18 @@ class EnvironmentReport:
             "toolchain": self.toolchain.to_dict() if self.toolchain else None,
             "checks": [c.to_dict() for c in self.checks],
             "candidates": [c.to_dict() for c in self.candidates],
+            "toolchains": [t.to_dict() for t in self.toolchains],
         }
 
 
-def _toolchain_checks(candidates: Sequence[Candidate]) -> list[Check]:
-    """The rustc, cargo and target checks of the chosen candidate, plus a note for each one passed over.
+def _toolchain_checks(candidates: Sequence[Candidate], toolchain: Toolchain | None) -> list[Check]:
+    """The rustc, cargo and target checks of the chosen candidate, plus a line for each other one.
 
-    The chosen candidate is the usable one, else the first whose rustc ran (the one a fix helps most).
+    The chosen candidate is the one giving ``toolchain``, else the first whose rustc ran (the one
+    a fix helps most).
     """
     debian = _install_hint(list(DEBIAN_PACKAGES), f"Rust with the {TARGET} target")
-    chosen = next((c for c in candidates if c.usable), None) or next(
+    chosen = next((c for c in candidates if toolchain is not None and c.toolchain == toolchain), None) or next(
         (c for c in candidates if c.version is not None), None
     )
     std = f"{TARGET} std"
@@ -685,7 +931,7 @@ def _toolchain_checks(candidates: Sequence[Candidate]) -> list[Check]:
         if candidate.version is None and candidate.problem and candidate.problem.endswith("does not exist"):
             continue  # an absent default location is not worth a line
         if candidate.usable:
-            summary = f"{candidate.version}, usable too"
+            summary = f"{candidate.version}, usable too (--toolchain {_short_release(candidate.version)})"
         elif candidate.version and candidate.target_libdir is None:
             # The full problem (with the library path) stays in candidates; the line stays short.
             summary = "target not installed"
@@ -708,8 +954,15 @@ def _toolchain_checks(candidates: Sequence[Candidate]) -> list[Check]:
     return checks
 
 
+def _short_release(version: str | None) -> str:
+    """``"1.63.0"`` -> ``"1.63"``: what ``--toolchain`` takes."""
+    return ".".join((version or "?").split("-")[0].split(".")[:2])
+
+
 def _python_package_version(name: str) -> str | None:
     """An installed distribution's version, without importing it."""
+    from importlib import metadata  # 90 ms to import: only doctor needs it
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -719,12 +972,13 @@ def _python_package_version(name: str) -> str | None:
 def check_environment(environ: Mapping[str, str] | None = None, *, cwd: Path | None = None) -> EnvironmentReport:
     """Look for everything wasmforge uses and say, for each missing piece, how to get it."""
     environ = dict(os.environ if environ is None else environ)
-    candidates = examine(environ, cwd=cwd)
-    toolchain = next((c.toolchain for c in candidates if c.toolchain is not None), None)
+    candidates = examine(environ, cwd=cwd, use_cache=False)
+    usable = newest_first(candidates)
+    toolchain = usable[0] if usable else None
     checks: list[Check] = [
         Check("python", True, True, f"{sys.version.split()[0]}", sys.executable, sys.version.split()[0]),
     ]
-    checks += _toolchain_checks(candidates)
+    checks += _toolchain_checks(candidates, toolchain)
 
     linker = find_wasm_linker(toolchain, environ=environ)
     if linker:
@@ -752,4 +1006,4 @@ def check_environment(environ: Mapping[str, str] | None = None, *, cwd: Path | N
         checks.append(Check("wabt", True, False, names, str(wabt[0].path.parent), wabt[0].version))
     else:
         checks.append(Check("wabt", False, False, "not found (used for cross-checks)", fix=_install_hint(["wabt"], "wabt")))
-    return EnvironmentReport(tuple(checks), toolchain, tuple(candidates))
+    return EnvironmentReport(tuple(checks), toolchain, tuple(candidates), tuple(usable))

@@ -20,9 +20,17 @@ examples:
   wasmforge build --profiling      optimized, but keeps the name section (for 'wasmforge top' and traces)
   wasmforge build --dev --json     unoptimized build; summary as JSON on stdout
 
-Cargo's progress goes to stderr as it runs; the size table (raw -> stripped -> optimized) to stdout.
-wasm-opt levels come from [package.metadata.wasmforge] (wasm-opt = "-Oz"; wasm-opt-dev,
-wasm-opt-profiling; false skips it); package = "name" sets the Python package name.
+  wasmforge build --toolchain 1.63 build with Rust 1.63 (or a path: --toolchain ~/rust/bin/rustc)
+  wasmforge build --explain-size   also measure what lto = true would save
+
+The toolchain is the newest with wasm32-unknown-unknown that can read the crate (its edition,
+rust-version and Cargo.lock version); 'wasmforge doctor' lists them. Cargo's progress goes to
+stderr as it runs; the size table (raw -> stripped -> optimized, then the custom sections kept)
+to stdout. [package.metadata.wasmforge] settings: wasm-opt = "-Oz" (wasm-opt-dev,
+wasm-opt-profiling; false skips it); package = "name" (the Python package name);
+keep-sections / drop-sections = ["..."] (custom sections: the crate's own are kept, the
+toolchain's removed); nightly-features = true|false (RUSTC_BOOTSTRAP=1; by default set only
+when the crate root has #![feature(...)]).
 """
 
 PACK_EPILOG = """\
@@ -69,6 +77,15 @@ def register(subparsers: Any) -> None:
         else:
             p.add_argument("--out-dir", help="where the wheel goes (default: <crate>/dist)")
         p.add_argument("--target-dir", help="cargo's target folder (default: the crate's)")
+        p.add_argument(
+            "--toolchain",
+            metavar="VERSION|PATH",
+            help="the Rust toolchain: a release (1.96, 1.63.0) or a rustc / toolchain folder (default: the newest that can read the crate)",
+        )
+        if command == "build":
+            p.add_argument(
+                "--explain-size", action="store_true", help="for a release profile without LTO, build again with lto = true and report the saving"
+            )
         p.add_argument("--quiet", "-q", action="store_true", help="hide cargo's output unless it fails")
         p.add_argument("--json", action="store_true", help="print the summary as JSON")
         p.set_defaults(func=run_build if command == "build" else run_pack)
@@ -89,6 +106,9 @@ def _size_table(result: Any) -> str:
     raw = result.sizes[0].size or 1
     for step in result.sizes:
         rows.append((step.step, f"{step.size:,}", f"{100 * step.size / raw:.1f}%", step.detail))
+    for name, size in result.kept_sections:
+        what = "name section (profiling)" if name == "name" else f"custom section {name!r} kept (drop-sections to remove)"
+        rows.append(("  section", f"{size:,}", f"{100 * size / raw:.1f}%", what))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = []
     for r in rows:
@@ -105,9 +125,11 @@ def _summary(result: Any) -> str:
     if d.imports:
         parts.append(f"{len(d.imports)} import(s)")
     kind = "typed glue" if d.has_runtime else "raw numeric bindings (no support crate)"
+    toolchain = f"toolchain: {result.toolchain_reason}\n" if result.toolchain_reason else ""
     return (
         f"package {result.package} ({result.profile}): {', '.join(parts)}, {kind}\n"
         f"  {result.package_dir}\n"
+        f"{toolchain}"
     )
 
 
@@ -128,7 +150,15 @@ def run_build(args: argparse.Namespace) -> int:
     """Build the crate into a package folder and print the size ladder."""
     from wasmforge.build import build
 
-    result = build(args.path, profile=args.profile, out_dir=args.out_dir, target_dir=args.target_dir, quiet=args.quiet)
+    result = build(
+        args.path,
+        profile=args.profile,
+        out_dir=args.out_dir,
+        target_dir=args.target_dir,
+        quiet=args.quiet,
+        toolchain=args.toolchain,
+        explain_size=args.explain_size,
+    )
     _report(result, args.json)
     return 0
 
@@ -137,7 +167,7 @@ def run_pack(args: argparse.Namespace) -> int:
     """Build the crate and write its wheel."""
     from wasmforge.build import pack
 
-    result, wheel = pack(args.path, out_dir=args.out_dir, target_dir=args.target_dir, quiet=args.quiet)
+    result, wheel = pack(args.path, out_dir=args.out_dir, target_dir=args.target_dir, quiet=args.quiet, toolchain=args.toolchain)
     _report(result, args.json, {"wheel": str(wheel)})
     if not args.json:
         sys.stdout.write(f"wheel: {wheel}\n")

@@ -113,6 +113,22 @@ def run_doctor(args: argparse.Namespace) -> int:
     # Table cells are padded to the column width; trailing blanks only get in the way of diffs.
     sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
+    if report.toolchains:
+        console.print()
+        console.print(
+            f"toolchains with {toolchain.TARGET}, newest first (a build uses the newest that can read the crate;"
+            " pick one with --toolchain VERSION|PATH):",
+            markup=False,
+        )
+        for index, tc in enumerate(report.toolchains):
+            mark = "*" if index == 0 else " "
+            short = ".".join(tc.version.split("-")[0].split(".")[:2])
+            what = "default" if index == 0 else f"--toolchain {short}"
+            console.print(
+                f"  {mark} rust {tc.version:<8} cargo {tc.cargo_version:<8} {_display_path(str(tc.rustc))}   ({what})",
+                markup=False,
+            )
+
     # One line per distinct fix, naming every check it repairs.
     fixes: dict[str, list[str]] = {}
     optional: dict[str, bool] = {}
