@@ -1032,6 +1032,6 @@ def generate(
     for name, text in files.items():
         write_atomic(target / name, text.encode("utf-8"))
         written.append(name)
-    write_atomic(target / f"{package}.wasm", data)
+    write_atomic(target / f"{package}.wasm", data, inputs=[] if isinstance(wasm, bytes) else [wasm])
     written.append(f"{package}.wasm")
     return GeneratedPackage(target, package, tuple(sorted(written)))
