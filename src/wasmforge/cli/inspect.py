@@ -70,13 +70,16 @@ def _summary_stream(out: str) -> TextIO:
 # --- handlers ----------------------------------------------------------------------------------
 
 def cmd_headers(args: argparse.Namespace) -> int:
+    from wasmforge.binary import scan_sections
     from wasmforge.report import headers as render
 
-    with _open(args.file) as module:
+    if not os.path.exists(args.file):
+        raise WasmforgeError(f"{args.file}: no such file", hint="check the path")
+    with scan_sections(args.file) as scan:
         if args.json:
-            _json(render.headers_json(module, args.file))
+            sys.stdout.writelines(render.headers_json(scan, args.file))
         else:
-            _emit(render.headers_text(module, args.file))
+            _emit(render.headers_text(scan, args.file))
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from wasmforge.cli._common import count
@@ -25,23 +26,25 @@ def _graph(path: str, args: argparse.Namespace) -> Any:
     return build(path, twiggy_compatible=args.twiggy_compatible)
 
 
-def write_atomic(path: str, text: str, inputs: list[str]) -> None:
-    """Write ``text`` to ``path`` safely, never over one of ``inputs`` (see :mod:`wasmforge._files`)."""
-    from wasmforge._files import write_atomic as write
+def write_atomic(path: str, text: str | Iterable[str], inputs: list[str]) -> None:
+    """Write ``text`` (or its pieces) to ``path`` safely, never over one of ``inputs`` (see
+    :mod:`wasmforge._files`)."""
+    from wasmforge._files import atomic_output
 
     # backslashreplace: a file name from undecodable bytes (the report's title) cannot fail the write
-    write(path, text, errors="backslashreplace", newline="", inputs=inputs)
+    with atomic_output(path, errors="backslashreplace", newline="", inputs=inputs) as stream:
+        stream.writelines([text] if isinstance(text, str) else text)
 
 
 def _emit(args: argparse.Namespace, result: Any) -> int:
     from wasmforge.cli._common import use_color
-    from wasmforge.report.profile import render
+    from wasmforge.report.profile import render_chunks
 
     fmt = "json" if args.json else args.format
     if args.output:
-        write_atomic(args.output, render(result, fmt), _inputs(args))
+        write_atomic(args.output, render_chunks(result, fmt), _inputs(args))
     else:
-        sys.stdout.write(render(result, fmt, color=fmt == "text" and use_color(args.color, sys.stdout)))
+        sys.stdout.writelines(render_chunks(result, fmt, color=fmt == "text" and use_color(args.color, sys.stdout)))
     return 0
 
 
