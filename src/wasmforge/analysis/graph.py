@@ -156,38 +156,79 @@ class ItemGraph:
     def immediate_dominators(self) -> list[int]:
         """The immediate dominator of each node (the meta-root for roots, -1 when unreachable).
 
-        Cooper, Harvey and Kennedy's iterative algorithm over the reverse postorder.
+        Lengauer and Tarjan's algorithm with path compression, O(E log N): the iterative
+        intersection of Cooper, Harvey and Kennedy is quadratic on a long call chain whose
+        functions all reach one shared item (each intersection walks the whole chain).
         """
-        rpo, order = self._dfs
+        edges = self.edges
         preds = self.predecessors
-        n = len(self.edges)
-        idom = [-1] * n
+        n = len(edges)
         root = self.meta_root
+        # depth-first preorder: vertex[k] is the k-th node visited, parent[k] its tree parent
+        # (both as preorder numbers); num[node] is -1 for nodes no root reaches
+        num = [-1] * n
+        vertex = [root]
+        parent = [0]
+        num[root] = 0
+        stack = [(0, iter(edges[root]))]
+        while stack:
+            k, it = stack[-1]
+            for nxt in it:
+                if num[nxt] == -1:
+                    num[nxt] = len(vertex)
+                    vertex.append(nxt)
+                    parent.append(k)
+                    stack.append((num[nxt], iter(edges[nxt])))
+                    break
+            else:
+                stack.pop()
+        count = len(vertex)
+        semi = list(range(count))
+        label = list(range(count))
+        ancestor = [-1] * count
+        dom = [0] * count
+        bucket: list[list[int]] = [[] for _ in range(count)]
+
+        def evaluate(v: int) -> int:
+            if ancestor[v] == -1:
+                return v
+            # compress the forest path above v, iteratively (chains are deep)
+            path = []
+            x = v
+            while ancestor[ancestor[x]] != -1:
+                path.append(x)
+                x = ancestor[x]
+            for x in reversed(path):
+                a = ancestor[x]
+                if semi[label[a]] < semi[label[x]]:
+                    label[x] = label[a]
+                ancestor[x] = ancestor[a]
+            return label[v]
+
+        for w in range(count - 1, 0, -1):
+            sw = semi[w]
+            for p in preds[vertex[w]]:
+                v = num[p]
+                if v == -1:
+                    continue
+                su = semi[evaluate(v)]
+                if su < sw:
+                    sw = su
+            semi[w] = sw
+            bucket[sw].append(w)
+            pw = parent[w]
+            ancestor[w] = pw
+            for v in bucket[pw]:
+                u = evaluate(v)
+                dom[v] = u if semi[u] < semi[v] else pw
+            bucket[pw] = []
+        for w in range(1, count):
+            if dom[w] != semi[w]:
+                dom[w] = dom[dom[w]]
+        idom = [-1] * n
         idom[root] = root
-        changed = True
-        while changed:
-            changed = False
-            for b in rpo[1:]:
-                new = -1
-                for p in preds[b]:
-                    if idom[p] == -1:
-                        continue
-                    if new == -1:
-                        new = p
-                        continue
-                    # intersect(p, new): walk up the tree until the fingers meet
-                    f1, f2 = p, new
-                    while f1 != f2:
-                        o2 = order[f2]
-                        while order[f1] > o2:
-                            f1 = idom[f1]
-                        o1 = order[f1]
-                        while order[f2] > o1:
-                            f2 = idom[f2]
-                    new = f1
-                if idom[b] != new:
-                    idom[b] = new
-                    changed = True
+        for w in range(1, count):
+            idom[vertex[w]] = vertex[dom[w]]
         return idom
 
     @cached_property

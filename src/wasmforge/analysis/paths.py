@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from wasmforge.analysis.graph import ItemGraph
 
@@ -22,11 +23,51 @@ class PathNode:
     children: tuple[PathNode, ...]
 
 
+class PathTrees(Sequence[PathNode]):
+    """The trees of a :class:`Paths` result, each built when it is asked for and not kept: a
+    module's every item can have thousands of retaining paths, and a renderer that writes one
+    tree at a time then needs the memory of one tree only."""
+
+    __slots__ = ("_graph", "_starts", "_nexts", "_max_depth", "_max_paths")
+
+    def __init__(self, graph: ItemGraph, starts: list[int], nexts: list[list[int]], max_depth: int,
+                 max_paths: int) -> None:
+        self._graph = graph
+        self._starts = starts
+        self._nexts = nexts
+        self._max_depth = max_depth
+        self._max_paths = max_paths
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @property
+    def starts(self) -> list[int]:
+        """The item of each tree's root, in order."""
+        return self._starts
+
+    def _build(self, start: int) -> PathNode:
+        return _tree(self._graph, start, self._nexts, self._graph.meta_root, self._max_depth, self._max_paths)
+
+    @overload
+    def __getitem__(self, index: int) -> PathNode: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[PathNode, ...]: ...
+    def __getitem__(self, index: int | slice) -> PathNode | tuple[PathNode, ...]:
+        if isinstance(index, slice):
+            return tuple(self._build(s) for s in self._starts[index])
+        return self._build(self._starts[index])
+
+    def __iter__(self) -> Iterator[PathNode]:
+        for s in self._starts:
+            yield self._build(s)
+
+
 @dataclass(frozen=True, slots=True)
 class Paths:
-    """One tree per starting item."""
+    """One tree per starting item (built as they are read: see :class:`PathTrees`)."""
 
-    trees: tuple[PathNode, ...]
+    trees: PathTrees
     descending: bool
 
 
@@ -44,9 +85,7 @@ def paths(graph: ItemGraph, items: list[str] | None = None, *, regex: bool = Fal
     else:
         starts = sorted(range(len(graph)), key=lambda i: -sizes[i])
     nexts = graph.edges if descending else graph.predecessors
-    meta = graph.meta_root
-    trees = tuple(_tree(graph, s, nexts, meta, max_depth, max_paths) for s in starts)
-    return Paths(trees, descending)
+    return Paths(PathTrees(graph, starts, nexts, max_depth, max_paths), descending)
 
 
 def _tree(graph: ItemGraph, start: int, nexts: list[list[int]], meta: int, max_depth: int, max_paths: int) -> PathNode:
@@ -90,4 +129,4 @@ def _tree(graph: ItemGraph, start: int, nexts: list[list[int]], meta: int, max_d
     return freeze(root)
 
 
-__all__ = ["MAX_ROWS_PER_ITEM", "PathNode", "Paths", "paths"]
+__all__ = ["MAX_ROWS_PER_ITEM", "PathNode", "PathTrees", "Paths", "paths"]

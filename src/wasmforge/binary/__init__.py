@@ -21,7 +21,7 @@ _EXPORTS = {
         "ConstExpr", "CustomSection", "DataSegment", "ElementSegment", "Export", "Global", "Import",
         "NameSection", "Table",
     ),
-    "module": ("FunctionBody", "Module", "Section", "SectionId", "read_module"),
+    "module": ("FunctionBody", "Module", "Section", "SectionId", "SectionScan", "read_module", "scan_sections"),
     "types": (
         "AbsHeap", "ArrayType", "ExternKind", "FieldType", "FuncType", "GlobalType", "HeapType", "Limits",
         "MemoryType", "NumType", "PackedType", "RecGroup", "RefType", "StructType", "SubType", "TableType",
@@ -74,7 +74,15 @@ if TYPE_CHECKING:
         encode_instruction,
         encode_instructions,
     )
-    from wasmforge.binary.module import FunctionBody, Module, Section, SectionId, read_module
+    from wasmforge.binary.module import (
+        FunctionBody,
+        Module,
+        Section,
+        SectionId,
+        SectionScan,
+        read_module,
+        scan_sections,
+    )
     from wasmforge.binary.types import (
         AbsHeap,
         ArrayType,

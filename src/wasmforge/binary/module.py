@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import mmap
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -707,7 +708,42 @@ class Module:
 
 # --- reading --------------------------------------------------------------------------------
 
+def _section_factory() -> Any:
+    # A frozen dataclass's __init__ sets each field through object.__setattr__; the slots'
+    # own setters do the same work at a third of the cost, which a file of a million sections feels.
+    s_id, s_name, s_offset, s_start, s_end, s_payload, s_count, s_content = (
+        Section.__dict__[f].__set__
+        for f in ("id", "name", "offset", "start", "end", "payload", "count", "content_start"))
+    new = object.__new__
+
+    def make(id: SectionId, name: str, offset: int, start: int, end: int, payload: memoryview,
+             count: int | None, content_start: int) -> Section:
+        s = new(Section)
+        s_id(s, id)
+        s_name(s, name)
+        s_offset(s, offset)
+        s_start(s, start)
+        s_end(s, end)
+        s_payload(s, payload)
+        s_count(s, count)
+        s_content(s, content_start)
+        return s
+
+    return make
+
+
+_new_section = _section_factory()
+_SECTION_IDS = tuple(SectionId(i) for i in range(14))
+_SECTION_LABELS = tuple(SECTION_NAMES.get(i, "custom") for i in _SECTION_IDS)
+
+
 def _read_sections(buf: memoryview, path: str | None) -> list[Section]:
+    return list(_scan_sections(buf, path))
+
+
+def _scan_sections(buf: memoryview, path: str | None) -> Iterator[Section]:
+    """The sections of ``buf`` one by one, checked as :func:`read_module` checks them (the
+    counts that must agree, once the last section is read)."""
     size = len(buf)
     if size < 8:
         if bytes(buf[:4]) != MAGIC[:size] and size:
@@ -719,22 +755,27 @@ def _read_sections(buf: memoryview, path: str | None) -> list[Section]:
     if version != VERSION:
         what = "a component (layer 1), not a core module" if version[2:4] == b"\x01\x00" else f"version {version.hex()}"
         raise WasmDecodeError(4, None, f"unsupported binary: {what} (expected version 1)", path=path)
-    sections: list[Section] = []
+    by_id: dict[SectionId, Section] = {}
     pos = 8
     last_rank = 0
-    seen: set[int] = set()
     while pos < size:
         offset = pos
         sid = buf[pos]
         if sid > 13:
             raise WasmDecodeError(pos, None, f"unknown section id {sid}", path=path)
-        try:
-            length, pos = read_unsigned(buf, pos + 1, 32)
-        except ValueError as e:
-            raise WasmDecodeError(offset + 1, None, f"{e} in a section size", path=path) from None
+        # one-byte sizes and names are the common case: read them without a call (a file of a
+        # million small sections spends its time here)
+        length = buf[pos + 1] if pos + 1 < size else 0x80
+        if length < 0x80:
+            pos += 2
+        else:
+            try:
+                length, pos = read_unsigned(buf, pos + 1, 32)
+            except ValueError as e:
+                raise WasmDecodeError(offset + 1, None, f"{e} in a section size", path=path) from None
         end = pos + length
-        sid_e = SectionId(sid)
-        label = SECTION_NAMES.get(sid_e, "custom")
+        sid_e = _SECTION_IDS[sid]
+        label = _SECTION_LABELS[sid]
         if end > size:
             raise WasmDecodeError(
                 offset, label, f"section of {length} bytes runs past the end of the file ({size - pos} bytes left)",
@@ -744,14 +785,17 @@ def _read_sections(buf: memoryview, path: str | None) -> list[Section]:
         count: int | None = None
         content_start = pos
         name = label
-        if sid_e == SectionId.CUSTOM:
-            c = _Cursor(buf, pos, end, "custom", path)
-            name = c.name("a custom section name")
-            content_start = c.pos
+        if sid == 0:
+            if pos < end and buf[pos] == 0:
+                name = ""
+                content_start = pos + 1
+            else:
+                c = _Cursor(buf, pos, end, "custom", path)
+                name = c.name("a custom section name")
+                content_start = c.pos
         else:
-            if sid in seen:
+            if sid_e in by_id:
                 raise WasmDecodeError(offset, label, f"duplicate {label} section", path=path)
-            seen.add(sid)
             rank = _ORDER[sid_e]
             if rank < last_rank:
                 raise WasmDecodeError(offset, label, f"{label} section out of order", path=path)
@@ -763,15 +807,16 @@ def _read_sections(buf: memoryview, path: str | None) -> list[Section]:
                     raise WasmDecodeError(pos, label, f"{e} in the section's count", path=path) from None
                 if after > end:
                     raise WasmDecodeError(pos, label, "unexpected end of data in the section's count", path=path)
-        sections.append(Section(sid_e, name, offset, pos, end, payload, count, content_start))
+        section = _new_section(sid_e, name, offset, pos, end, payload, count, content_start)
+        if sid:
+            by_id[sid_e] = section
+        yield section
         pos = end
-    _check_counts(sections, size, path)
-    return sections
+    _check_counts(by_id, size, path)
 
 
-def _check_counts(sections: list[Section], size: int, path: str | None) -> None:
+def _check_counts(by_id: dict[SectionId, Section], size: int, path: str | None) -> None:
     """Sections that must agree in length do (a file cut at a section boundary fails here)."""
-    by_id = {s.id: s for s in sections if s.id != SectionId.CUSTOM}
     functions, code = by_id.get(SectionId.FUNCTION), by_id.get(SectionId.CODE)
     declared = functions.count if functions is not None else 0
     defined = code.count if code is not None else 0
@@ -797,12 +842,12 @@ def _release(buf: memoryview, mapping: mmap.mmap) -> None:
         pass
 
 
-def read_module(source: str | os.PathLike[str] | bytes | bytearray | memoryview, lazy: bool = True) -> Module:
-    """Read a module from a path (memory-mapped) or from bytes, without copying them.
+#: what a module can be read from: a path, or bytes already in memory
+Source = str | os.PathLike[str] | bytes | bytearray | memoryview
 
-    With ``lazy=False`` every section and function body decodes now, raising the first
-    :class:`WasmDecodeError`; otherwise items decode when first used.
-    """
+
+def _open_buffer(source: Source) -> tuple[memoryview, mmap.mmap | None, str | None]:
+    """The bytes of ``source`` without a copy (a file is memory-mapped), its mapping and path."""
     path: str | None = None
     mapping: mmap.mmap | None = None
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -824,6 +869,59 @@ def read_module(source: str | os.PathLike[str] | bytes | bytearray | memoryview,
             from wasmforge.errors import WasmforgeError
 
             raise WasmforgeError(f"{path}: cannot read: {e.strerror}") from None
+    return buf, mapping, path
+
+
+class SectionScan:
+    """The section headers of a module, read one at a time each time it is iterated, so a file of
+    a million sections is listed in the memory of one (``wasmforge headers``). Iterating raises
+    :class:`WasmDecodeError` where :func:`read_module` would. ``close()`` (or ``with``) releases
+    a memory-mapped file."""
+
+    def __init__(self, source: Source) -> None:
+        self.buffer, self._mmap, self.path = _open_buffer(source)
+
+    @property
+    def size(self) -> int:
+        """File size in bytes."""
+        return len(self.buffer)
+
+    def __iter__(self) -> Iterator[Section]:
+        return _scan_sections(self.buffer, self.path)
+
+    def single(self, section: Section, what: str) -> int:
+        """The one u32 a start or data count section holds."""
+        c = _Cursor(self.buffer, section.start, section.end, SECTION_NAMES.get(section.id, "custom"), self.path)
+        value = c.u32(what)
+        c.done(f"the {SECTION_NAMES.get(section.id, 'custom')} section")
+        return value
+
+    def close(self) -> None:
+        """Release the file mapping."""
+        if self._mmap is not None:
+            _release(self.buffer, self._mmap)
+            self._mmap = None
+
+    def __enter__(self) -> SectionScan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def scan_sections(source: Source) -> SectionScan:
+    """The section headers of a module (a path, memory-mapped, or bytes), read as they are
+    iterated: nothing but the headers is decoded and nothing is kept."""
+    return SectionScan(source)
+
+
+def read_module(source: Source, lazy: bool = True) -> Module:
+    """Read a module from a path (memory-mapped) or from bytes, without copying them.
+
+    With ``lazy=False`` every section and function body decodes now, raising the first
+    :class:`WasmDecodeError`; otherwise items decode when first used.
+    """
+    buf, mapping, path = _open_buffer(source)
     try:
         sections = _read_sections(buf, path)
     except WasmDecodeError:

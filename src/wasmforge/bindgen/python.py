@@ -1353,6 +1353,6 @@ def generate(
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, text.encode("utf-8"))
         written.append(name)
-    write_atomic(target / f"{package}.wasm", data)
+    write_atomic(target / f"{package}.wasm", data, inputs=[] if isinstance(wasm, bytes) else [wasm])
     written.append(f"{package}.wasm")
     return GeneratedPackage(target, package, tuple(sorted(written)))

@@ -1,4 +1,4 @@
-"""Helpers shared by the command modules: colour choice and output files."""
+"""Helpers shared by the command modules: colour choice and argument types."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import argparse
 import os
 import sys
 from typing import TextIO
-
-from wasmforge.errors import UsageError
 
 
 def use_color(choice: str, stream: TextIO = sys.stdout) -> bool:
@@ -17,15 +15,6 @@ def use_color(choice: str, stream: TextIO = sys.stdout) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return stream.isatty()
-
-
-def refuse_input_as_output(output: str, *inputs: str) -> None:
-    """Raise :class:`UsageError` when ``output`` names one of the ``inputs`` (inputs are never overwritten)."""
-    if not os.path.exists(output):
-        return
-    for path in inputs:
-        if os.path.exists(path) and os.path.samefile(output, path):
-            raise UsageError(f"{output} is the input file, expected a new output path", hint="pick another -o path")
 
 
 def count(text: str) -> int:

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from wasmforge.cli._common import count
 from wasmforge.errors import UsageError, WasmforgeError
@@ -23,21 +23,22 @@ def _open(path: str) -> Module:
     return read_module(path)
 
 
-def _emit(lines: Iterable[str]) -> None:
+def _emit(lines: Iterable[str], stream: TextIO | None = None) -> None:
     from wasmforge.report.table import printable
 
-    write = sys.stdout.write
+    write = (stream or sys.stdout).write
     for line in lines:
         # names come from the module: escape control characters rather than send them to a terminal
         write(line if line.isprintable() else printable(line))
         write("\n")
 
 
-def _json(data: Any) -> None:
+def _json(data: Any, stream: TextIO | None = None) -> None:
     import json
 
-    json.dump(data, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    out = stream or sys.stdout
+    json.dump(data, out, indent=2)
+    out.write("\n")
 
 
 def _namer(args: argparse.Namespace) -> Callable[[str], str]:
@@ -56,21 +57,29 @@ def _output(args: argparse.Namespace) -> str:
         return str(args.file)
     if not args.output:
         raise UsageError("no output file", hint="add -o OUT (or --in-place to overwrite the input)")
-    if os.path.exists(args.output) and os.path.exists(args.file) and os.path.samefile(args.output, args.file):
-        raise UsageError(f"{args.output} is the input file", hint="use --in-place to overwrite the input")
     return str(args.output)
+
+
+def _summary_stream(out: str) -> TextIO:
+    """Where an edit's summary goes: stdout, unless the module itself went there (``-o /dev/stdout``)."""
+    from wasmforge._files import is_stdout
+
+    return sys.stderr if is_stdout(out) else sys.stdout
 
 
 # --- handlers ----------------------------------------------------------------------------------
 
 def cmd_headers(args: argparse.Namespace) -> int:
+    from wasmforge.binary import scan_sections
     from wasmforge.report import headers as render
 
-    with _open(args.file) as module:
+    if not os.path.exists(args.file):
+        raise WasmforgeError(f"{args.file}: no such file", hint="check the path")
+    with scan_sections(args.file) as scan:
         if args.json:
-            _json(render.headers_json(module, args.file))
+            sys.stdout.writelines(render.headers_json(scan, args.file))
         else:
-            _emit(render.headers_text(module, args.file))
+            _emit(render.headers_text(scan, args.file))
     return 0
 
 
@@ -86,7 +95,6 @@ def cmd_details(args: argparse.Namespace) -> int:
 
 
 def cmd_section(args: argparse.Namespace) -> int:
-    from wasmforge.cli._common import refuse_input_as_output
     from wasmforge.report import inspect as render
     from wasmforge.transform import write_atomic
 
@@ -106,9 +114,8 @@ def cmd_section(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(bytes(content))
             return 0
         if args.output:
-            refuse_input_as_output(args.output, args.file)
             try:
-                write_atomic(args.output, bytes(content))
+                write_atomic(args.output, bytes(content), inputs=[args.file])
             except OSError as e:
                 raise WasmforgeError(f"{args.output}: cannot write: {e.strerror or e}") from None
             sys.stderr.write(f"wrote {len(content)} bytes of section {section.name!r} to {args.output}\n")
@@ -141,7 +148,7 @@ def cmd_strip(args: argparse.Namespace) -> int:
     out = _output(args)
     with _open(args.file) as module:
         result = strip(module, keep=args.keep or (), keep_names=args.keep_names, debug_only=args.debug_only)
-        done = write_module(result.module, out, original=module)
+        done = write_module(result.module, out, original=module, inputs=[] if args.in_place else [args.file])
         written = done.size
         result.module.close()
     if done.note:
@@ -149,12 +156,12 @@ def cmd_strip(args: argparse.Namespace) -> int:
     summary = {"file": args.file, "output": out, "size_before": result.size_before, "size_after": written,
                "removed": list(result.removed)}
     if args.json:
-        _json(summary)
+        _json(summary, _summary_stream(out))
     else:
         pct = 100.0 * result.saved / result.size_before if result.size_before else 0.0
         removed = ", ".join(result.removed) if result.removed else "nothing"
         _emit([f"{args.file}: {result.size_before} -> {written} bytes (-{result.saved}, {pct:.1f}%) -> {out}",
-               f"removed: {removed}"])
+               f"removed: {removed}"], _summary_stream(out))
     return 0
 
 
@@ -173,17 +180,19 @@ def cmd_add_section(args: argparse.Namespace) -> int:
     with _open(args.file) as module:
         replaced = args.replace and bool(module.custom_sections(args.name))
         edited = add_custom_section(module, args.name, data, replace=args.replace)
-        done = write_module(edited, out, original=module)
+        sources = [] if args.source == "-" else [args.source]
+        done = write_module(edited, out, original=module, inputs=sources if args.in_place else [args.file, *sources])
         written = done.size
         edited.close()
     if done.note:
         sys.stderr.write(f"note: {done.note}\n")
     if args.json:
         _json({"file": args.file, "output": out, "name": args.name, "content_size": len(data), "size_after": written,
-               "replaced": replaced})
+               "replaced": replaced}, _summary_stream(out))
     else:
         verb = "replaced" if replaced else "added"
-        _emit([f"{args.file}: {verb} custom section {args.name!r} ({len(data)} bytes) -> {out} ({written} bytes)"])
+        _emit([f"{args.file}: {verb} custom section {args.name!r} ({len(data)} bytes) -> {out} ({written} bytes)"],
+              _summary_stream(out))
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from wasmforge.cli._common import count
@@ -25,24 +26,25 @@ def _graph(path: str, args: argparse.Namespace) -> Any:
     return build(path, twiggy_compatible=args.twiggy_compatible)
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` safely (see :mod:`wasmforge._files`)."""
-    from wasmforge._files import write_atomic as write
+def write_atomic(path: str, text: str | Iterable[str], inputs: list[str]) -> None:
+    """Write ``text`` (or its pieces) to ``path`` safely, never over one of ``inputs`` (see
+    :mod:`wasmforge._files`)."""
+    from wasmforge._files import atomic_output
 
     # backslashreplace: a file name from undecodable bytes (the report's title) cannot fail the write
-    write(path, text, errors="backslashreplace", newline="")
+    with atomic_output(path, errors="backslashreplace", newline="", inputs=inputs) as stream:
+        stream.writelines([text] if isinstance(text, str) else text)
 
 
 def _emit(args: argparse.Namespace, result: Any) -> int:
-    from wasmforge.cli._common import refuse_input_as_output, use_color
-    from wasmforge.report.profile import render
+    from wasmforge.cli._common import use_color
+    from wasmforge.report.profile import render_chunks
 
     fmt = "json" if args.json else args.format
     if args.output:
-        refuse_input_as_output(args.output, *_inputs(args))
-        write_atomic(args.output, render(result, fmt))
+        write_atomic(args.output, render_chunks(result, fmt), _inputs(args))
     else:
-        sys.stdout.write(render(result, fmt, color=fmt == "text" and use_color(args.color, sys.stdout)))
+        sys.stdout.writelines(render_chunks(result, fmt, color=fmt == "text" and use_color(args.color, sys.stdout)))
     return 0
 
 
@@ -115,16 +117,14 @@ def cmd_crates(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from wasmforge.analysis import crates, top
-    from wasmforge.cli._common import refuse_input_as_output
     from wasmforge.report.treemap import treemap_html
 
     if not args.output:
         raise UsageError("no output file", hint="add -o report.html")
-    refuse_input_as_output(args.output, args.file)
     graph = _graph(args.file, args)
     page = treemap_html(crates(graph), top(graph, max_items=_limit(args.max_items, False)),
                         title=os.path.basename(args.file))
-    write_atomic(args.output, page)
+    write_atomic(args.output, page, [args.file])
     return 0
 
 

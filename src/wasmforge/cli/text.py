@@ -83,7 +83,7 @@ def register(subparsers: Any) -> None:
 
 
 @contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
+def _output(path: str | None, inputs: list[str]) -> Iterator[TextIO]:
     """stdout, or ``path`` written safely (replaced only when writing succeeded; devices and
     pipes are written to directly)."""
     if path is None:
@@ -92,7 +92,7 @@ def _output(path: str | None) -> Iterator[TextIO]:
         return
     from wasmforge._files import atomic_output
 
-    with atomic_output(path, encoding="utf-8", newline="\n") as stream:
+    with atomic_output(path, encoding="utf-8", newline="\n", inputs=inputs) as stream:
         yield cast(TextIO, stream)  # opened in text mode
 
 
@@ -122,7 +122,7 @@ def wat_command(args: argparse.Namespace) -> int:
 
     options = PrintOptions(fold=args.fold, names=not args.no_names, generate_names=args.generate_names,
                            inline_exports=args.inline_exports)
-    with _read(args.file) as module, _output(args.output) as stream:
+    with _read(args.file) as module, _output(args.output, [args.file]) as stream:
         print_module(module, _sink(args, stream, args.output is not None), options)
     return 0
 

@@ -6,10 +6,11 @@ it needs section headers only, not the type classes or the item decoders.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
-from wasmforge.binary.module import Module, Section, SectionId
+from wasmforge.binary.module import Section, SectionId, SectionScan
 
 #: section labels as ``wasm-objdump`` prints them.
 OBJDUMP_NAMES = {
@@ -21,36 +22,41 @@ OBJDUMP_NAMES = {
 }
 
 
-def headers_json(module: Module, file: str) -> dict[str, Any]:
-    """The section table as data: ``{"file", "size", "sections": [{"id", "name", "start", "end", "size", "count"}]}``."""
-    return {
-        "file": file,
-        "size": module.size,
-        "sections": [
-            {"id": int(s.id), "name": s.name, "start": s.start, "end": s.end, "size": s.size,
-             "count": _header_count(module, s)}
-            for s in module.sections
-        ],
-    }
+def _row(scan: SectionScan, s: Section) -> dict[str, Any]:
+    count = scan.single(s, "the start function index") if s.id == SectionId.START else s.count
+    return {"id": int(s.id), "name": s.name, "start": s.start, "end": s.end, "size": s.size,
+            "count": None if s.id == SectionId.START else count}
 
 
-def _header_count(module: Module, s: Section) -> int | None:
-    if s.id == SectionId.START:
-        return None
-    return s.count
+def headers_json(scan: SectionScan, file: str) -> Iterator[str]:
+    """The section table as JSON text, in pieces (``json.dumps(…, indent=2)`` of
+    ``{"file", "size", "sections": [{"id", "name", "start", "end", "size", "count"}]}``), one
+    section at a time: a module can hold a million sections."""
+    head = json.dumps({"file": file, "size": scan.size}, indent=2)
+    yield head[:-2] + ',\n  "sections": ['
+    first = True
+    for s in scan:
+        # the start section's index is checked as the text table shows it, though JSON leaves it out
+        item = json.dumps(_row(scan, s), indent=2).replace("\n", "\n    ")
+        yield ("\n    " if first else ",\n    ") + item
+        first = False
+    yield "]\n}\n" if first else "\n  ]\n}\n"
 
 
-def headers_text(module: Module, file: str) -> Iterator[str]:
-    """The section table laid out as ``wasm-objdump -h`` lays it out."""
-    yield f"{file}: {module.size} bytes, {len(module.sections)} sections"
+def headers_text(scan: SectionScan, file: str) -> Iterator[str]:
+    """The section table laid out as ``wasm-objdump -h`` lays it out, one line at a time (the
+    file is read twice: once to count the sections for the first line)."""
+    total = sum(1 for _ in scan)
+    yield f"{file}: {scan.size} bytes, {total} sections"
     yield ""
-    for s in module.sections:
-        label = OBJDUMP_NAMES[s.id]
-        line = f"{label:>9} start=0x{s.start:08x} end=0x{s.end:08x} (size=0x{s.size:08x})"
-        if s.is_custom:
+    labels = {int(k): f"{v:>9}" for k, v in OBJDUMP_NAMES.items()}  # int keys: an enum hashes in Python
+    for s in scan:
+        sid = int(s.id)
+        line = f"{labels[sid]} start=0x{s.start:08x} end=0x{s.end:08x} (size=0x{s.end - s.start:08x})"
+        if sid == 0:
             line += f' "{s.name}"'
-        elif s.id == SectionId.START:
-            line += f" start: {module.start}"
+        elif sid == SectionId.START:
+            line += f" start: {scan.single(s, 'the start function index')}"
         elif s.count is not None:
             line += f" count: {s.count}"
         yield line

@@ -22,7 +22,7 @@ from wasmforge.analysis.garbage import Garbage
 from wasmforge.analysis.monos import Monos
 from wasmforge.analysis.paths import PathNode, Paths
 from wasmforge.analysis.top import Top
-from wasmforge.report.table import Column, render_table
+from wasmforge.report.table import Column, render_table, stream_table
 
 FORMATS = ("text", "json", "csv")
 
@@ -32,10 +32,12 @@ def _pct(p: float) -> str:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    return _csv_rows([header, *rows])
+
+
+def _csv_rows(rows: list[list[Any]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
+    csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
 
 
@@ -47,6 +49,13 @@ def _json(obj: Any) -> str:
 def render(result: Any, fmt: str = "text", *, color: bool = False) -> str:
     """``result`` (an analysis result) as ``fmt`` (text, json or csv)."""
     raise TypeError(f"no renderer for {type(result).__name__}")
+
+
+@singledispatch
+def render_chunks(result: Any, fmt: str = "text", *, color: bool = False) -> Iterator[str]:
+    """``render(result, fmt, color=color)`` in pieces that join to the same text; a result that
+    can be large (``paths`` of every item) is rendered piece by piece, in flat memory."""
+    yield render(result, fmt, color=color)
 
 
 def _indent(depth: int, mark: str) -> str:
@@ -175,27 +184,51 @@ def _path_json(node: PathNode, key: str) -> dict[str, Any]:
 
 @render.register
 def _(result: Paths, fmt: str = "text", *, color: bool = False) -> str:
-    if fmt == "json":
+    if color and fmt == "text":
+        return render_table(_PATHS_COLUMNS, list(_path_rows(result)), color=True)
+    return "".join(render_chunks(result, fmt))
+
+
+_PATHS_COLUMNS = [Column("Shallow Bytes", True), Column("Shallow %", True), Column("Retaining Paths")]
+
+
+def _path_rows(result: Paths) -> Iterator[list[str]]:
+    mark = "↳" if result.descending else "⬑"
+    for tree in result.trees:
+        for n, d in _walk(tree):
+            if d == 0:
+                yield [str(n.size), _pct(n.size_percent), n.name]
+            else:
+                yield ["", "", _indent(d, mark) + n.name]
+
+
+@render_chunks.register
+def _(result: Paths, fmt: str = "text", *, color: bool = False) -> Iterator[str]:
+    # one tree at a time: without items, every item of the module has a tree
+    if color and fmt == "text" and len(result.trees) <= _COLOR_TREES:
+        yield render(result, fmt, color=True)
+    elif fmt == "json":
         key = "callees" if result.descending else "callers"
-        return _json({"items": [_path_json(t, key) for t in result.trees], "descending": result.descending})
-    if fmt == "csv":
-        rows: list[list[Any]] = []
+        yield '{"items": ['
+        for k, tree in enumerate(result.trees):
+            yield (", " if k else "") + json.dumps(_path_json(tree, key), ensure_ascii=False)
+        yield '], "descending": ' + json.dumps(result.descending) + "}\n"
+    elif fmt == "csv":
+        yield _csv(["Name", "ShallowSize", "ShallowSizePercent", "Path"], [])
         for tree in result.trees:
+            rows: list[list[Any]] = []
             for n, _ in _walk(tree):
                 # twiggy's column: the item's next items, then the item ("" when it has none)
                 path = " -> ".join([c.name for c in n.children] + [n.name]) if n.children else ""
                 rows.append([n.name, n.size, n.size_percent, path])
-        return _csv(["Name", "ShallowSize", "ShallowSizePercent", "Path"], rows)
-    mark = "↳" if result.descending else "⬑"
-    cols = [Column("Shallow Bytes", True), Column("Shallow %", True), Column("Retaining Paths")]
-    text_rows = []
-    for tree in result.trees:
-        for n, d in _walk(tree):
-            if d == 0:
-                text_rows.append([str(n.size), _pct(n.size_percent), n.name])
-            else:
-                text_rows.append(["", "", _indent(d, mark) + n.name])
-    return render_table(cols, text_rows, color=color)
+            yield _csv_rows(rows)
+    else:
+        yield from stream_table(_PATHS_COLUMNS, lambda: _path_rows(result))
+
+
+#: above this many trees ``paths`` streams its plain table even to a terminal (a rich table is
+#: laid out whole, in memory)
+_COLOR_TREES = 200
 
 
 # -- monos --------------------------------------------------------------------------------------
@@ -324,4 +357,4 @@ def _(result: Crates, fmt: str = "text", *, color: bool = False) -> str:
     return render_table(cols, rows, color=color)
 
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "render", "render_chunks"]

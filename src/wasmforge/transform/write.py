@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -75,9 +76,11 @@ class Written:
 
 
 def write_module(
-    module: Module | bytes, path: str | os.PathLike[str], *, check: bool = True, original: Module | bytes | None = None
+    module: Module | bytes, path: str | os.PathLike[str], *, check: bool = True, original: Module | bytes | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> Written:
-    """Validate (unless ``check`` is false) and atomically write a module.
+    """Validate (unless ``check`` is false) and atomically write a module, never over one of
+    ``inputs`` (see :func:`wasmforge._files.refuse_inputs`).
 
     With ``original`` (the module the edit started from), a result that wasmtime rejects is
     still written when wasmtime rejects the original in the same way — a proposal wasmtime has
@@ -95,5 +98,5 @@ def write_module(
             if before is None or _OFFSET.sub("", before) != _OFFSET.sub("", first):
                 raise ValidationError(f"{path} would not be valid: {first}", hint="nothing was written")
             note = f"written without validation: wasmtime rejects the input too ({first})"
-    write_atomic(path, data)
+    write_atomic(path, data, inputs=inputs)
     return Written(len(data), note)

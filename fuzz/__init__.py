@@ -1,0 +1,1 @@
+"""Fuzzing wasmforge: generated and mutated modules through every command and the host."""
