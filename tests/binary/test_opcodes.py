@@ -4,7 +4,7 @@ what wasmtime's text assembler emits for it."""
 import pytest
 import wasmtime
 
-from wasmforge.binary import OPCODES, read_module
+from wasmforge.binary import OPCODES, by_name, read_module
 from wasmforge.binary.instructions import decode_instructions, encode_instruction
 
 # Sample immediates in text syntax, one per immediate kind.
@@ -47,9 +47,16 @@ def test_entry_round_trips(op):
         imm = values[0] if len(values) == 1 else tuple(values)
         if op.imms == ("memarg", "lane"):
             imm = (SAMPLE["memarg"], SAMPLE["lane"])
-    data = encode_instruction(op, imm) + b"\x0b"
-    decoded = decode_instructions(data, 0, len(data))
-    assert [(o, i) for _, o, i in decoded] == [(op, imm), (decoded[-1][1], None)]
+    # A body must nest: a block opener gets its end, a closer a block to close.
+    opens = op.imms in (("blocktype",), ("try_table",))
+    closes = op.name in ("end", "delegate")
+    data = (b"\x02\x40" if closes else b"") + encode_instruction(op, imm) + (b"\x0b" if opens else b"") + b"\x0b"
+    decoded = [(o, i) for _, o, i in decode_instructions(data, 0, len(data))]
+    if closes:
+        del decoded[0]
+    if opens:
+        del decoded[1]
+    assert decoded == [(op, imm), (by_name("end"), None)]
 
 
 @pytest.mark.parametrize("op", [op for op in OPCODES if op.name not in STRUCTURAL], ids=lambda o: f"{o.name}/{o.code}")

@@ -41,6 +41,7 @@ _NAME_SUBSECTIONS = {
     9: '"data names" subsection',
     10: '"field names" subsection',
     11: '"tag names" subsection',
+    12: '"type parameter names" subsection',
 }
 
 _SECTION_HEADER_NAMES = {

@@ -165,7 +165,7 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
     gref, fref = printer.ref["global"], printer.ref["func"]
     nl, ng, nf = len(lref), len(gref), len(fref)
     last = len(instrs) - 1
-    label_names = printer._label_names(func_index)
+    label_names = printer._label_names(func_index, instrs)
     labels = printer._labels
     named = bool(label_names)
     blocks = 0
