@@ -98,6 +98,13 @@ def _category(op: Opcode) -> int:
 
 CATEGORIES: list[int] = [_category(op) for op in OPCODES]
 _INDENTS = ["    " + "  " * d for d in range(64)]
+#: about how many characters of text a printer holds before handing them to the sink.
+_CHUNK_CHARS = 1 << 20
+
+
+def chunk_lines(depth: int) -> int:
+    """How many lines indented ``depth`` levels make about ``_CHUNK_CHARS`` (2048 for shallow code)."""
+    return 2048 if depth < 64 else max(8, _CHUNK_CHARS // (2 * depth + 40))
 
 
 class WatPrinter:
@@ -606,8 +613,10 @@ class WatPrinter:
               flush: Callable[[list[str]], None] | None = None, label_names: dict[int, str] | None = None) -> None:
         """The hot loop: one line per instruction (the final ``end`` is implied by the closing paren)."""
         append = lines.append
-        # Deeply nested code makes long lines: hand them over every so many lines.
-        chunk = 2048 if flush is not None else 1 << 62
+        # Deeply nested code makes long lines: hand them over every so many lines, fewer the
+        # deeper the indent, so that what is held stays near _CHUNK_CHARS whatever the nesting.
+        streaming = flush is not None
+        chunk = 2048 if streaming else 1 << 62
         cat = CATEGORIES
         kw = self.kw
         gref = self.ref["global"]
@@ -657,6 +666,8 @@ class WatPrinter:
                 append(cur + kw[i] + (" " + name if name else "") + text
                        + "  " + paint("comment", f";; label = @{depth}"))
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
+                if streaming:
+                    chunk = chunk_lines(depth)
             elif c == END:
                 if n == last and depth == 0:
                     break
@@ -664,6 +675,8 @@ class WatPrinter:
                     labels.pop()
                 depth = depth - 1 if depth > 0 else 0
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
+                if streaming:
+                    chunk = chunk_lines(depth)
                 append(cur + kw[i])
             elif c == MIDDLE:
                 outer = indents[depth - 1] if 0 < depth <= 64 else "    " + "  " * max(depth - 1, 0)
@@ -673,6 +686,8 @@ class WatPrinter:
                     labels.pop()
                 depth = depth - 1 if depth > 0 else 0
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
+                if streaming:
+                    chunk = chunk_lines(depth)
                 append(cur + kw[i] + f" {imm}")
             else:
                 append(cur + kw[i] + self.immediates(op, imm, depth, lref))
