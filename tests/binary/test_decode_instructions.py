@@ -15,6 +15,7 @@ from wasmforge.binary.instructions import (
     _IMM_DECODERS,
     _PREFIXED_ENTRY,
     _SINGLE_ENTRY,
+    _check_nesting,
     _memarg,
     _prefixed,
     _u32,
@@ -74,6 +75,7 @@ def plain_decode(buf: Any, pos: int, end: int, *, section: str | None = "code", 
         raise WasmDecodeError(start, section, f"instruction runs past the end of its body at 0x{end:x}", path=path)
     if not out or out[-1][1].code != 0x0B or out[-1][1].prefix is not None:
         raise WasmDecodeError(end, section, "function body does not end with 'end'", path=path)
+    _check_nesting(out, end, section, path)  # the structural rule both loops share
     return out
 
 

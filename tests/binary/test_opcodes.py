@@ -4,7 +4,7 @@ what wasmtime's text assembler emits for it."""
 import pytest
 import wasmtime
 
-from wasmforge.binary import OPCODES, read_module
+from wasmforge.binary import OPCODES, HeapType, RefType, by_name, read_module, references
 from wasmforge.binary.instructions import decode_instructions, encode_instruction
 
 # Sample immediates in text syntax, one per immediate kind.
@@ -47,9 +47,16 @@ def test_entry_round_trips(op):
         imm = values[0] if len(values) == 1 else tuple(values)
         if op.imms == ("memarg", "lane"):
             imm = (SAMPLE["memarg"], SAMPLE["lane"])
-    data = encode_instruction(op, imm) + b"\x0b"
-    decoded = decode_instructions(data, 0, len(data))
-    assert [(o, i) for _, o, i in decoded] == [(op, imm), (decoded[-1][1], None)]
+    # A body must nest: a block opener gets its end, a closer a block to close.
+    opens = op.imms in (("blocktype",), ("try_table",))
+    closes = op.name in ("end", "delegate")
+    data = (b"\x02\x40" if closes else b"") + encode_instruction(op, imm) + (b"\x0b" if opens else b"") + b"\x0b"
+    decoded = [(o, i) for _, o, i in decode_instructions(data, 0, len(data))]
+    if closes:
+        del decoded[0]
+    if opens:
+        del decoded[1]
+    assert decoded == [(op, imm), (by_name("end"), None)]
 
 
 @pytest.mark.parametrize("op", [op for op in OPCODES if op.name not in STRUCTURAL], ids=lambda o: f"{o.name}/{o.code}")
@@ -68,3 +75,38 @@ def test_mnemonic_matches_the_text_assembler(op):
     )
     module = read_module(wasmtime.wat2wasm(wat))
     assert op in [ins[1] for ins in module.code[0].instructions()]
+
+
+# One distinct index per index space, so that every reference found names its space.
+MARK = {"func": 11, "table": 12, "memory": 13, "global": 14, "local": 15, "type": 16, "data": 17, "elem": 18,
+        "tag": 19, "label": 20}
+_HEAP = HeapType(None, MARK["type"])
+# Immediates whose every index-bearing field is set (a block type by index, concrete heap types).
+INDEXED = {
+    **{k: MARK[k] for k in MARK}, "memarg": (0, 8, MARK["memory"]), "blocktype": MARK["type"],
+    "br_table": ((MARK["label"],), MARK["label"]),
+    "try_table": (MARK["type"], ((0, MARK["tag"], MARK["label"]), (2, None, MARK["label"]))),
+    "br_on_cast": (3, MARK["label"], _HEAP, _HEAP), "heaptype": _HEAP, "ref_null": _HEAP, "ref_nonnull": _HEAP,
+    "select_t": (RefType(True, _HEAP),),
+}
+
+
+def _indexed_immediate(op):
+    values = [INDEXED.get(k, SAMPLE.get(k)) for k in op.imms]
+    if op.imms == ("memarg", "lane"):
+        return (INDEXED["memarg"], SAMPLE["lane"])
+    return values[0] if len(values) == 1 else tuple(values) if values else None
+
+
+@pytest.mark.parametrize("op", OPCODES, ids=lambda o: f"{o.name}/{o.code}")
+def test_declared_references_match_what_the_immediates_decode_to(op):
+    imm = _indexed_immediate(op)
+    # Decoded inside a body that nests (as the round-trip test builds it).
+    opens = op.imms in (("blocktype",), ("try_table",))
+    closes = op.name in ("end", "delegate")
+    data = (b"\x02\x40" if closes else b"") + encode_instruction(op, imm) + (b"\x0b" if opens else b"") + b"\x0b"
+    decoded_op, decoded = decode_instructions(data, 0, len(data))[1 if closes else 0][1:]
+    assert decoded_op is op
+    found = list(references(op, decoded))
+    assert {space for space, _ in found} == set(op.refs)
+    assert all(index == MARK[space] for space, index in found), found

@@ -81,3 +81,29 @@ def test_multi_value_blocks_yield_several_variables():
                 extra="(type (func (result i32 i32)))")
     assert "var r1_0:int;" in text and "var r1_1:int;" in text
     assert "r1_0 = a;" in text and "r1_1 = b;" in text and "return r1_0 + r1_1;" in text
+
+
+def _one_function_module(body: bytes) -> bytes:
+    """() -> () with ``body`` (locals vector included): 25 bytes for a two-byte body."""
+    code = bytes([1, len(body)]) + body
+    return (b"\0asm\1\0\0\0" + bytes.fromhex("010401600000") + bytes.fromhex("03020100")
+            + bytes([0x0A, len(code)]) + code)
+
+
+@pytest.mark.parametrize("stray, text", [(b"\x05", "else"), (b"\x19", "catch_all"), (b"\x07\x00", "catch 0")])
+def test_a_stray_middle_instruction_at_depth_0_is_noted(tmp_path, run_cli, stray, text):
+    path = tmp_path / "stray.wasm"
+    path.write_bytes(_one_function_module(b"\x00" + stray + b"\x0b"))
+    assert len(path.read_bytes()) == 24 + len(stray)
+    code, out, err = run_cli("decompile", path)
+    assert code == 0 and err == ""
+    assert f"// {text}: outside any block, ignored" in out
+
+
+@pytest.mark.parametrize("stray", [b"\x0b", b"\x18\x00"], ids=["end", "delegate"])
+def test_a_stray_end_at_depth_0_is_one_error_line(tmp_path, run_cli, stray):
+    path = tmp_path / "stray.wasm"
+    path.write_bytes(_one_function_module(b"\x00" + stray + b"\x0b"))
+    code, out, err = run_cli("decompile", path)
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ") and "remaining after the end of the function" in err

@@ -84,6 +84,7 @@ def test_random_instructions_survive_printing(body, fold):
         SectionId.TYPE: [FuncType()],
         SectionId.FUNCTION: [0],
         SectionId.MEMORY: [MemoryType(Limits(1))],
+        SectionId.DATA_COUNT: 0,  # memory.init and data.drop need it
         SectionId.CODE: [encode_body([(1, NumType.I32)], body + [end])],
     })
     module = read_module(data)

@@ -50,8 +50,10 @@ def test_repeated_names_are_made_unique(module):
     names = module.names
     object.__setattr__(names, "functions", {0: "f", 1: "dup", 2: "dup"})
     text = _text(module)
-    assert "(func $dup (type" in text and "(func $dup.1 (type" in text and "call $dup)" in text
-    assert wasmtime.wat2wasm(text)
+    # As wasm-tools prints it: the repeat gets an identifier of its own and keeps its name.
+    assert "(func $dup (type" in text and '(func $"#func2 dup" (@name "dup") (type' in text and "call $dup)" in text
+    again = read_module(bytes(wasmtime.wat2wasm(text)))
+    assert again.names.functions == {0: "f", 1: "dup", 2: "dup"}
 
 
 def test_generated_names_follow_imports_and_exports():
@@ -78,7 +80,7 @@ def test_folded_text_nests_operands(module):
     assert "(call $same\n      (local.get 0)))" in _text(module, fold=True)
 
 
-def test_label_names_are_used_and_kept_apart():
+def test_label_names_are_kept_and_shadowed_ones_branched_to_by_depth():
     wat = """(module (func $f (param i32)
       block $l
         block $l
@@ -95,6 +97,46 @@ def test_label_names_are_used_and_kept_apart():
 
     for fold in (False, True):
         text = check_round_trip(data, fold=fold)
-        assert "$l.1" in text and "$top" in text
+        assert text.count("block $l") == 2 and "$top" in text
     flat = check_round_trip(data)
-    assert "br_if $l\n" in flat and "br $l.1\n" in flat and "br $top\n" in flat
+    # The outer $l is shadowed inside the inner one: only its depth reaches it.
+    assert "br_if 1 (;@1;)\n" in flat and "br $l\n" in flat and "br $top\n" in flat
+
+
+def _nested_blocks(depth: int) -> bytes:
+    from wasmforge.binary.leb128 import encode_unsigned as u
+
+    body = b"\x00" + b"\x02\x40" * depth + b"\x0b" * depth + b"\x0b"
+    code = u(1) + u(len(body)) + body
+    return b"\0asm\1\0\0\0" + bytes.fromhex("010401600000" "03020100") + b"\x0a" + u(len(code)) + code
+
+
+class _CountingSink(StringSink):
+    """Counts what it is given and keeps none of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = 0
+
+    def write(self, text: str) -> None:
+        self.chars += len(text)
+
+
+@pytest.mark.parametrize("fold", [False, True], ids=["flat", "fold"])
+def test_printing_deep_nesting_streams_with_memory_flat_in_the_depth(fold):
+    import tracemalloc
+
+    peaks, sizes = [], []
+    for depth in (1_000, 4_000):
+        module = read_module(_nested_blocks(depth))
+        sink = _CountingSink()
+        tracemalloc.start()
+        try:
+            print_module(module, sink, PrintOptions(fold=fold))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        sizes.append(sink.chars)
+    # The text grows with the square of the depth (16 times here); what is held must not.
+    assert sizes[1] > 12 * sizes[0]
+    assert peaks[1] < 3 * peaks[0] + (1 << 20), (peaks, sizes)

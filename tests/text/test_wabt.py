@@ -61,6 +61,11 @@ def _normalise_wasm2wat(text: str) -> str:
 
 
 def _normalise_ours(text: str) -> str:
+    # wasm2wat leaves custom sections out (they come last): the module's paren then closes the line before.
+    lines = text.rstrip("\n").split("\n")
+    kept = [line for line in lines if not line.startswith("  (@custom ")]
+    if len(kept) < len(lines):
+        text = "\n".join(kept) + ")\n"
     text = re.sub(r"\(elem (\(;\d+;\)) \(table 0\) ", r"(elem \1 ", text)
     text = re.sub(r" \(type \d+\)( \((param|result) [^;\n]*?)(  ;;)", r"\1\3", text)
     text = re.sub(r"\(data (\(;\d+;\)) \(memory (\d+)\) ", r"(data \1 \2 ", text)

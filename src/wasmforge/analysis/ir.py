@@ -22,9 +22,11 @@ from wasmforge.binary import (
     ExternKind,
     FuncType,
     Module,
+    Opcode,
     SectionId,
     WasmDecodeError,
     read_module,
+    references,
 )
 from wasmforge.errors import WasmforgeError
 
@@ -41,6 +43,7 @@ _NAME_SUBSECTIONS = {
     9: '"data names" subsection',
     10: '"field names" subsection',
     11: '"tag names" subsection',
+    12: '"type parameter names" subsection',
 }
 
 _SECTION_HEADER_NAMES = {
@@ -59,29 +62,35 @@ _SECTION_HEADER_NAMES = {
     SectionId.TAG: "tag section headers",
 }
 
-# What an instruction means to the graph, by the opcode's dense index (cheap dispatch).
-_CALL, _INDIRECT, _GLOBAL, _CONST, _LOAD, _TAG, _TRY_TABLE, _ELEM, _DATA = range(1, 10)
-_LOADS = {
-    "i32.load", "i64.load", "f32.load", "f64.load", "i32.load8_s", "i32.load8_u", "i32.load16_s",
-    "i32.load16_u", "i64.load8_s", "i64.load8_u", "i64.load16_s", "i64.load16_u", "i64.load32_s",
-    "i64.load32_u",
-}
+# What an instruction means to the graph, by the opcode's dense index (cheap dispatch), from what
+# the opcode table says of it: the index spaces its immediates reference and its form.
+_CALL, _INDIRECT, _GLOBAL, _CONST, _LOAD, _BLOCK, _REFS = range(1, 8)
+#: the index spaces whose items an instruction's reference keeps alive (labels and locals are not items).
+_ITEM_SPACES = frozenset(("func", "table", "memory", "global", "type", "data", "elem", "tag"))
+
+
+def _role(op: Opcode) -> int:
+    form = op.form
+    kind = form.kind if form is not None else None
+    if kind == "call_indirect":
+        return _INDIRECT
+    if op.refs == ("func",):  # call, return_call, ref.func
+        return _CALL
+    if op.refs == ("global",):
+        return _GLOBAL
+    if kind == "const" and op.stack == ":i":  # i32.const: maybe an address in a data segment
+        return _CONST
+    if kind == "load" and op.prefix is None:  # the scalar loads twiggy follows from a constant address
+        return _LOAD
+    if op.imms == ("blocktype",):  # a block type may be a type index
+        return _BLOCK
+    return _REFS if _ITEM_SPACES.intersection(op.refs) else 0
 
 
 def _dispatch_table() -> list[int]:
     table = [0] * (max(op.index for op in OPCODES) + 1)
-    roles = {
-        "call": _CALL, "return_call": _CALL, "ref.func": _CALL,
-        "call_indirect": _INDIRECT, "return_call_indirect": _INDIRECT,
-        "global.get": _GLOBAL, "global.set": _GLOBAL,
-        "i32.const": _CONST,
-        "throw": _TAG, "catch": _TAG, "try_table": _TRY_TABLE,
-        "table.init": _ELEM, "elem.drop": _ELEM,
-        "memory.init": _DATA, "data.drop": _DATA,
-    }
     for op in OPCODES:
-        role = roles.get(op.name) or (_LOAD if op.name in _LOADS else 0)
-        table[op.index] = role
+        table[op.index] = _role(op)
     return table
 
 
@@ -327,12 +336,20 @@ class _Builder:
                     out[item].add(funcs[f])
         self._function_edges()
 
+    def _spaces(self) -> dict[str, list[int]]:
+        """Item ids by index space, for the spaces an instruction's immediates reference."""
+        return {"func": self.funcs, "table": self.tables, "memory": self.memories, "global": self.globals,
+                "type": self.types, "data": self.datas, "elem": self.elems, "tag": self.tags}
+
     def _const_expr_edges(self, item: int, expr: Any) -> None:
+        spaces = self._spaces()
+        dest = self.out[item]
         for _, op, imm in expr.instructions:
-            if op.name == "ref.func" and imm < len(self.funcs):
-                self.out[item].add(self.funcs[imm])
-            elif op.name == "global.get" and imm < len(self.globals):
-                self.out[item].add(self.globals[imm])
+            if op.refs:
+                for space, index in references(op, imm):
+                    items = spaces.get(space)
+                    if items is not None and index < len(items):
+                        dest.add(items[index])
 
     def _indirect_targets(self) -> dict[tuple[Any, int], list[int]]:
         """For each (function type, table), the functions the table's segments can hold."""
@@ -378,9 +395,9 @@ class _Builder:
     def _function_edges(self) -> None:
         m = self.m
         out = self.out
-        funcs, globals_, types, tags = self.funcs, self.globals, self.types, self.tags
-        elems, datas = self.elems, self.datas
-        n_funcs, n_globals, n_tags = len(funcs), len(globals_), len(tags)
+        funcs, globals_, types, memories = self.funcs, self.globals, self.types, self.memories
+        spaces = self._spaces()
+        n_funcs, n_globals, n_types, n_memories = len(funcs), len(globals_), len(types), len(memories)
         compat = self.compat
         role_of = _ROLE
         starts = [r[0] for r in self.data_ranges]
@@ -436,30 +453,25 @@ class _Builder:
                         if d is not None:
                             dest.add(d)
                 elif role == _LOAD:
-                    if compat and prev_const is not None and ranges:
-                        d = self._twiggy_data_at(prev_const + imm[1])
-                        if d is not None:
-                            dest.add(d)
+                    if compat:
+                        if prev_const is not None and ranges:
+                            d = self._twiggy_data_at(prev_const + imm[1])
+                            if d is not None:
+                                dest.add(d)
+                    elif imm[2] < n_memories:
+                        dest.add(memories[imm[2]])
                 elif compat:
                     pass  # twiggy draws none of the edges below
                 elif role == _INDIRECT:
                     dest.add(self._indirect_item(imm[0], imm[1], targets))
-                elif role == _TAG:
-                    if imm < n_tags:
-                        dest.add(tags[imm])
-                elif role == _TRY_TABLE:
-                    for clause in imm[1]:
-                        tag = clause[1]
-                        if tag is not None and tag < n_tags:
-                            dest.add(tags[tag])
-                elif role == _ELEM:
-                    e = imm[0] if isinstance(imm, tuple) else imm
-                    if e < len(elems):
-                        dest.add(elems[e])
-                elif role == _DATA:
-                    d = imm[0] if isinstance(imm, tuple) else imm
-                    if d < len(datas):
-                        dest.add(datas[d])
+                elif role == _BLOCK:
+                    if imm.__class__ is int and imm < n_types:
+                        dest.add(types[imm])
+                else:  # _REFS: every item the immediates name (types, data and element segments, tags ...)
+                    for space, index in references(op, imm):
+                        items = spaces.get(space)
+                        if items is not None and index < len(items):
+                            dest.add(items[index])
                 prev_const = None
 
     def _twiggy_data_at(self, addr: int) -> int | None:

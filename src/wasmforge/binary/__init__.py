@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "_opcodes": ("OPCODES", "Opcode", "by_name"),
+    "_opcodes": ("OPCODES", "Form", "Opcode", "by_name", "references"),
     "encoder": ("build_module", "encode", "encode_items", "reencode", "replace_sections", "section_bytes"),
     "errors": ("WasmDecodeError",),
     "instructions": (
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
         NameSection,
         Table,
     )
-    from wasmforge.binary._opcodes import OPCODES, Opcode, by_name
+    from wasmforge.binary._opcodes import OPCODES, Form, Opcode, by_name, references
     from wasmforge.binary.encoder import (
         build_module,
         encode,

@@ -145,6 +145,8 @@ class NameSection:
     datas: dict[int, str] = field(default_factory=dict)
     fields: dict[int, dict[int, str]] = field(default_factory=dict)
     tags: dict[int, str] = field(default_factory=dict)
+    #: names of function types' params (subsection 12, as wasm-tools writes ``(param $x i32)`` in a type).
+    type_params: dict[int, dict[int, str]] = field(default_factory=dict)
     #: (subsection id, absolute start, absolute end) of every subsection, for size profiling.
     subsections: list[tuple[int, int, int]] = field(default_factory=list)
 
@@ -152,6 +154,7 @@ class NameSection:
 NAME_SUBSECTIONS = {
     0: "module", 1: "functions", 2: "locals", 3: "labels", 4: "types", 5: "tables", 6: "memories",
     7: "globals", 8: "elems", 9: "datas", 10: "fields", 11: "tags",
+    12: "type_params",
 }
 
 
@@ -344,7 +347,7 @@ def _name_section(buf: memoryview, s: Section, path: str | None) -> NameSection:
         kind = NAME_SUBSECTIONS.get(sub_id)
         if kind == "module":
             fields["module"] = sub.name("the module name")
-        elif kind in ("locals", "labels", "fields"):
+        elif kind in ("locals", "labels", "fields", "type_params"):
             fields[kind] = _indirect_name_map(sub)
         elif kind is not None:
             fields[kind] = _name_map(sub)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import gc
 import struct
 from collections.abc import Callable, Iterable
+from itertools import accumulate
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from wasmforge.binary._opcodes import OPCODES, PREFIXED, SINGLE, Opcode
@@ -129,7 +131,10 @@ def _u32(buf: Any, pos: int) -> tuple[int, int]:
 
 
 def _memarg(buf: Any, pos: int) -> tuple[tuple[int, int, int], int]:
+    at = pos
     flags, pos = _u32(buf, pos)
+    if flags >= 0x80:  # bits 0-5: alignment, bit 6: a memory index follows; nothing above
+        raise _Bad(at, f"malformed memop flags 0x{flags:x}")
     memory = 0
     if flags & 0x40:
         memory, pos = _u32(buf, pos)
@@ -513,7 +518,41 @@ def _decode_instructions(buf: Any, pos: int, end: int, section: str | None, path
             p = _decode_one(buf, p, end, out, section, path)
     if not out or out[-1][1].code != 0x0B or out[-1][1].prefix is not None:
         raise WasmDecodeError(end, section, "function body does not end with 'end'", path=path)
+    _check_nesting(out, end, section, path)
     return out
+
+
+#: by Opcode.index: +1 for an instruction that opens a block, -1 for one that closes it.
+_NESTING = [1 if op.imms in (("blocktype",), ("try_table",)) else -1 if op.name in ("end", "delegate") else 0
+            for op in OPCODES]
+_op_index = attrgetter("index")
+_second = itemgetter(1)
+
+
+#: by Opcode.index: whether the instruction names a data segment, which needs the data count section.
+_NEEDS_DATA_COUNT = [op.name in ("memory.init", "data.drop") for op in OPCODES]
+
+
+def check_data_count(out: list[Instruction], *, path: str | None = None) -> None:
+    """Raise for ``memory.init``/``data.drop`` in a module without a data count section (malformed)."""
+    if any(map(_NEEDS_DATA_COUNT.__getitem__, map(_op_index, map(_second, out)))):
+        at = next(pos for pos, op, _ in out if _NEEDS_DATA_COUNT[op.index])
+        raise WasmDecodeError(at, "code", "data count section required by memory.init and data.drop", path=path)
+
+
+def _check_nesting(out: list[Instruction], end: int, section: str | None, path: str | None) -> None:
+    """The body's final ``end`` is the first ``end`` that closes the function itself.
+
+    Depths come from C-level iterators (accumulate over a lookup) to keep the check cheap.
+    """
+    depths = list(accumulate(map(_NESTING.__getitem__, map(_op_index, map(_second, out)))))
+    first = depths.index(-1) if -1 in depths else None
+    if first is None:
+        raise WasmDecodeError(end, section, f"unexpected end of section or function: {depths[-1] + 1} block(s) "
+                              "still open where the body ends", path=path)
+    if first != len(depths) - 1:
+        raise WasmDecodeError(out[first + 1][0], section, "operators remaining after the end of the function",
+                              path=path)
 
 
 def decode_const_expr(

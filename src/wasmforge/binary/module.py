@@ -243,10 +243,13 @@ class _Cursor:
         if flags & ~0x0F:
             raise self.error(f"invalid limits flags 0x{flags:02x}", start)
         is64 = bool(flags & 4)
-        read = self.u64 if is64 else self.u32
-        minimum = read("the minimum of limits")
-        maximum = read("the maximum of limits") if flags & 1 else None
+        # Limits are u64 in the binary format (since memory64 merged); a 32-bit memory or table
+        # beyond 2^32 is well-formed and left to the validator ("memory size").
+        minimum = self.u64("the minimum of limits")
+        maximum = self.u64("the maximum of limits") if flags & 1 else None
         page = self.u32("the page size") if flags & 8 else None
+        if page is not None and page >= 64:
+            raise self.error(f"invalid custom page size: 2^{page} bytes", start)
         from wasmforge.binary.types import Limits
 
         return Limits(minimum, maximum, bool(flags & 2), is64, page)
@@ -366,9 +369,11 @@ class FunctionBody:
     def instructions(self) -> list[Instruction]:
         """Decode this body's instructions (not cached: large modules hold millions)."""
         m = self._module
-        decoded: list[Instruction] = _instructions().decode_instructions(
-            m.buffer, self.code_start, self.end, section="code", path=m.path
-        )
+        ins = _instructions()
+        decoded: list[Instruction] = ins.decode_instructions(m.buffer, self.code_start, self.end, section="code",
+                                                             path=m.path)
+        if m.section(SectionId.DATA_COUNT) is None:
+            ins.check_data_count(decoded, path=m.path)
         return decoded
 
 

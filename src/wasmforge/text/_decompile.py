@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wasmforge.binary import ExternKind, FuncType, Module, NumType
+from wasmforge.binary._opcodes import PRECEDENCE
 from wasmforge.errors import UsageError
 from wasmforge.text._disasm import function_names, resolve_function
 from wasmforge.text._literals import f32_value, f64_value, quote_bytes
@@ -42,24 +43,8 @@ _VAL_NAMES: dict[Any, str] = {NumType.I32: "int", NumType.I64: "long", NumType.F
 _LETTER_OF: dict[Any, str] = {NumType.I32: "i", NumType.I64: "l", NumType.F32: "f", NumType.F64: "d", NumType.V128: "v"}
 
 # Precedence, higher binds tighter.
-ATOM, LOAD, UNARY, MUL, ADD, SHIFT, REL, EQ, AND, XOR, OR, COND, ASSIGN = 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 2, 1
-_BINARY = {
-    "add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "div": ("/", MUL), "div_s": ("/", MUL),
-    "div_u": ("/u", MUL), "rem_s": ("%", MUL), "rem_u": ("%u", MUL), "and": ("&", AND), "or": ("|", OR),
-    "xor": ("^", XOR), "shl": ("<<", SHIFT), "shr_s": (">>", SHIFT), "shr_u": (">>u", SHIFT),
-    "eq": ("==", EQ), "ne": ("!=", EQ), "lt": ("<", REL), "lt_s": ("<", REL), "lt_u": ("<u", REL),
-    "gt": (">", REL), "gt_s": (">", REL), "gt_u": (">u", REL), "le": ("<=", REL), "le_s": ("<=", REL),
-    "le_u": ("<=u", REL), "ge": (">=", REL), "ge_s": (">=", REL), "ge_u": (">=u", REL),
-}
-_LOAD_TYPES = {
-    "i32.load": "int", "i64.load": "long", "f32.load": "float", "f64.load": "double",
-    "i32.load8_s": "byte", "i32.load8_u": "ubyte", "i32.load16_s": "short", "i32.load16_u": "ushort",
-    "i64.load8_s": "byte", "i64.load8_u": "ubyte", "i64.load16_s": "short", "i64.load16_u": "ushort",
-    "i64.load32_s": "int", "i64.load32_u": "uint", "i32.store": "int", "i64.store": "long",
-    "f32.store": "float", "f64.store": "double", "i32.store8": "byte", "i32.store16": "short",
-    "i64.store8": "byte", "i64.store16": "short", "i64.store32": "int", "v128.load": "simd",
-    "v128.store": "simd",
-}
+# (binary operators carry theirs in the opcode table's forms)
+ATOM, LOAD, UNARY, COND, ASSIGN = 14, 13, 12, 2, 1
 _SIZES = {"byte": 1, "ubyte": 1, "short": 2, "ushort": 2, "int": 4, "uint": 4, "float": 4, "long": 8,
           "double": 8, "simd": 16}
 _IDENT = re.compile(r"[^A-Za-z0-9_]+")
@@ -396,6 +381,10 @@ class _FunctionView:
             self.open_block(name, imm[0] if name == "try_table" else imm,
                             extra=self.catches(imm[1]) if name == "try_table" else "")
             return
+        if name in ("else", "catch", "catch_all", "delegate") and not self.frames:
+            # Only a validator rejects these outside a block (the binary still decodes): say so, carry on.
+            self.emit(f"// {self.dec.instruction_text(op, imm)}: outside any block, ignored")
+            return
         if name == "else":
             self.close_block("else")
             return
@@ -419,12 +408,14 @@ class _FunctionView:
                 return
             self.close_block("end")
             return
-        if name in ("br", "br_if"):
-            self.branch(imm, self.pop() if name == "br_if" else None)
-            if name == "br":
+        form = op.form
+        kind = form.kind if form is not None else None
+        if kind == "branch" and form.text != "br_table":
+            self.branch(imm, self.pop() if form.text == "br_if" else None)
+            if form.text == "br":
                 self.mark_dead()
             return
-        if name == "br_table":
+        if kind == "branch":
             targets, default = imm
             index = self.pop()
             frames = [self.target(t) for t in list(targets) + [default]]
@@ -441,12 +432,12 @@ class _FunctionView:
             self.emit(f"br_table[{', '.join(labels[:-1])}{', ' if len(labels) > 1 else ''}..{labels[-1]}]({index.text});")
             self.mark_dead()
             return
-        if name == "return":
+        if kind == "return":
             vals = self.pops(len(self.func_results))
             self.emit("return " + ", ".join(v.text for v in vals) + ";" if vals else "return;")
             self.mark_dead()
             return
-        if name == "throw":
+        if kind == "throw":
             args = self.pops(self.dec.tag_params(imm))
             self.spill(state=True)
             self.emit(f"throw tag_{imm}({', '.join(a.text for a in args)});")
@@ -499,8 +490,9 @@ class _FunctionView:
             self.spill(state=True)
             self.emit(f"{dec.global_name(imm)} = {v.text};")
             return
-        if name in ("call", "return_call", "call_indirect", "return_call_indirect"):
-            if name.startswith("call_indirect") or name.startswith("return_call_indirect"):
+        if kind in ("call", "call_indirect"):
+            assert form is not None
+            if kind == "call_indirect":
                 type_index, table = imm
                 ft = dec.type_of(type_index) or FuncType()
                 callee_index = self.pop()
@@ -514,7 +506,7 @@ class _FunctionView:
                 parts = args
             self.spill(state=True)
             call = f"{callee}({', '.join(a.text for a in args)})"
-            if name.startswith("return_"):
+            if form.text == "tail":
                 self.emit(f"return {call};")
                 self.mark_dead()
                 return
@@ -529,26 +521,22 @@ class _FunctionView:
                 self.emit(f"var {', '.join(names)} = {call};")
                 self.stack.extend(Expr(nm) for nm in names)
             return
-        if name in _LOAD_TYPES and "memarg" in op.imms:
+        if kind in ("load", "store"):
             self.memory_access(op, imm)
             return
-        if name.endswith(".const"):
-            self.stack.append(self.constant(name, imm))
+        if kind == "const":
+            self.stack.append(self.constant(op, imm))
             return
-        if name.endswith(".eqz"):
+        if kind == "unary":
+            assert form is not None and op.stack is not None
             a = self.pop()
-            self.stack.append(_combine(f"!{a.at(UNARY)}", UNARY, "i", [a]))
+            self.stack.append(_combine(f"{form.text}{a.at(UNARY)}", UNARY, op.stack[-1], [a]))
             return
-        head, _, rest = name.partition(".")
-        if head in ("i32", "i64", "f32", "f64") and rest in _BINARY and op.stack and len(op.stack) == 4:
+        if kind == "binary":
+            assert form is not None and op.stack is not None
             a, b = self.pops(2)
-            sym, prec = _BINARY[rest]
-            t = op.stack[-1]
-            self.stack.append(_combine(f"{a.at(prec)} {sym} {b.at(prec + 1)}", prec, t, [a, b]))
-            return
-        if name in ("f32.neg", "f64.neg"):
-            a = self.pop()
-            self.stack.append(_combine(f"-{a.at(UNARY)}", UNARY, op.stack[-1] if op.stack else "*", [a]))
+            prec = form.prec
+            self.stack.append(_combine(f"{a.at(prec)} {form.text} {b.at(prec + 1)}", prec, op.stack[-1], [a, b]))
             return
         if name == "memory.size":
             self.stack.append(Expr("memory_size()", ATOM, "i", effects=True))
@@ -575,21 +563,20 @@ class _FunctionView:
     def local(self, index: int) -> str:
         return self.local_names[index] if index < len(self.local_names) else f"local_{index}"
 
-    def constant(self, name: str, imm: Any) -> Expr:
-        return _constant(name, imm, self.dec)
+    def constant(self, op: Any, imm: Any) -> Expr:
+        return _constant(op, imm, self.dec)
 
     def memory_access(self, op: Any, imm: Any) -> None:
-        name = op.name
-        ty = _LOAD_TYPES[name]
+        ty = op.form.text
         align, offset, memory = imm
         size = _SIZES[ty]
-        store = ".store" in name
+        store = op.form.kind == "store"
         value = self.pop() if store else None
         ptr = self.pop()
         if offset % size == 0:
             where = f"{ptr.at(ATOM)}[{offset // size}]"  # a load as a pointer gets parens (LOAD < ATOM)
         else:
-            where = f"({ptr.at(ADD)} + {offset})[0]"
+            where = f"({ptr.at(PRECEDENCE['+'])} + {offset})[0]"
         if memory:
             where = f"{self.dec.memory_name(memory)}:{where}"
         access = f"{where}:{ty}"
@@ -619,17 +606,22 @@ class _FunctionView:
         self.stack.append(_combine(call, ATOM, after[0], args, effects=touches))
 
 
-def _constant(name: str, imm: Any, dec: Decompiler) -> Expr:
-    """A constant: ``1``, ``1L``, ``1.5f``, ``1.5``, or a vector constant as an intrinsic."""
-    if name == "i32.const":
+def _is_const(op: Any) -> bool:
+    return op.form is not None and op.form.kind == "const"
+
+
+def _constant(op: Any, imm: Any, dec: Decompiler) -> Expr:
+    """A constant (by the type it pushes): ``1``, ``1L``, ``1.5f``, ``1.5``, or a vector constant as an intrinsic."""
+    t = op.stack[-1]
+    if t == "i":
         return Expr(str(imm), ATOM if imm >= 0 else UNARY, "i")
-    if name == "i64.const":
+    if t == "l":
         return Expr(f"{imm}L", ATOM if imm >= 0 else UNARY, "l")
-    if name == "f32.const":
+    if t == "f":
         return Expr(_float_text(f32_value(imm), "f"), ATOM, "f")
-    if name == "f64.const":
+    if t == "d":
         return Expr(_float_text(f64_value(imm), ""), ATOM, "d")
-    return Expr(f"{_intrinsic_name(name)}({dec.instruction_text_imm(name, imm)})", ATOM, "v")
+    return Expr(f"{_intrinsic_name(op.name)}({dec.instruction_text_imm(op.name, imm)})", ATOM, "v")
 
 
 
@@ -773,7 +765,7 @@ class Decompiler:
         for i, g in enumerate(m.globals, first):
             export = "export " if (ExternKind.GLOBAL, i) in self._exports else ""
             init = g.init.instructions
-            value = (self._const_text(init[0][1].name, init[0][2]) if len(init) == 2 and init[0][1].name.endswith(".const")
+            value = (self._const_text(init[0][1], init[0][2]) if len(init) == 2 and _is_const(init[0][1])
                      else " ".join(self.instruction_text(op, imm) for _, op, imm in init[:-1]))
             kind = "global" if g.type.mutable else "const"
             lines.append(f"{export}{kind} {self.global_name(i)}:{_VAL_NAMES.get(g.type.type, 'ref')} = {value};")
@@ -792,8 +784,8 @@ class Decompiler:
             lines.append(f"// start: {self.func_name(m.start)}")
         return lines
 
-    def _const_text(self, name: str, imm: Any) -> str:
-        return _constant(name, imm, self).text
+    def _const_text(self, op: Any, imm: Any) -> str:
+        return _constant(op, imm, self).text
 
     def function_lines(self, func_index: int) -> list[str]:
         """The lines of one defined function, signature to closing brace."""

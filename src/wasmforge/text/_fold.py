@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from wasmforge.binary import OPCODES, ExternKind, FuncType
+from wasmforge.binary import OPCODES, ExternKind, FuncType, by_name
 from wasmforge.text._wat import (
     BLOCK,
     CALL,
@@ -25,6 +25,7 @@ from wasmforge.text._wat import (
     MIDDLE,
     OTHER,
     PLAIN,
+    chunk_lines,
 )
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ for _op in OPCODES:
     else:
         _before, _, _after = _op.stack.partition(":")
         FIXED_EFFECT.append((len(_before), len(_after)))
+
+_STRUCT_NEW, _ARRAY_NEW_FIXED = by_name("struct.new"), by_name("array.new_fixed")
 
 # A node: [head text, children (list of nodes) or None, result count (-1: a raw line, no parens)].
 Node = list[Any]
@@ -115,35 +118,35 @@ class _Types:
 
 
 def _effect(op: Any, imm: Any, frames: list[_Frame], types: _Types) -> tuple[int, int]:
-    name = op.name
-    if name in ("call", "return_call"):
+    """Pops and pushes of an instruction whose effect the context decides, from its table form."""
+    form = op.form
+    kind = form.kind if form is not None else None
+    if kind == "call":
         ft = types.of_function(imm)
         if ft is None:
             return 0, 0
-        return len(ft.params), (len(ft.results) if name == "call" else 0)
-    if name in ("call_indirect", "return_call_indirect", "call_ref", "return_call_ref"):
+        return len(ft.params), (len(ft.results) if form.text != "tail" else 0)
+    if kind in ("call_indirect", "call_ref"):
         ft = types.func(imm[0] if isinstance(imm, tuple) else imm)
         if ft is None:
             return 0, 0
-        return len(ft.params) + 1, (len(ft.results) if not name.startswith("return") else 0)
-    if name in ("br", "br_if", "br_table"):
-        label = imm[1] if name == "br_table" else imm
+        return len(ft.params) + 1, (len(ft.results) if form.text != "tail" else 0)
+    if kind == "branch":
+        label = imm[1] if form.text == "br_table" else imm
         if label >= len(frames):
             return 0, 0
         arity = frames[-1 - label].arity
-        if name == "br":
+        if form.text == "br":
             return arity, 0
-        return arity + 1, (arity if name == "br_if" else 0)
-    if name == "return":
+        return arity + 1, (arity if form.text == "br_if" else 0)
+    if kind == "return":
         return frames[0].results, 0
-    if name == "throw":
+    if kind == "throw":
         return types.tag_params(imm), 0
-    if name == "throw_ref":
-        return 1, 0
-    if name == "struct.new":
+    if op is _STRUCT_NEW:  # one operand per field
         ty = types.m.types[imm].comp if 0 <= imm < len(types.m.types) else None
         return (len(ty.fields), 1) if ty is not None and hasattr(ty, "fields") else (0, 0)
-    if name == "array.new_fixed":
+    if op is _ARRAY_NEW_FIXED:  # the count is the immediate
         return imm[1], 1
     return 0, 0
 
@@ -165,7 +168,7 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
     gref, fref = printer.ref["global"], printer.ref["func"]
     nl, ng, nf = len(lref), len(gref), len(fref)
     last = len(instrs) - 1
-    label_names = printer._label_names(func_index)
+    label_names = printer._label_names(func_index, instrs)
     labels = printer._labels
     named = bool(label_names)
     blocks = 0
@@ -285,21 +288,27 @@ def fold_function(printer: WatPrinter, func_index: int, instrs: list[Any], lref:
 def _render(nodes: list[Node], lines: list[str], flush: Callable[[list[str]], None] | None = None) -> None:
     """Lines of a node tree, two spaces per level; closing parens join the last line (iteratively)."""
     append = lines.append
-    chunk = 2048 if flush is not None else 1 << 62
-    stack: list[tuple[Any, int, bool, str]] = []
+    streaming = flush is not None
+    chunk = 2048 if streaming else 1 << 62
+    # The stack keeps no indent strings: held per level they would take memory quadratic in the depth.
+    stack: list[tuple[Any, int, bool]] = []
     it = iter(nodes)
     level = 0
     closes = False  # whether the node whose children ``it`` walks is parenthesised
     indent = _indent(0)
     while True:
         for head, children, results in it:
+            if len(lines) > chunk:
+                flush(lines)  # type: ignore[misc]
             if children:
                 append(indent + head)
-                stack.append((it, level, closes, indent))
+                stack.append((it, level, closes))
                 it = iter(children)
                 level += 1
                 closes = results >= 0  # raw lines (-1) are not parenthesised
                 indent = _indent(level)
+                if streaming:
+                    chunk = chunk_lines(level)
                 break
             if results < 0:
                 append(indent + head)
@@ -311,12 +320,13 @@ def _render(nodes: list[Node], lines: list[str], flush: Callable[[list[str]], No
         else:
             if not stack:
                 return
-            it, level, parent_closes, indent = stack.pop()
+            it, level, parent_closes = stack.pop()
+            indent = _indent(level)
             if closes:
                 _close(lines, indent)
             closes = parent_closes
-            if len(lines) > chunk:
-                flush(lines)  # type: ignore[misc]
+            if streaming:
+                chunk = chunk_lines(level)
 
 
 _INDENTS = ["    " + "  " * d for d in range(256)]

@@ -4,7 +4,7 @@ indices; unique within each index space, quoted where the identifier syntax need
 from __future__ import annotations
 
 from wasmforge.binary import ExternKind, Module, NameSection, WasmDecodeError
-from wasmforge.text._literals import identifier
+from wasmforge.text._literals import identifier, quote_str
 
 
 def name_section(module: Module) -> tuple[NameSection | None, str | None]:
@@ -18,10 +18,16 @@ def name_section(module: Module) -> tuple[NameSection | None, str | None]:
         return None, err.reason
 
 
-def _unique(names: dict[int, str], count: int) -> dict[int, str]:
-    """Drop empty names and make the rest unique (``name.1``, ``name.2`` for repeats)."""
+def _unique(names: dict[int, str], count: int, space: str) -> tuple[dict[int, str], dict[int, str]]:
+    """Identifiers of the names, unique within their space, and the ``(@name ...)`` annotations of repeats.
+
+    The first item with a name gets it as its identifier; a later item with the same name gets
+    ``$"#func3 name"`` and keeps the real name in an annotation, as ``wasm-tools print`` writes
+    it, so that the text assembles to the same name section. Empty names are dropped.
+    """
     seen: set[str] = set()
-    out: dict[int, str] = {}
+    ids: dict[int, str] = {}
+    notes: dict[int, str] = {}
     for index in sorted(names):
         if index >= count:
             continue
@@ -29,13 +35,12 @@ def _unique(names: dict[int, str], count: int) -> dict[int, str]:
         if not name:
             continue
         if name in seen:
-            n = 1
-            while f"{name}.{n}" in seen:
-                n += 1
-            name = f"{name}.{n}"
+            ids[index] = identifier(f"#{space}{index} {name}")
+            notes[index] = f"(@name {quote_str(name)})"
+            continue
         seen.add(name)
-        out[index] = name
-    return out
+        ids[index] = identifier(name)
+    return ids, notes
 
 
 class ModuleNames:
@@ -73,10 +78,11 @@ class ModuleNames:
         }
         if generate:
             self._generate_names(given, counts)
-        #: space -> {index: identifier text}
-        self.named: dict[str, dict[int, str]] = {
-            space: {i: identifier(n) for i, n in _unique(given[space], counts[space]).items()} for space in counts
-        }
+        #: space -> {index: identifier text}; space -> {index: ``(@name ...)`` of a repeated name}
+        self.named: dict[str, dict[int, str]] = {}
+        self.notes: dict[str, dict[int, str]] = {}
+        for space in counts:
+            self.named[space], self.notes[space] = _unique(given[space], counts[space], space)
         #: space -> list of reference texts by index.
         self.ref: dict[str, list[str]] = {}
         for space, count in counts.items():
@@ -104,24 +110,36 @@ class ModuleNames:
                 names.setdefault(i, f"{prefixes[space]}{i}")
 
     def define(self, space: str, index: int) -> str:
-        """Definition text: the name, or the index in a block comment."""
+        """Definition text: the name (with its annotation when repeated), or the index in a block comment."""
         name = self.named[space].get(index)
-        return name if name is not None else f"(;{index};)"
+        if name is None:
+            return f"(;{index};)"
+        note = self.notes[space].get(index)
+        return f"{name} {note}" if note else name
 
     def labels(self, func_index: int) -> dict[int, str]:
         """Identifiers of a function's labels by label index (the order of its block instructions).
 
-        Unique within the function, so a branch never names a label an inner one shadows.
+        Labels may repeat a name (an inner one shadows an outer one); a branch names its target
+        only where no label in between shadows it (see ``WatPrinter.label``).
         """
         if self._section is None:
             return {}
         given = self._section.labels.get(func_index)
         if not given:
             return {}
-        return {i: identifier(n) for i, n in _unique(given, max(given) + 1).items()}
+        return {i: identifier(n) for i, n in given.items() if n}
+
+    def fields(self, type_index: int, count: int, params: bool = False) -> tuple[dict[int, str], dict[int, str]]:
+        """Identifiers of a struct type's fields (or with ``params``, a function type's params), and repeats' annotations."""
+        section = self._section
+        given = (section.type_params if params else section.fields).get(type_index) if section is not None else None
+        if not given:
+            return {}, {}
+        return _unique(given, count, "field")
 
     def locals(self, func_index: int, count: int) -> tuple[list[str], dict[int, str]]:
-        """Reference texts of a function's params and locals, and the named ones' identifiers."""
+        """Reference texts of a function's params and locals, and the named ones' definition texts."""
         given: dict[int, str] = {}
         if self._section is not None:
             given = dict(self._section.locals.get(func_index, {}))
@@ -132,5 +150,6 @@ class ModuleNames:
                 nparams = 0
             for i in range(count):
                 given.setdefault(i, f"p{i}" if i < nparams else f"l{i}")
-        named = {i: identifier(n) for i, n in _unique(given, count).items()}
-        return [named.get(i) or str(i) for i in range(count)], named
+        ids, notes = _unique(given, count, "local")
+        named = {i: f"{n} {notes[i]}" if i in notes else n for i, n in ids.items()}
+        return [ids.get(i) or str(i) for i in range(count)], named

@@ -13,6 +13,7 @@ from typing import Any
 
 from wasmforge.binary import (
     OPCODES,
+    AbsHeap,
     ArrayType,
     ConstExpr,
     ExternKind,
@@ -24,6 +25,7 @@ from wasmforge.binary import (
     Opcode,
     PackedType,
     RefType,
+    SectionId,
     StructType,
     SubType,
     TableType,
@@ -49,7 +51,21 @@ _KIND_SPACE = {"func": "func", "global": "global", "table": "table", "memory": "
                "elem": "elem", "data": "data", "type": "type"}
 _EXTERN_SPACE = {ExternKind.FUNC: "func", ExternKind.TABLE: "table", ExternKind.MEMORY: "memory",
                  ExternKind.GLOBAL: "global", ExternKind.TAG: "tag"}
+#: generated label names: $B0 for a block, $L1 for a loop, $I2 for an if, $T3 for a try.
+_LABEL_PREFIX = {"block": "B", "loop": "L", "if": "I", "try": "T", "try_table": "T"}
 _CATCH_KINDS = ("catch", "catch_ref", "catch_all", "catch_all_ref")
+#: the shorthand of ``(ref null <abstract>)``: the bottom types are spelled ``null…ref``, not ``no…ref``.
+_SHORTHAND = {h: f"{h.name.lower()}ref" for h in AbsHeap} | {
+    AbsHeap.NONE: "nullref", AbsHeap.NOFUNC: "nullfuncref", AbsHeap.NOEXTERN: "nullexternref",
+    AbsHeap.NOEXN: "nullexnref", AbsHeap.NOCONT: "nullcontref",
+}
+#: the text format's name of each non-custom section, for a custom section's ``(after …)`` place.
+_PLACE = {
+    SectionId.TYPE: "type", SectionId.IMPORT: "import", SectionId.FUNCTION: "func", SectionId.TABLE: "table",
+    SectionId.MEMORY: "memory", SectionId.GLOBAL: "global", SectionId.EXPORT: "export", SectionId.START: "start",
+    SectionId.ELEMENT: "elem", SectionId.CODE: "code", SectionId.DATA: "data", SectionId.DATA_COUNT: "datacount",
+    SectionId.TAG: "tag",
+}
 
 
 def _category(op: Opcode) -> int:
@@ -82,6 +98,13 @@ def _category(op: Opcode) -> int:
 
 CATEGORIES: list[int] = [_category(op) for op in OPCODES]
 _INDENTS = ["    " + "  " * d for d in range(64)]
+#: about how many characters of text a printer holds before handing them to the sink.
+_CHUNK_CHARS = 1 << 20
+
+
+def chunk_lines(depth: int) -> int:
+    """How many lines indented ``depth`` levels make about ``_CHUNK_CHARS`` (2048 for shallow code)."""
+    return 2048 if depth < 64 else max(8, _CHUNK_CHARS // (2 * depth + 40))
 
 
 class WatPrinter:
@@ -142,7 +165,8 @@ class WatPrinter:
     def define(self, space: str, index: int) -> str:
         name = self.names.named[space].get(index)
         if name is not None:
-            return self._paint("name", name)
+            note = self.names.notes[space].get(index)
+            return self._paint("name", name) + (" " + self.lit(note) if note else "")
         return self.c(f"(;{index};)")
 
     def typeref(self, index: int) -> str:
@@ -160,7 +184,7 @@ class WatPrinter:
         if isinstance(v, RefType):
             h = v.heap
             if v.nullable and h.abstract is not None and not h.shared:
-                return self.t(f"{h.abstract.name.lower()}ref")
+                return self.t(_SHORTHAND[h.abstract])
             return f"({self.t('ref')} {self.t('null ') if v.nullable else ''}{self.heaptype(h)})"
         return self.t(str(v))
 
@@ -193,9 +217,16 @@ class WatPrinter:
             text = f"({self.k('shared')} {text})"
         return text
 
-    def functype_text(self, ft: FuncType) -> str:
+    def functype_text(self, ft: FuncType, type_index: int | None = None) -> str:
+        """`` (param …) (result …)``; with ``type_index``, the params the name section names get their names."""
         out = ""
-        if ft.params:
+        named, notes = self.names.fields(type_index, len(ft.params), params=True) if type_index is not None else ({}, {})
+        if named:
+            for i, p in enumerate(ft.params):
+                name = self._paint("name", named[i]) + " " + (self.lit(notes[i]) + " " if i in notes else "") \
+                    if i in named else ""
+                out += f" ({self.k('param')} {name}{self.valtype(p)})"
+        elif ft.params:
             out += f" ({self.k('param')} " + " ".join(self.valtype(p) for p in ft.params) + ")"
         if ft.results:
             out += f" ({self.k('result')} " + " ".join(self.valtype(r) for r in ft.results) + ")"
@@ -235,9 +266,11 @@ class WatPrinter:
 
     def label(self, depth: int, n: int) -> str:
         target = depth - n
-        if 0 < target <= len(self._labels):
-            name = self._labels[target - 1]
-            if name is not None:
+        labels = self._labels
+        if 0 < target <= len(labels):
+            name = labels[target - 1]
+            # A label an inner one of the same name shadows is only reachable by its depth.
+            if name is not None and (n == 0 or name not in labels[target:]):
                 return " " + name
         return f" {n} " + self.c(f"(;@{target};)")
 
@@ -313,6 +346,9 @@ class WatPrinter:
             return (" " + self._mem(b) if b else "") + " " + self._space_ref("data", a)
         if imms == ("elem", "table"):  # table.init: table first in text
             return (" " + self._space_ref("table", b) if b else "") + " " + self._space_ref("elem", a)
+        if imms == ("type", "field"):  # struct.get/set: the field by its name where it has one
+            named = self.names.fields(a, b + 1)[0] if isinstance(a, int) else {}
+            return f" {self.typeref(a)} " + (self._paint("name", named[b]) if b in named else self.lit(str(b)))
         if imms == ("memory", "memory"):
             return f" {self._mem(a)} {self._mem(b)}" if a or b else ""
         if imms == ("table", "table"):
@@ -346,12 +382,18 @@ class WatPrinter:
             return ""
         return "".join(f" ({self.k('export')} {self.lit(quote_str(n))})" for n in names)
 
-    def _subtype(self, st: SubType) -> str:
+    def _subtype(self, st: SubType, index: int) -> str:
         comp = st.comp
         if isinstance(comp, FuncType):
-            body = f"({self.k('func')}{self.functype_text(comp)})"
+            body = f"({self.k('func')}{self.functype_text(comp, index)})"
         elif isinstance(comp, StructType):
-            fields = "".join(f" ({self.k('field')} {self.field(f)})" for f in comp.fields)
+            named, notes = self.names.fields(index, len(comp.fields))
+            fields = "".join(
+                f" ({self.k('field')} "
+                + (self._paint("name", named[i]) + " " + (self.lit(notes[i]) + " " if i in notes else "")
+                   if i in named else "")
+                + f"{self.field(f)})"
+                for i, f in enumerate(comp.fields))
             body = f"({self.k('struct')}{fields})"
         elif isinstance(comp, ArrayType):
             body = f"({self.k('array')} {self.field(comp.field)})"
@@ -369,14 +411,14 @@ class WatPrinter:
             if group.explicit:
                 lines.append(f"  ({self.k('rec')}")
                 for st in group.types:
-                    lines.append(f"    ({self.k('type')} {self.define('type', index)} {self._subtype(st)})")
+                    lines.append(f"    ({self.k('type')} {self.define('type', index)} {self._subtype(st, index)})")
                     index += 1
                 lines[-1] += ")"
                 if not group.types:
                     lines[-1] = f"  ({self.k('rec')})"
             else:
                 for st in group.types:
-                    lines.append(f"  ({self.k('type')} {self.define('type', index)} {self._subtype(st)})")
+                    lines.append(f"  ({self.k('type')} {self.define('type', index)} {self._subtype(st, index)})")
                     index += 1
         return lines
 
@@ -418,7 +460,7 @@ class WatPrinter:
         lines = []
         for i, table in enumerate(self.m.tables, first):
             tt: TableType = table.type
-            init = " " + self.const_expr(table.init, "item") if table.init is not None else ""
+            init = " " + self.const_expr(table.init) if table.init is not None else ""
             lines.append(f"  ({self.k('table')} {self.define('table', i)}{self._inline_exports('table', i)} "
                          f"{self.limits(tt.limits)} {self.valtype(tt.elem)}{init})")
         return lines
@@ -543,7 +585,7 @@ class WatPrinter:
 
             fold_function(self, func_index, instrs, lref, lines, flush)
         else:
-            self._flat(instrs, lref, lines, flush, self._label_names(func_index))
+            self._flat(instrs, lref, lines, flush, self._label_names(func_index, instrs))
         del instrs
         if ";;" in lines[-1]:
             lines.append("  )")
@@ -551,10 +593,15 @@ class WatPrinter:
             lines[-1] += ")"
         return lines
 
-    def _label_names(self, func_index: int) -> dict[int, str]:
+    def _label_names(self, func_index: int, instrs: list[Any]) -> dict[int, str]:
         """The function's label names (painted), and a fresh label stack."""
         self._labels = []
         names = self.names.labels(func_index)
+        if self.options.generate_names:
+            cats = CATEGORIES
+            blocks = (op.name for _, op, _ in instrs if cats[op.index] == BLOCK)
+            for i, kind in enumerate(blocks):
+                names.setdefault(i, f"${_LABEL_PREFIX[kind]}{i}")
         return {i: self._paint("name", n) for i, n in names.items()} if names else names
 
     def _flush(self, lines: list[str]) -> None:
@@ -566,8 +613,10 @@ class WatPrinter:
               flush: Callable[[list[str]], None] | None = None, label_names: dict[int, str] | None = None) -> None:
         """The hot loop: one line per instruction (the final ``end`` is implied by the closing paren)."""
         append = lines.append
-        # Deeply nested code makes long lines: hand them over every so many lines.
-        chunk = 2048 if flush is not None else 1 << 62
+        # Deeply nested code makes long lines: hand them over every so many lines, fewer the
+        # deeper the indent, so that what is held stays near _CHUNK_CHARS whatever the nesting.
+        streaming = flush is not None
+        chunk = 2048 if streaming else 1 << 62
         cat = CATEGORIES
         kw = self.kw
         gref = self.ref["global"]
@@ -617,6 +666,8 @@ class WatPrinter:
                 append(cur + kw[i] + (" " + name if name else "") + text
                        + "  " + paint("comment", f";; label = @{depth}"))
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
+                if streaming:
+                    chunk = chunk_lines(depth)
             elif c == END:
                 if n == last and depth == 0:
                     break
@@ -624,6 +675,8 @@ class WatPrinter:
                     labels.pop()
                 depth = depth - 1 if depth > 0 else 0
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
+                if streaming:
+                    chunk = chunk_lines(depth)
                 append(cur + kw[i])
             elif c == MIDDLE:
                 outer = indents[depth - 1] if 0 < depth <= 64 else "    " + "  " * max(depth - 1, 0)
@@ -633,6 +686,8 @@ class WatPrinter:
                     labels.pop()
                 depth = depth - 1 if depth > 0 else 0
                 cur = indents[depth] if depth < 64 else "    " + "  " * depth
+                if streaming:
+                    chunk = chunk_lines(depth)
                 append(cur + kw[i] + f" {imm}")
             else:
                 append(cur + kw[i] + self.immediates(op, imm, depth, lref))
@@ -669,7 +724,26 @@ class WatPrinter:
             self._emit([f"  ({self.k('start')} {self._space_ref('func', m.start)})"])
         self._emit(self.elements())
         self._emit(self.data())
+        self._emit(self.customs())
         self._close()
+
+    def customs(self) -> list[str]:
+        """Custom sections as ``(@custom "name" (after code) "bytes")``, placed where the binary has them.
+
+        The ``name`` section is left out: its content is the identifiers printed everywhere else.
+        """
+        lines = []
+        place = "(before first)"
+        for sec in self.m.sections:
+            if not sec.is_custom:
+                place = f"({self.k('after')} {_PLACE.get(sec.id, 'last')})"
+                continue
+            if sec.name == "name":
+                continue
+            content = bytes(sec.payload[sec.content_start - sec.start:])
+            lines.append(f"  ({self.k('@custom')} {self.lit(quote_str(sec.name))} {place} "
+                         f"{self.lit(quote_bytes(content))})")
+        return lines
 
 
 def print_module(module: Module, sink: Sink, options: PrintOptions | None = None) -> None:
