@@ -35,13 +35,21 @@ pub fn largest<T: PartialOrd + Copy>(items: &[T]) -> T {
     best
 }
 
+// The shapes are made in one export and used in another, through a pointer the host passes
+// back: no optimizer can devirtualize the calls or elide the allocations (LLVM 22 does both
+// when they meet in one function).
 #[no_mangle]
-pub extern "C" fn mix(n: u32) -> f64 {
+pub extern "C" fn shapes(n: u32) -> *mut Vec<Box<dyn Shape>> {
     let a = largest(&[n as u8, 3, 9]) as f64;
     let b = largest(&[n as u16, 300]) as f64;
+    Box::into_raw(Box::new(vec![Box::new(Square(a)) as Box<dyn Shape>, Box::new(Circle(b))]))
+}
+
+#[no_mangle]
+pub extern "C" fn mix(shapes: *const Vec<Box<dyn Shape>>, n: u32) -> f64 {
     let c = largest(&[n as u64, 7]) as f64;
     let d = largest(&[n as f32, 0.5]) as f64;
-    let shapes: Vec<Box<dyn Shape>> = vec![Box::new(Square(a)), Box::new(Circle(b))];
+    let shapes = unsafe { &*shapes };
     shapes.iter().map(|s| s.area()).sum::<f64>() + c + d
 }
 """
