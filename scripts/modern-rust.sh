@@ -29,7 +29,13 @@ command -v apt-get >/dev/null && command -v dpkg >/dev/null ||
     "install Rust with rustup and run 'rustup target add $TARGET'"
 [ "$(dpkg --print-architecture)" = amd64 ] || die "only amd64 is supported (Debian's rustc-web for $HOST)"
 
-version=$(apt-cache policy rustc-web 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+candidate() { apt-cache policy rustc-web 2>/dev/null | sed -n 's/^ *Candidate: *//p'; }
+version=$(candidate)
+if { [ -z "$version" ] || [ "$version" = "(none)" ]; } && [ "$(id -u)" -eq 0 ]; then
+  say "apt-get update (apt knows no rustc-web yet)"
+  apt-get update -q </dev/null >&2
+  version=$(candidate)
+fi
 if [ -z "$version" ] || [ "$version" = "(none)" ]; then
   die "apt knows no rustc-web package" \
     "enable bookworm-security in /etc/apt/sources.list (it ships rustc-web 1.96), then 'apt-get update'"
@@ -122,6 +128,8 @@ for rlib in "$std/target/$TARGET/release/deps"/lib*.rlib; do
   case $(basename "$rlib") in libwasmforge_sysroot-*) ;; *) cp "$rlib" "$libdir/" ;; esac
 done
 rm -rf "$std"
+# Of the compiler's sources only library/ stays (as in rustup's rust-src: -Zbuild-std reads it).
+find "$root"/usr/src/rustc-*/ -mindepth 1 -maxdepth 1 ! -name library -exec rm -rf {} +
 
 # An ordinary build, as a user would run it: no nightly flags, no RUSTC_BOOTSTRAP.
 check=$work/check

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from tests.build.test_toolchain import make_fake
-from wasmforge.build.choose import ToolchainCannotRead, choose, explain_cargo_failure, read_needs
+from wasmforge.build.choose import ToolchainCannotRead, choose, explain_cargo_failure, read_needs, release_for_rustc
 from wasmforge.build.toolchain import find_all, resolve
 
 
@@ -125,3 +126,28 @@ def test_lock_file_message_of_cargo(fakes: Path) -> None:
     text = "error: failed to parse lock file\n  lock file version `4` was found, but this version of Cargo does not understand this lock file\n"
     assert "Cargo.lock version 4 needs cargo 1.78" in (explain_cargo_failure(text, old, find_all()) or "")
     assert os.environ["WASMFORGE_TOOLCHAINS"] == str(fakes)
+
+
+def _index_entry(name: str, vers: str, rust_version: str | None, yanked: bool = False) -> bytes:
+    entry = {"name": name, "vers": vers, "deps": [], "cksum": "0", "features": {}, "yanked": yanked}
+    if rust_version:
+        entry["rust_version"] = rust_version
+    return vers.encode() + b"\0" + json.dumps(entry).encode() + b"\0"
+
+
+def test_release_for_rustc_reads_cargos_index_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "cargo" / "registry" / "index" / "index.crates.io-0123" / ".cache" / "lo" / "ck"
+    cache.mkdir(parents=True)
+    body = b"".join(
+        _index_entry("lock_api", v, rv, y)
+        for v, rv, y in [
+            ("0.3.4", "1.31", False), ("0.4.10", "1.49", False), ("0.4.11", "1.49", True),
+            ("0.4.12", "1.56", False), ("0.4.13", "1.64", False), ("0.4.14", "1.71", False), ("0.4.9", None, False),
+        ]
+    )
+    (cache / "lock_api").write_bytes(b"\x03\x02\x00\x00\x00" + b"etag\0" + body)
+    environ = {"CARGO_HOME": str(tmp_path / "cargo")}
+    assert release_for_rustc("lock_api", "0.4.14", (1, 63, 0), environ=environ) == "0.4.12"
+    assert release_for_rustc("lock_api", "0.4.14", (1, 50, 0), environ=environ) == "0.4.10"  # 0.4.11 is yanked
+    assert release_for_rustc("lock_api", "0.4.14", (1, 40, 0), environ=environ) is None  # 0.3 is not compatible
+    assert release_for_rustc("nothing", "1.0.0", (1, 63, 0), environ=environ) is None

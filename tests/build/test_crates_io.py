@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import urllib.request
@@ -74,10 +75,12 @@ def test_lol_alloc_pinned_where_msrv_needs_it(online: None, toolchain: Any, tmp_
     crate = _copy("with_lol_alloc", tmp_path)
     if toolchain.version_tuple < (1, 71, 0):
         hint, _ = _msrv_failure(toolchain, crate, tmp_path)
-        assert hint.startswith("lock_api ") and "cargo update -p lock_api --precise" in hint
-        # what the hint says: pin lock_api to a release that supports this rustc (0.4.12: MSRV 1.56)
+        assert hint.startswith("lock_api ")
+        # do what the hint says: pin lock_api to the newest release that supports this rustc
+        command = re.search(r"cargo update -p lock_api --precise ([\d.]+)", hint)
+        assert command is not None, hint
         subprocess.run(
-            [str(toolchain.cargo), "update", "-p", "lock_api", "--precise", "0.4.12"],
+            [str(toolchain.cargo), "update", "-p", "lock_api", "--precise", command.group(1)],
             cwd=crate, env=cargo_env(toolchain, online=True), check=True, capture_output=True,
         )
     result = _build(toolchain, crate, tmp_path)

@@ -190,3 +190,23 @@ def test_size_ladder_targets(example: str, toolchain: Any, toolchain_target_dir:
     result = build_package(toolchain, EXAMPLES / example, tmp_path / "pkg", toolchain_target_dir)
     assert result.sizes[-1].step == "optimized"
     assert result.sizes[-1].size <= limit, [(s.step, s.size) for s in result.sizes]
+
+
+def test_cargo_on_a_terminal_sees_a_terminal_and_its_output_is_kept(tmp_path: Path) -> None:
+    import pty
+
+    from wasmforge.build.cargo import _run_streaming
+
+    master, slave = pty.openpty()
+    try:
+        with os.fdopen(os.dup(slave), "w") as sink:
+            code, kept = _run_streaming(
+                ["sh", "-c", "echo progress; [ -t 2 ] && echo 'error: on a terminal' >&2; exit 3"], dict(os.environ), sink, tmp_path
+            )
+        shown = os.read(master, 65536).decode()
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert code == 3
+    assert "error: on a terminal" in kept and "progress" in kept  # for the hint
+    assert "error: on a terminal" in shown  # and the user saw it, as cargo wrote it

@@ -191,7 +191,10 @@ def _run_on_terminal(args: list[str], env: Mapping[str, str], fd: int, cwd: Path
     master, slave = pty.openpty()
     try:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
-    except OSError:
+        attrs = termios.tcgetattr(slave)
+        attrs[1] &= ~termios.ONLCR  # our own terminal turns "\n" into "\r\n" already
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    except (OSError, termios.error):
         pass
     try:
         proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, cwd=cwd)

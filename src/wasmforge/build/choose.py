@@ -21,7 +21,9 @@ from typing import Any
 from wasmforge.build.toolchain import TARGET, Toolchain, examine, newest_first, not_found_error, resolve
 from wasmforge.errors import WasmforgeError
 
-__all__ = ["Choice", "CrateNeeds", "ToolchainCannotRead", "choose", "explain_cargo_failure", "read_needs"]
+__all__ = [
+    "Choice", "CrateNeeds", "ToolchainCannotRead", "choose", "explain_cargo_failure", "read_needs", "release_for_rustc",
+]
 
 Version = tuple[int, int, int]
 
@@ -258,6 +260,64 @@ def explain_cargo_failure(output: str, toolchain: Toolchain, toolchains: Sequenc
         name = match.group("name") or match.group("name2")
         version = match.group("version") or match.group("version2")
         needs = _version(match.group("needs") or match.group("needs2"))
-        pin = f"or keep this toolchain and pin an older release: cargo update -p {name} --precise <a version whose rust-version <= {toolchain.version}>"
+        older = release_for_rustc(name, version, toolchain.version_tuple)
+        if older is not None:
+            pin = f"or keep this toolchain: cargo update -p {name} --precise {older} (the newest compatible release for rustc {toolchain.version} in cargo's index cache)"
+        else:
+            pin = f"or keep this toolchain and pin an older release: cargo update -p {name} --precise <a version whose rust-version <= {toolchain.version}>"
         return hint_for(needs, False, f"{name} {version}", pin)
     return None
+
+
+def _index_cache_files(name: str, environ: Mapping[str, str]) -> list[Path]:
+    """Where cargo keeps its sparse-index entry for ``name`` (one folder per registry and cargo release)."""
+    home = Path(environ["CARGO_HOME"]) if environ.get("CARGO_HOME") else Path(environ.get("HOME", str(Path.home()))) / ".cargo"
+    lower = name.lower()
+    if len(lower) <= 2:
+        prefix = Path(str(len(lower)))
+    elif len(lower) == 3:
+        prefix = Path("3") / lower[0]
+    else:
+        prefix = Path(lower[:2]) / lower[2:4]
+    return sorted((home / "registry" / "index").glob(f"*/.cache/{prefix}/{lower}"))
+
+
+def _compatible(a: Version, b: Version) -> bool:
+    """Whether two releases are semver-compatible (same major; same minor below 1.0)."""
+    return a[0] == b[0] and (a[0] != 0 or a[1] == b[1])
+
+
+def release_for_rustc(
+    name: str, failing: str, rustc: Version, *, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """The newest release of ``name`` compatible with ``failing`` that declares it builds on ``rustc``.
+
+    Read from cargo's local cache of the crates.io index (the failed build just fetched it):
+    after a 5-byte header and the cache key, it holds ``version NUL json NUL`` pairs. Releases
+    without a ``rust_version`` do not count. None when nothing fits or the cache is unreadable.
+    """
+    import json
+
+    environ = os.environ if environ is None else environ
+    target = _version(failing)
+    best: tuple[Version, str] | None = None
+    for path in _index_cache_files(name, environ):
+        try:
+            fields = path.read_bytes()[5:].split(b"\0")
+        except OSError:
+            continue
+        for raw in fields[2::2]:
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                continue
+            if not isinstance(entry, dict) or entry.get("yanked") or not entry.get("rust_version"):
+                continue
+            vers = str(entry.get("vers", ""))
+            if "-" in vers:
+                continue  # pre-releases are never picked by a caret requirement
+            release = _version(vers)
+            if release < target and _compatible(release, target) and _version(str(entry["rust_version"])) <= rustc:
+                if best is None or release > best[0]:
+                    best = (release, vers)
+    return best[1] if best else None

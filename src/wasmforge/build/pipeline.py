@@ -318,9 +318,9 @@ def build(
     cache = raw_path.parent / f".wasmforge-{crate.lib_name}"
     shrunk, args = _shrink_cached(without_exports(module, unused), crate, profile, keep, cache)
     notes += shrunk.notes
-    what = "debug info, producers, target_features, descriptors removed" + (" (name section kept)" if keep_names else "")
+    what = "toolchain's custom sections removed" + (" (name section kept)" if keep_names else "")
     if unused:
-        what += f"; unused exports {', '.join(unused)} dropped"
+        what += f", unused exports {', '.join(unused)} too"
     sizes = [SizeStep("raw", len(raw), f"cargo build ({profile}, {tc.label})"), SizeStep("stripped", shrunk.stripped, what)]
     if args is not None:
         sizes.append(SizeStep("optimized", len(shrunk.final), f"wasm-opt {' '.join(args)} of the stripped module"))

@@ -931,7 +931,7 @@ def _toolchain_checks(candidates: Sequence[Candidate], toolchain: Toolchain | No
         if candidate.version is None and candidate.problem and candidate.problem.endswith("does not exist"):
             continue  # an absent default location is not worth a line
         if candidate.usable:
-            summary = f"{candidate.version}, usable too (--toolchain {_short_release(candidate.version)})"
+            summary = f"usable too (--toolchain {_short_release(candidate.version)})"
         elif candidate.version and candidate.target_libdir is None:
             # The full problem (with the library path) stays in candidates; the line stays short.
             summary = "target not installed"

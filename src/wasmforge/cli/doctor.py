@@ -92,7 +92,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         force_terminal=color,
         color_system="standard" if color else None,
         highlight=False,
-        width=None if sys.stdout.isatty() else 160,
+        width=None if sys.stdout.isatty() else 250,
     )
     table = Table(title=f"wasmforge doctor — target {toolchain.TARGET}", title_justify="left", box=None, pad_edge=False)
     table.add_column("check")
