@@ -418,11 +418,18 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
         classes[method.class_name] = ClassDescriptor(
             owner.name, owner.doc, owner.drop_symbol, (*owner.methods, method), offset=owner.offset
         )
+    # The linker orders records as it likes (Rust 1.63 and 1.96 differ): sort by name, so the
+    # generated files depend on the crate, not on the toolchain.
+    by_name = lambda item: item.name  # noqa: E731
+    classes = {
+        name: ClassDescriptor(c.name, c.doc, c.drop_symbol, tuple(sorted(c.methods, key=by_name)), offset=c.offset)
+        for name, c in sorted(classes.items())
+    }
     return Descriptors(
         version=version,
-        functions=tuple(functions),
+        functions=tuple(sorted(functions, key=by_name)),
         classes=tuple(classes.values()),
-        imports=tuple(imports),
+        imports=tuple(sorted(imports, key=lambda i: (i.module, i.name))),
     )
 
 
