@@ -15,7 +15,7 @@ from itertools import compress
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from wasmforge.analysis.demangle import display_name
+from wasmforge.analysis.demangle import DisplayNames
 from wasmforge.analysis.graph import ItemGraph, ItemKind
 from wasmforge.binary import (
     OPCODES,
@@ -280,7 +280,8 @@ class _Builder:
             sizes.append(size)
             index = first + i
             symbol = func_names.get(index)
-            name = display_name(symbol) if symbol else f"code[{i}]"
+            # the symbol as written: DisplayNames demangles it when a row shows it
+            name = symbol if symbol else f"code[{i}]"
             item = self.add(name, size, ItemKind.FUNCTION)
             if symbol:
                 self.symbols[item] = symbol
@@ -476,7 +477,7 @@ class _Builder:
         edges = [sorted(s) for s in self.out]
         edges.append(list(self.roots))
         return ItemGraph(
-            names=self.names,
+            names=DisplayNames(self.names, self.symbols),
             sizes=self.sizes,
             kinds=self.kinds,
             edges=edges,
