@@ -24,8 +24,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "corpus" / "real"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import REPO, real_modules  # noqa: E402,F401
 
 # Each job runs in a child interpreter and prints {"seconds": ..., "peak_mb": ...}.
 _JOB = r"""
@@ -80,11 +80,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="modules under 3 MB, one repetition")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per measurement (best is kept)")
     args = parser.parse_args()
-    if not REAL.is_dir():
-        print(f"shared corpus not found at {REAL}; nothing to measure")
-        return 0
     repeat = 1 if args.quick else args.repeat
-    modules = sorted(REAL.glob("*.wasm"), key=lambda p: p.stat().st_size)
+    modules = real_modules()
     if args.quick:
         modules = [m for m in modules if m.stat().st_size < 3_000_000]
     base = run_job(modules[0], "imports", 1)

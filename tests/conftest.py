@@ -13,6 +13,14 @@ SHARED = Path(os.environ.get("WASMFORGE_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under CI (``CI=true``) a missing corpus is an error: its ~8,000 tests would only skip."""
+    if os.environ.get("CI", "").lower() in ("true", "1") and not CORPUS.is_dir():
+        raise pytest.UsageError(
+            f"the shared corpus is missing at {CORPUS} (CI=true)\n"
+            "hint: put shared/ beside the checkout, or set WASMFORGE_SHARED to the folder that holds corpus/")
+
+
 def corpus_dir(name: str) -> Path:
     """A corpus folder, or a clean skip of the calling test when the corpus is absent."""
     path = CORPUS / name
