@@ -17,10 +17,9 @@ if TYPE_CHECKING:
 
 def _open(path: str) -> Module:
     from wasmforge.binary import read_module
+    from wasmforge.cli._common import module_source
 
-    if not os.path.exists(path):
-        raise WasmforgeError(f"{path}: no such file", hint="check the path")
-    return read_module(path)
+    return read_module(module_source(path))
 
 
 def _emit(lines: Iterable[str]) -> None:
@@ -53,6 +52,8 @@ def _output(args: argparse.Namespace) -> str:
     if args.in_place and args.output:
         raise UsageError("give either -o OUT or --in-place, not both")
     if args.in_place:
+        if args.file == "-":
+            raise UsageError("--in-place needs a file, not stdin", hint="add -o OUT")
         return str(args.file)
     if not args.output:
         raise UsageError("no output file", hint="add -o OUT (or --in-place to overwrite the input)")
