@@ -27,6 +27,17 @@ def toolchain() -> Toolchain:
 
 
 @pytest.fixture(scope="session")
+def wasm_opt() -> Any:
+    """binaryen's wasm-opt as the pipeline finds it, or a skip that names the package to install."""
+    from wasmforge.build.toolchain import find_wasm_opt
+
+    tool = find_wasm_opt()
+    if tool is None:
+        pytest.skip("wasm-opt not installed (optional; apt-get install binaryen)")
+    return tool
+
+
+@pytest.fixture(scope="session")
 def build_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The CARGO_TARGET_DIR shared by every build of the session."""
     return tmp_path_factory.mktemp("build-target")

@@ -9,7 +9,7 @@ from typing import Any
 from tests.build.conftest import EXAMPLES
 
 
-def test_build_prints_size_ladder(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_path: Path) -> None:
+def test_build_prints_size_ladder(run_cli: Any, toolchain: Any, wasm_opt: Any, build_target_dir: Path, tmp_path: Path) -> None:
     code, out, err = run_cli("build", EXAMPLES / "hello", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q")
     assert code == 0, err
     assert "package hello (release): 4 function(s), typed glue" in out
