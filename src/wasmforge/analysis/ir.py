@@ -15,6 +15,7 @@ from itertools import compress
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from wasmforge import _progress
 from wasmforge.analysis.demangle import DisplayNames
 from wasmforge.analysis.graph import ItemGraph, ItemKind
 from wasmforge.binary import (
@@ -404,7 +405,11 @@ class _Builder:
                 return ranges[k][2]
             return None
 
+        report = _progress.active()
+        bodies = len(m.code)
         for i, body in enumerate(m.code):
+            if report is not None and not i & 511:
+                report("decoding function bodies", i, bodies)
             item = funcs[first + i]
             dest = out[item]
             ti = ftypes[i] if i < len(ftypes) else None
@@ -462,6 +467,8 @@ class _Builder:
                     if d < len(datas):
                         dest.add(datas[d])
                 prev_const = None
+        if report is not None:
+            report("decoding function bodies", bodies, bodies)
 
     def _twiggy_data_at(self, addr: int) -> int | None:
         # twiggy looks up the first segment starting at or after the address and accepts it when

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from wasmforge import _progress
 from wasmforge.bindgen import descriptors as _descriptors
 from wasmforge.bindgen import python as _python
 from wasmforge.build.cargo import PROFILES, CrateError, CrateInfo, compile, inspect_crate
@@ -125,7 +126,9 @@ def build(
     tc = toolchain or find()
     crate = inspect_crate(path, tc)
     package = _package_for(crate)
+    _progress.step(f"cargo build ({profile}) of {crate.name}")
     raw_path = compile(crate, tc, profile=profile, target_dir=target_dir, stderr=stderr, quiet=quiet)
+    _progress.step("reading descriptors, rendering glue")
     raw = raw_path.read_bytes()
     module = read_module(raw)
     desc = _descriptors.read(module)
@@ -147,12 +150,14 @@ def build(
         if tool is None:
             notes.append("wasm-opt not found: skipped optimization (install binaryen, e.g. apt-get install binaryen)")
         else:
+            _progress.step(f"wasm-opt {' '.join(args)}")
             optimized = optimize(raw, tool.path, args, target_features=module.target_features, keep_names=keep_names)
             result = strip(read_module(optimized), keep_names=keep_names)
             final = bytes(result.module.buffer)
             sizes.append(SizeStep("optimized", len(final), f"wasm-opt {' '.join(args)}, then stripped"))
 
     # The invariant of every module wasmforge writes: it validates, or nothing is written.
+    _progress.step("validating, writing the package")
     validate(final, what=f"the built module of {crate.name}")
     target = output_dir(crate, out_dir)
     generated = _python.generate(desc, final, target, package, crate=crate.name, files=files)

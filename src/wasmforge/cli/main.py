@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from wasmforge import __version__
-from wasmforge.cli._common import reset_stdin
+from wasmforge.cli._common import progress_reporter, reset_stdin
 from wasmforge.errors import WasmforgeError
 
 #: command-group modules of ``wasmforge.cli`` and the commands each registers, in the order they
@@ -155,8 +155,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # an output encoding without box-drawing rules or a symbol's letters (PYTHONIOENCODING=ascii)
         # gets escapes, not a UnicodeEncodeError
         sys.stdout.reconfigure(errors="backslashreplace")
+    # cargo draws its own progress bar when its output is shown (build and pack without -q)
+    hide = ("cargo build",) if args.command in ("build", "pack") else ()
+    reporter = progress_reporter(args.global_quiet, hide=hide)
     try:
-        return int(handler(args) or 0)
+        if reporter is None:
+            return int(handler(args) or 0)
+        from wasmforge._progress import reporting
+
+        with reporting(reporter):
+            try:
+                return int(handler(args) or 0)
+            finally:
+                reporter.close()
     except WasmforgeError as err:
         sys.stderr.write(f"error: {err.message}\n")
         if err.hint:
