@@ -63,3 +63,21 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
         return code, out, err
 
     return run
+
+
+def check_json(command: str, out: str) -> dict[str, object]:
+    """The JSON document ``command`` printed, checked: ``schema`` first, naming the current version,
+    and the whole document valid against ``docs/schemas/<command>.v<N>.json``."""
+    import json
+
+    from wasmforge.report.schema import SCHEMA_VERSIONS, schema_id
+
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema not installed (optional; pip install jsonschema)")
+    document = json.loads(out)
+    assert next(iter(document)) == "schema" and document["schema"] == schema_id(command)
+    schema = json.loads((REPO / "docs" / "schemas" / f"{command}.v{SCHEMA_VERSIONS[command]}.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    errors = sorted(cls(schema).iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, f"{command}: {errors[0].message} at {list(errors[0].path)}"
+    return dict(document)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from tests.build.conftest import EXAMPLES
+from tests.conftest import check_json
 
 
 def test_build_prints_size_ladder(run_cli: Any, toolchain: Any, wasm_opt: Any, build_target_dir: Path, tmp_path: Path) -> None:
@@ -23,7 +23,7 @@ def test_build_json(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_pa
         "build", EXAMPLES / "counter", "--dev", "--json", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q"
     )
     assert code == 0
-    data = json.loads(out)
+    data = check_json("build", out)
     assert data["profile"] == "dev" and data["classes"] == ["Counter"]
     assert [s["step"] for s in data["sizes"]] == ["raw", "stripped"]
 
@@ -53,6 +53,9 @@ def test_new_then_pack(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp
     assert code == 0, err
     assert (tmp_path / "demo" / "dist" / "demo-0.1.0-py3-none-any.whl").is_file()
     assert "wheel: " in out
+    code, out, err = run_cli("pack", tmp_path / "demo", "--target-dir", build_target_dir, "-q", "--json")
+    assert code == 0, err
+    assert check_json("pack", out)["wheel"] == str(tmp_path / "demo" / "dist" / "demo-0.1.0-py3-none-any.whl")
 
 
 def test_new_bad_name(run_cli: Any, tmp_path: Path) -> None:

@@ -32,10 +32,12 @@ def _emit(lines: Iterable[str]) -> None:
         write("\n")
 
 
-def _json(data: Any) -> None:
+def _json(command: str, data: Any) -> None:
     import json
 
-    json.dump(data, sys.stdout, indent=2)
+    from wasmforge.report.schema import with_schema
+
+    json.dump(with_schema(command, data), sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 
@@ -69,7 +71,7 @@ def cmd_headers(args: argparse.Namespace) -> int:
 
     with _open(args.file) as module:
         if args.json:
-            _json(render.headers_json(module, args.file))
+            _json("headers", render.headers_json(module, args.file))
         else:
             _emit(render.headers_text(module, args.file))
     return 0
@@ -80,7 +82,7 @@ def cmd_details(args: argparse.Namespace) -> int:
 
     with _open(args.file) as module:
         if args.json:
-            _json(render.details_json(module, args.file))
+            _json("details", render.details_json(module, args.file))
         else:
             _emit(render.details_text(module, args.file, demangle=_namer(args), data_bytes=args.data_bytes))
     return 0
@@ -115,7 +117,7 @@ def cmd_section(args: argparse.Namespace) -> int:
             sys.stderr.write(f"wrote {len(content)} bytes of section {section.name!r} to {args.output}\n")
             return 0
         if args.json:
-            _json({"file": args.file, "name": section.name, "start": section.start, "end": section.end,
+            _json("section", {"file": args.file, "name": section.name, "start": section.start, "end": section.end,
                    "content_start": section.content_start, "hex": bytes(content).hex()})
             return 0
         _emit([f"{args.file}: contents of section {section.name!r} ({section.size} bytes at 0x{section.start:x})"])
@@ -130,7 +132,7 @@ def cmd_symbols(args: argparse.Namespace) -> int:
         only_imports, only_exports = args.imports, args.exports
         rows = render.symbols(module, imports=only_imports or not only_exports, exports=only_exports or not only_imports)
         if args.json:
-            _json({"file": args.file, "symbols": rows})
+            _json("symbols", {"file": args.file, "symbols": rows})
         else:
             _emit(render.symbols_text(rows, demangle=_namer(args)))
     return 0
@@ -152,7 +154,7 @@ def cmd_strip(args: argparse.Namespace) -> int:
     summary = {"file": args.file, "output": out, "size_before": result.size_before, "size_after": written,
                "removed": list(result.removed)}
     if args.json:
-        _json(summary)
+        _json("strip", summary)
     else:
         pct = 100.0 * result.saved / result.size_before if result.size_before else 0.0
         removed = ", ".join(result.removed) if result.removed else "nothing"
@@ -182,7 +184,7 @@ def cmd_add_section(args: argparse.Namespace) -> int:
     if done.note:
         sys.stderr.write(f"note: {done.note}\n")
     if args.json:
-        _json({"file": args.file, "output": out, "name": args.name, "content_size": len(data), "size_after": written,
+        _json("add-section", {"file": args.file, "output": out, "name": args.name, "content_size": len(data), "size_after": written,
                "replaced": replaced})
     else:
         verb = "replaced" if replaced else "added"
