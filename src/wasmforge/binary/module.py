@@ -12,14 +12,17 @@ import mmap
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from wasmforge.binary.errors import MalformedImmediate as _Bad
 from wasmforge.binary.errors import WasmDecodeError
 from wasmforge.binary.leb128 import read_signed, read_unsigned
 
+# typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from wasmforge.binary._items import (
         ConstExpr,
         CustomSection,
@@ -840,4 +843,4 @@ def read_module(source: str | os.PathLike[str] | bytes | bytearray | memoryview,
 
 def module_path_of(source: Any) -> str | None:
     """The display name of a module source (its path, or None for bytes)."""
-    return os.fspath(source) if isinstance(source, (str, Path)) else None
+    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else None

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, TextIO
 
 from wasmforge.errors import UsageError, WasmforgeError
+
+# typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 #: the module argument that means standard input
 STDIN = "-"

@@ -6,12 +6,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
 
 from wasmforge.cli._common import count
 from wasmforge.errors import UsageError, WasmforgeError
 
+# typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from wasmforge.binary import Module
 
 

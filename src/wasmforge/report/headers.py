@@ -7,9 +7,13 @@ it needs section headers only, not the type classes or the item decoders.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from wasmforge.binary.module import Module, Section, SectionId
+
+# typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: section labels as ``wasm-objdump`` prints them.
 OBJDUMP_NAMES = {
