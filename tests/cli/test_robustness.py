@@ -326,16 +326,19 @@ def test_unwritable_output(run_cli: Runner, wee_alloc: Path, tmp_path: Path, com
     assert not [p for p in tmp_path.rglob(".*") if p.is_file()]  # no temporary file left behind
 
 
-def test_read_only_folder(run_cli: Runner, wee_alloc: Path, tmp_path: Path) -> None:
+def test_unwritable_output_paths(run_cli: Runner, wee_alloc: Path, tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
+    plain = tmp_path / "plain-file"
+    plain.write_text("")
+    # a read-only folder (root writes there anyway, so only when it holds) and a path below a
+    # regular file, which no one can create
+    targets = [plain / "out"] + ([folder / "out"] if not os.access(folder, os.W_OK) else [])
     try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running with privileges that ignore folder permissions")
-        for command, extra in (("top", []), ("strip", []), ("section", ["type"])):
-            out = folder / "out"
-            assert_clean(run_cli(command, wee_alloc, *extra, "-o", out), out, codes=(2,))
+        for out in targets:
+            for command, extra in (("top", []), ("strip", []), ("section", ["type"])):
+                assert_clean(run_cli(command, wee_alloc, *extra, "-o", out), out, codes=(2,))
     finally:
         folder.chmod(0o700)
 
