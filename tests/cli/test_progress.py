@@ -82,3 +82,15 @@ def test_quiet_cli_run_prints_no_progress(run_cli, tmp_path) -> None:
     path.write_bytes(_module(3))
     code, _, err = run_cli("top", path, "-q")
     assert code == 0 and err == ""
+
+
+def test_printers_report_each_function_they_write() -> None:
+    from wasmforge.binary import read_module
+    from wasmforge.text import StringSink, disassemble, print_module
+
+    module = read_module(_module(300))
+    for printer, task in ((print_module, "printing functions"), (disassemble, "disassembling functions")):
+        seen: list[tuple[str, int, int]] = []
+        with _progress.reporting(lambda task, done, total, seen=seen: seen.append((task, done, total))):
+            printer(module, StringSink())
+        assert seen[0] == (task, 0, 300) and seen[-1] == (task, 300, 300), printer
