@@ -57,9 +57,28 @@ Global options (--color, -q) go before or after the command. Exit codes: 0 ok, 1
 class _Parser(argparse.ArgumentParser):
     """An argparse parser whose usage errors follow the CLI's one-line convention (exit 2)."""
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse asks a formatter to check every option it adds; its own default width would
+        # import shutil (and bz2, lzma, zlib) on every start for the terminal's width
+        return self.formatter_class(prog=self.prog, width=_terminal_width())  # type: ignore[call-arg]
+
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message}\nhint: run '{self.prog} --help' for usage\n")
         raise SystemExit(2)
+
+
+def _terminal_width() -> int:
+    """What ``shutil.get_terminal_size`` says, less two columns (as argparse takes it), without shutil."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+        if not columns and sys.__stdout__ is not None:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    columns = columns or 80
+    return max(columns - 2, 11)
 
 
 class _TopParser(_Parser):
