@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import mmap
 import os
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from wasmforge.binary.errors import MalformedImmediate as _Bad
@@ -266,19 +265,50 @@ class _Cursor:
 
 # --- items ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
 class Section:
-    """A section header and its payload, as found in the file."""
+    """A section header and its payload, as found in the file (immutable; equal when every field
+    but the payload view is)."""
+
+    # Written out rather than a dataclass: `dataclasses` imports `inspect` (and `ast`, `dis`, ...),
+    # about a third of the start-up of `wasmforge headers`, which needs nothing else from it.
+    __slots__ = ("id", "name", "offset", "start", "end", "payload", "count", "content_start")
+    _FIELDS = ("id", "name", "offset", "start", "end", "count", "content_start")
 
     id: SectionId
     name: str
     offset: int  # the id byte
     start: int  # the payload, after the size
     end: int
-    payload: memoryview = field(repr=False, compare=False)
-    count: int | None = None
+    payload: memoryview
+    count: int | None
     #: where a custom section's content begins (after its name); equal to ``start`` otherwise.
-    content_start: int = 0
+    content_start: int
+
+    def __init__(self, id: SectionId, name: str, offset: int, start: int, end: int, payload: memoryview,
+                 count: int | None = None, content_start: int = 0) -> None:
+        for key, value in (("id", id), ("name", name), ("offset", offset), ("start", start), ("end", end),
+                           ("payload", payload), ("count", count), ("content_start", content_start)):
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError(f"Section is immutable: cannot set {key!r}")
+
+    def __delattr__(self, key: str) -> None:
+        raise AttributeError(f"Section is immutable: cannot delete {key!r}")
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f) for f in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Section(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS) + ")"
 
     @property
     def size(self) -> int:

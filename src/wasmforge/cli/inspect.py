@@ -27,12 +27,14 @@ def _open(path: str) -> Module:
 
 
 def _emit(lines: Iterable[str]) -> None:
-    from wasmforge.report.table import printable
-
     write = sys.stdout.write
     for line in lines:
         # names come from the module: escape control characters rather than send them to a terminal
-        write(line if line.isprintable() else printable(line))
+        if not line.isprintable():
+            from wasmforge.report.table import printable  # (imported only then: start-up time)
+
+            line = printable(line)
+        write(line)
         write("\n")
 
 
