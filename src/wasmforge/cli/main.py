@@ -159,6 +159,9 @@ def _command_of(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # without registering every command's options
+        sys.stdout.write(f"wasmforge {__version__}\n")
+        return 0
     parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     # one -q, wherever it was given: the global flag and build's and pack's own
