@@ -1,6 +1,7 @@
 # wasmforge: set-up, tests, benchmarks and the demo.
 #   make demo    create .venv, install wasmforge, find (or, as root on Debian, install) Rust with the
-#                wasm32-unknown-unknown target, build examples/ and inspect and run the results
+#                wasm32-unknown-unknown target, build two example crates into Python packages, call
+#                them, profile one (examples/demo.py tells the steps)
 #   make test    create/update .venv and run the whole test suite
 # Both can be run again at any time; they only redo what changed.
 
@@ -26,9 +27,7 @@ PYTEST_ARGS ?=
 APT_RUST := rustc cargo libstd-rust-dev-wasm32 lld
 # Set to 1 to let `make demo` run `rustup target add wasm32-unknown-unknown` for rustup toolchains.
 RUSTUP_ADD_TARGET ?=
-DEMO_TARGET_DIR := target/examples
-DEMO_CRATES := $(notdir $(patsubst %/,%,$(dir $(wildcard examples/*/Cargo.toml))))
-DEMO_WASM := $(foreach crate,$(DEMO_CRATES),$(DEMO_TARGET_DIR)/wasm32-unknown-unknown/release/$(crate).wasm)
+DEMO_DIR := target/demo
 
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo yes)
 HAS_APT := $(shell command -v apt-get >/dev/null 2>&1 && echo yes)
@@ -37,7 +36,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install
 .PHONY: help venv toolchain toolchains demo test bench clean distclean
 
 help:
-	@echo "make demo       set up .venv and a Rust toolchain, build examples/, inspect and run them"
+	@echo "make demo       set up .venv and a Rust toolchain, build example crates into Python packages, call and profile them"
 	@echo "make test       set up .venv and run the tests (PYTEST_ARGS='-k add' to pick some)"
 	@echo "make toolchains install Debian's Rust 1.96 with the wasm32 target beside the system's Rust (cached)"
 	@echo "make bench      run every bench/*.py"
@@ -97,17 +96,7 @@ toolchains:
 	fi
 
 demo: toolchain toolchains
-	@echo "==> wasmforge doctor"
-	@$(WASMFORGE) doctor
-	@echo "==> building examples/ into $(DEMO_TARGET_DIR)"
-	@$(PY) examples/demo.py build $(DEMO_TARGET_DIR) >/dev/null
-	@if $(WASMFORGE) headers --help >/dev/null 2>&1; then \
-	  for wasm in $(DEMO_WASM); do echo "==> wasmforge headers $$wasm"; $(WASMFORGE) headers "$$wasm"; done; \
-	else \
-	  echo "==> (wasmforge headers is not available in this version; skipped)"; \
-	fi
-	@echo "==> calling the exports on wasmtime"
-	@$(PY) examples/demo.py run $(DEMO_TARGET_DIR)
+	@$(PY) examples/demo.py $(DEMO_DIR)
 
 # pytest's exit status 5 means it collected no tests: report it instead of letting it pass as "ok".
 test: $(STAMP)

@@ -26,6 +26,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import nothing_to_measure  # noqa: E402
+
 ARTICLE = {"nth_prime": 2000, "nth_prime_nostd": 168}
 
 
@@ -51,8 +54,7 @@ def main() -> int:
     try:
         toolchain = find()
     except ToolchainNotFound as err:
-        print(f"skipped: {err.message}", file=sys.stderr)
-        return 0
+        nothing_to_measure(err.message, err.hint or "run 'wasmforge doctor'")
     tmp = Path(tempfile.mkdtemp(prefix="wasmforge-bench-"))
     target = REPO / "target" / "bench"
     results = {}

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("WASMFORGE_SHARED", REPO.parent / "shared"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import nothing_to_measure, real_modules  # noqa: E402
 
 
 def run_measured(argv: list[str]) -> tuple[float, int]:
@@ -58,11 +59,9 @@ def main() -> int:
     ap.add_argument("--no-check", action="store_true", help="skip the round-trip checks")
     ap.add_argument("--only", metavar="SUBSTRING", help="only modules whose file name contains this")
     args = ap.parse_args()
-    real = SHARED / "corpus" / "real"
-    if not real.is_dir():
-        print(f"skipped: no corpus at {real}", file=sys.stderr)
-        return 0
-    modules = sorted(p for p in real.glob("*.wasm") if not args.only or args.only in p.name)
+    modules = sorted(p for p in real_modules() if not args.only or args.only in p.name)
+    if not modules:
+        nothing_to_measure(f"no corpus module's name contains {args.only!r}", "pick another --only")
     wasm2wat = shutil.which("wasm2wat")
     ours = [sys.executable, "-m", "wasmforge", "wat"] + (["--fold"] if args.fold else [])
     theirs = [wasm2wat] + (["--fold-exprs"] if args.fold else []) if wasm2wat else None

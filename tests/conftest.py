@@ -13,6 +13,14 @@ SHARED = Path(os.environ.get("WASMFORGE_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under CI (``CI=true``) a missing corpus is an error: its ~8,000 tests would only skip."""
+    if os.environ.get("CI", "").lower() in ("true", "1") and not CORPUS.is_dir():
+        raise pytest.UsageError(
+            f"the shared corpus is missing at {CORPUS} (CI=true)\n"
+            "hint: put shared/ beside the checkout, or set WASMFORGE_SHARED to the folder that holds corpus/")
+
+
 def corpus_dir(name: str) -> Path:
     """A corpus folder, or a clean skip of the calling test when the corpus is absent."""
     path = CORPUS / name
@@ -159,3 +167,21 @@ def build_package(toolchain, crate: Path, out_dir: Path, target_dir: Path, **opt
     from wasmforge.build import build
 
     return build(crate, toolchain=toolchain, out_dir=out_dir, target_dir=target_dir, quiet=True, **options)  # type: ignore[arg-type]
+
+
+def check_json(command: str, out: str) -> dict[str, object]:
+    """The JSON document ``command`` printed, checked: ``schema`` first, naming the current version,
+    and the whole document valid against ``docs/schemas/<command>.v<N>.json``."""
+    import json
+
+    from wasmforge.report.schema import SCHEMA_VERSIONS, schema_id
+
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema not installed (optional; pip install jsonschema)")
+    document = json.loads(out)
+    assert next(iter(document)) == "schema" and document["schema"] == schema_id(command)
+    schema = json.loads((REPO / "docs" / "schemas" / f"{command}.v{SCHEMA_VERSIONS[command]}.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    errors = sorted(cls(schema).iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, f"{command}: {errors[0].message} at {list(errors[0].path)}"
+    return dict(document)

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import rust_modules
 from wasmforge.analysis import build, crates
-from wasmforge.analysis.demangle import crate_of, demangle, display_name, generic_function, module_path
+from wasmforge.analysis.demangle import DisplayNames, crate_of, demangle, display_name, generic_function, module_path
 
 
 def test_legacy_rust_symbol_keeps_its_hash_for_display_only() -> None:
@@ -17,8 +17,16 @@ def test_legacy_rust_symbol_keeps_its_hash_for_display_only() -> None:
 
 def test_v0_symbol_shows_generic_arguments() -> None:
     symbol = "_RINvCsa6vnpZSpZzq_6bloaty14insertion_sortNtNtCs6g8tIYN9Ab7_5alloc6string6StringEB2_"
-    assert display_name(symbol) == "bloaty::insertion_sort::<alloc::string::String>"
-    assert generic_function(display_name(symbol)) == "bloaty::insertion_sort"
+    assert demangle(symbol) == "bloaty::insertion_sort::<alloc::string::String>"
+    # twiggy and `wasm-tools demangle` keep the crate disambiguators, as they keep legacy hashes
+    assert display_name(symbol) == "bloaty[75b2cdade604ac42]::insertion_sort::<alloc[48ead055df97ea0b]::string::String>"
+    assert generic_function(display_name(symbol)) == "bloaty[75b2cdade604ac42]::insertion_sort"
+    assert crate_of(display_name(symbol), symbol) == "bloaty"
+
+
+def test_v0_closures_are_spelled_as_rustc_does() -> None:
+    symbol = "_RINvCs5n6lC0MVY2X_6bloaty8exercisedNCNvB2_8mono_mix0EB2_"
+    assert demangle(symbol) == "bloaty::exercise::<f64, bloaty::mono_mix::{closure#0}>"
 
 
 def test_cpp_symbol_is_demangled() -> None:
@@ -27,8 +35,31 @@ def test_cpp_symbol_is_demangled() -> None:
 
 
 def test_plain_names_come_back_unchanged() -> None:
-    for name in ("memcpy", "RC4", "code[3]", "_Rnot_really"):
+    for name in ("memcpy", "RC4", "code[3]", "_Rnot_really", "f", "i"):
         assert display_name(name) == name
+
+
+def test_llvm_suffixes_are_dropped_from_rust_symbols() -> None:
+    assert demangle("_ZN4core3fmt5write17h1234567890abcdefE.llvm.123456") == "core::fmt::write"
+
+
+def test_demangling_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    demangle.cache_clear()
+    display_name.cache_clear()
+    for symbol in ("_RINvCs5n6lC0MVY2X_6bloaty8exercisedNCNvB2_8mono_mix0EB2_", "_ZN3foo3barE", "_Z7genericI3OneEvv", "_Rxx"):
+        demangle(symbol)
+        display_name(symbol)
+    assert capfd.readouterr() == ("", "")
+
+
+def test_graph_names_are_demangled_only_when_read() -> None:
+    names = DisplayNames(["type[0]", "_ZN3foo3barE", "_ZN3foo3bazE"], {1, 2})
+    display_name.cache_clear()
+    assert names[1] == "foo::bar"
+    assert display_name.cache_info().currsize == 1
+    assert names[0] == "type[0]" and names[-1] == "foo::baz"
+    assert list(names) == ["type[0]", "foo::bar", "foo::baz"]
+    assert names[1:] == ["foo::bar", "foo::baz"]
 
 
 @pytest.mark.parametrize(("name", "crate", "module"), [

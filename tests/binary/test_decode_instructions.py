@@ -4,6 +4,7 @@ for corrupt and truncated bodies. The plain loop below is the specification."""
 
 import random
 import struct
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,21 +122,23 @@ def test_every_spec_body_decodes_as_the_plain_loop():
     assert compared > 1000
 
 
-SMALL = [p for p in MODULES if p.stat().st_size < 200_000] + [
+def _has_decodable_bodies(path: Path) -> bool:
+    try:
+        return any(e > s for s, e in body_ranges(read_module(path.read_bytes())))
+    except WasmDecodeError:  # malformed outside its code: nothing here to corrupt
+        return False
+
+
+SMALL = [p for p in [p for p in MODULES if p.stat().st_size < 200_000] + [
     p for p in spec_modules()
     if p.parent.name in ("simd_lane", "simd_load8_lane", "try_table", "legacy_try_catch", "memory-multi", "memory64", "i31", "switch", "select")
-]
+] if _has_decodable_bodies(p)]
 
 
 @pytest.mark.parametrize("path", SMALL, ids=[p.name for p in SMALL])
 def test_corrupt_and_truncated_bodies_fail_as_the_plain_loop(path):
     data = path.read_bytes()
-    try:
-        ranges = [(s, e) for s, e in body_ranges(read_module(data)) if e > s]
-    except WasmDecodeError:
-        pytest.skip("module is malformed outside its code")
-    if not ranges:
-        pytest.skip("no function bodies")
+    ranges = [(s, e) for s, e in body_ranges(read_module(data)) if e > s]
     rnd = random.Random(path.name)
     # Bytes that steer the decoder into its rarer paths: continuation bits, prefixes, br_table,
     # constants, memargs, unassigned opcodes.

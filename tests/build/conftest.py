@@ -20,6 +20,17 @@ EXAMPLES = REPO / "examples"
 
 
 @pytest.fixture(scope="session")
+def wasm_opt() -> Any:
+    """binaryen's wasm-opt as the pipeline finds it, or a skip that names the package to install."""
+    from wasmforge.build.toolchain import find_wasm_opt
+
+    tool = find_wasm_opt()
+    if tool is None:
+        pytest.skip("wasm-opt not installed (optional; apt-get install binaryen)")
+    return tool
+
+
+@pytest.fixture(scope="session")
 def build_target_dir(toolchain_target_dir: Path) -> Path:
     """The CARGO_TARGET_DIR shared by every build of the session with this toolchain."""
     return toolchain_target_dir

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from tests.build.conftest import EXAMPLES
+from tests.conftest import check_json
 
 
-def test_build_prints_size_ladder(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_path: Path) -> None:
+def test_build_prints_size_ladder(run_cli: Any, toolchain: Any, wasm_opt: Any, build_target_dir: Path, tmp_path: Path) -> None:
     code, out, err = run_cli(
         "build", EXAMPLES / "hello", "--out-dir", tmp_path, "--target-dir", build_target_dir, "-q", "--toolchain", toolchain.rustc
     )
@@ -27,7 +27,7 @@ def test_build_json(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp_pa
         "--toolchain", toolchain.rustc,
     )
     assert code == 0
-    data = json.loads(out)
+    data = check_json("build", out)
     assert data["profile"] == "dev" and data["classes"] == ["Counter"]
     assert [s["step"] for s in data["sizes"]] == ["raw", "stripped"]
     assert data["toolchain"]["version"] == toolchain.version
@@ -60,6 +60,9 @@ def test_new_then_pack(run_cli: Any, toolchain: Any, build_target_dir: Path, tmp
     assert code == 0, err
     assert (tmp_path / "demo" / "dist" / "demo-0.1.0-py3-none-any.whl").is_file()
     assert "wheel: " in out
+    code, out, err = run_cli("pack", tmp_path / "demo", "--target-dir", build_target_dir, "-q", "--json")
+    assert code == 0, err
+    assert check_json("pack", out)["wheel"] == str(tmp_path / "demo" / "dist" / "demo-0.1.0-py3-none-any.whl")
 
 
 def test_new_bad_name(run_cli: Any, tmp_path: Path) -> None:

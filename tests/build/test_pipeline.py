@@ -15,7 +15,7 @@ from wasmforge.binary import read_module
 from wasmforge.bindgen.descriptors import SECTION_NAME
 
 
-def test_release_ladder_shrinks_and_strips_everything(build_example: Any) -> None:
+def test_release_ladder_shrinks_and_strips_everything(build_example: Any, wasm_opt: Any) -> None:
     result = build_example("hello")
     steps = [s.step for s in result.sizes]
     assert steps == ["raw", "stripped", "optimized"]
@@ -32,7 +32,7 @@ def test_descriptors_are_read_before_stripping(build_example: Any) -> None:
     assert {f.name for f in result.descriptors.functions} == {"greet", "first_word", "parse_celsius", "repeat"}
 
 
-def test_profiling_build_keeps_the_name_section(build_example: Any) -> None:
+def test_profiling_build_keeps_the_name_section(build_example: Any, wasm_opt: Any) -> None:
     result = build_example("hello", "profiling")
     final = read_module(result.wasm)
     assert [c.name for c in final.customs] == ["name"]
@@ -57,7 +57,7 @@ def test_package_folder_contents(build_example: Any) -> None:
     ]
 
 
-def test_wasm_opt_level_from_metadata(build_example: Any) -> None:
+def test_wasm_opt_level_from_metadata(build_example: Any, wasm_opt: Any) -> None:
     assert "wasm-opt -O3" in build_example("pixels").sizes[-1].detail
     assert "wasm-opt -Oz" in build_example("hello").sizes[-1].detail
 
@@ -137,7 +137,7 @@ def test_missing_cargo_toml(toolchain: Any, tmp_path: Path) -> None:
         build(tmp_path, toolchain=toolchain)
 
 
-def test_bad_wasm_opt_setting(toolchain: Any, tmp_path: Path, build_target_dir: Path) -> None:
+def test_bad_wasm_opt_setting(toolchain: Any, wasm_opt: Any, tmp_path: Path, build_target_dir: Path) -> None:
     from wasmforge.build import OptimizeError, build
 
     crate = write_crate(

@@ -53,14 +53,29 @@ def test_every_command_runs_in_every_format(run_cli, module: Path) -> None:  # t
     for command in commands:
         for fmt in ("text", "json", "csv"):
             code, out, err = run_cli(command[0], module, *command[1:], "--format", fmt)
-            assert code == 0 and out and err == "", (command, fmt, err)
+            # garbage finds the dead function: a finding, exit 1
+            assert code == (1 if command == ["garbage"] else 0) and out and err == "", (command, fmt, err)
     code, out, _ = run_cli("diff", module, module, "--format", "json")
     assert code == 0 and json.loads(out)["items"] == []
 
 
 def test_garbage_names_the_dead_function(run_cli, module: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run_cli("garbage", module)
-    assert code == 0 and "dead" in out
+    assert code == 1 and "dead" in out
+
+
+def test_garbage_exits_0_when_everything_is_reachable(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    clean = tmp_path / "clean.wasm"
+    clean.write_bytes(wasmtime.wat2wasm('(module (func (export "f")))'))
+    code, out, _ = run_cli("garbage", clean)
+    assert code == 0, out
+
+
+def test_diff_exits_1_when_the_modules_differ(run_cli, module: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "other.wasm"
+    other.write_bytes(wasmtime.wat2wasm('(module (func (export "f")))'))
+    code, out, _ = run_cli("diff", module, other)
+    assert code == 1 and out
 
 
 def test_crates_attributes_functions(run_cli, module: Path) -> None:  # type: ignore[no-untyped-def]

@@ -22,8 +22,9 @@ HEAVY = ("wasmtime", "rich", "numpy", "hypothesis", "wasmforge.binary._opcodes",
 _PROBE = """
 import contextlib, io, json, sys
 from wasmforge.cli.main import build_parser, main
-build_parser()
-if sys.argv[1:]:
+if not sys.argv[1:]:
+    build_parser()
+else:  # what a run of the command loads, and no more
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
             code = main(sys.argv[1:])
@@ -60,6 +61,16 @@ def test_headers_reads_without_the_opcode_table_or_encoder(tmp_path: Path) -> No
     loaded = _loaded("headers", str(module))
     assert "wasmforge.binary.module" in loaded  # the probe really read the module
     assert _heavy(loaded) == []
+    # nor the standard modules that cost milliseconds each, when Python's start-up has
+    # not loaded them already (bench/decode.py prints the start-up time against Python's own)
+    baseline = _python_startup_modules()
+    assert {"typing", "pathlib", "dataclasses", "inspect", "shutil"} & (loaded - baseline) == set()
+
+
+def _python_startup_modules() -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", "import contextlib, io, json, sys; print(json.dumps(sorted(sys.modules)))"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    return set(json.loads(proc.stdout))
 
 
 @pytest.mark.parametrize("argv", [["top", "--help"], ["details", "--help"]])

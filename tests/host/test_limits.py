@@ -29,24 +29,38 @@ def loop_wasm() -> bytes:
     return wat2wasm(LOOP_WAT)
 
 
-def test_infinite_loop_stops_within_deadline_plus_100ms(loop_wasm):
+def test_infinite_loop_stops_soon_after_its_deadline(loop_wasm):
     import gc
+    import threading
 
     deadline = 0.2
     inst = load(loop_wasm, limits=Limits(deadline=deadline))
+    # A plain thread sleeping for the deadline beside the call is the baseline: on a loaded
+    # machine it wakes late too, and the interrupt may be late by as much again (the epoch
+    # thread is woken the same way), plus 100 ms for its ticks.
+    woke: list[float] = []
+
+    def sleeper() -> None:
+        time.sleep(deadline)
+        woke.append(time.monotonic())
+
     # Late in a long test run a full collection of the test process's heap can stall the
-    # epoch thread for longer than the 100 ms window; measure the mechanism, not that.
+    # epoch thread; measure the mechanism, not that.
     gc.collect()
     gc.disable()
     try:
+        baseline = threading.Thread(target=sleeper)
         started = time.monotonic()
+        baseline.start()
         with pytest.raises(WasmTrap) as info:
             inst.exports.forever()
         elapsed = time.monotonic() - started
+        baseline.join()
     finally:
         gc.enable()
     assert info.value.kind is TrapKind.INTERRUPTED
-    assert deadline <= elapsed <= deadline + 0.1
+    scheduling_delay = max(0.0, woke[0] - started - deadline)
+    assert deadline <= elapsed <= deadline + 0.1 + 2 * scheduling_delay, (elapsed, scheduling_delay)
 
 
 def test_deadline_applies_per_call(loop_wasm):

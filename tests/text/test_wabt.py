@@ -49,10 +49,30 @@ SPEC_SAMPLE = SPEC[::4]
 
 
 def _decoded(path: Path):
+    return read_module(path.read_bytes(), lazy=False)
+
+
+def _reads(path: Path) -> bool:
     try:
-        return read_module(path.read_bytes(), lazy=False)
-    except WasmDecodeError:
-        pytest.skip("the binary layer rejects this module")
+        _decoded(path)
+    except WasmDecodeError:  # malformed on purpose (the spec's assert_malformed modules)
+        return False
+    return True
+
+
+def _wasm2wat_spells_alike(path: Path) -> bool:
+    """Whether wasm2wat writes this module the way wasmforge does, up to the normalisations below:
+    not where it rewrites expression element segments or spreads extended constant expressions
+    over lines (the module docstring says why those differ)."""
+    module = _decoded(path)
+    if any(e.flags in (4, 5, 6, 7) for e in module.elements):
+        return False
+    exprs = [s.offset_expr for s in [*module.elements, *module.data_segments]] + [g.init for g in module.globals]
+    return not any(e is not None and len(e.instructions) > 2 for e in exprs)
+
+
+READABLE_SAMPLE = [p for p in SPEC_SAMPLE if _reads(p)]
+WASM2WAT_SAMPLE = [p for p in READABLE_SAMPLE if _wasm2wat_spells_alike(p)]
 
 
 def _normalise_wasm2wat(text: str) -> str:
@@ -72,31 +92,26 @@ def _normalise_ours(text: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("path", SPEC_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", WASM2WAT_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_flat_text_matches_wasm2wat(path):
     wasm2wat = _tool("wasm2wat")
     module = _decoded(path)
-    if any(e.flags in (4, 5, 6, 7) for e in module.elements):
-        pytest.skip("wasm2wat rewrites expression element segments")
-    exprs = [s.offset_expr for s in [*module.elements, *module.data_segments]] + [g.init for g in module.globals]
-    if any(e is not None and len(e.instructions) > 2 for e in exprs):
-        pytest.skip("wasm2wat spreads extended constant expressions over lines")
     theirs = subprocess.run([wasm2wat, str(path)], capture_output=True, text=True)
     if theirs.returncode != 0:
         theirs = subprocess.run([wasm2wat, "--enable-all", str(path)], capture_output=True, text=True)
     if theirs.returncode != 0:
-        pytest.skip("wasm2wat rejects this module")
+        pytest.skip(f"this wabt's wasm2wat cannot read the module (a newer wabt can): {theirs.stderr.strip()[:80]}")
     assert _normalise_ours(to_text(module)) == _normalise_wasm2wat(theirs.stdout)
 
 
 @pytest.mark.parametrize("fold", [False, True], ids=["flat", "folded"])
-@pytest.mark.parametrize("path", SPEC_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", READABLE_SAMPLE, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_wabt_assembles_the_text_to_the_same_module(path, fold, tmp_path):
     wat2wasm = _tool("wat2wasm")
     module = _decoded(path)
     text = to_text(module, fold=fold)
     if '$"' in text:
-        pytest.skip("wabt 1.0.32 predates quoted identifiers")
+        pytest.skip("this wabt's wat2wasm predates quoted identifiers (a newer wabt reads them)")
     source = tmp_path / "m.wat"
     source.write_text(text)
     out = tmp_path / "m.wasm"

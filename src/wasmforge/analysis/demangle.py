@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any, overload
 
 # The hash suffix of legacy symbols (`::h0123456789abcdef`) says nothing to a reader.
 _HASH_SUFFIX = re.compile(r"::h[0-9a-f]{16}$")
 # The hash as the last path segment, with an optional `.<n>` suffix the linker added.
 _HASH_SEGMENT = re.compile(r"::h[0-9a-f]{16}(\.[0-9A-Za-z_.]*)?$")
-# LLVM appends `.llvm.<digits>` to symbols it renamed during LTO.
-_LLVM_SUFFIX = re.compile(r"(\.llvm\.\d+)+$")
 _PRIMITIVES = frozenset(
     "u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64 bool char str ()".split()
 )
@@ -24,35 +24,45 @@ UNMANGLED = "[unmangled]"
 UNNAMED = "[unnamed]"
 
 
-def _rust(symbol: str) -> str | None:
+# Spellings of the `demangle` package (pure Python, prints nothing): `_HASHED` is rustc-demangle's
+# plain `{}` form, which `wasm-tools demangle` and twiggy show (legacy `::h<hash>` kept, v0 crate
+# disambiguators `crate[1a2b…]`); the default is its `{:#}` form, without either.
+_HASHED: Any = None
+
+
+def _rust(symbol: str, *, hashed: bool) -> str | None:
     if not (symbol.startswith("_ZN") or symbol.startswith("_R") or symbol.startswith("__ZN")):
         return None
-    try:
-        from rust_demangler import demangle as rust_demangle  # type: ignore[import-untyped]
+    import demangle as _demangle
 
-        return str(rust_demangle(_LLVM_SUFFIX.sub("", symbol))) or None
-    except Exception:  # the demangler raises its own error types for non-Rust input
-        return None
+    global _HASHED
+    if hashed and _HASHED is None:
+        _HASHED = _demangle.style("llvm", rust={"keep_hash": True})
+    text = _demangle.demangle(symbol, language=_RUST, style=_HASHED if hashed else "llvm")
+    return text if text != symbol else None
 
 
 def _cpp(symbol: str) -> str | None:
-    # Only mangled-looking names go to the C++ demangler: it also parses some plain words as
-    # types and would turn C names like RC4 into nonsense.
-    if not (symbol.startswith("_Z") or symbol.startswith("__Z") or symbol.startswith("_GLOBAL_")):
+    # Only mangled-looking names go to the C++ demangler: it would also read some plain words as
+    # types (`f` → `float`), turning C names into nonsense.
+    if not (symbol.startswith("_Z") or symbol.startswith("__Z")):
         return None
-    try:
-        import cpp_demangle  # type: ignore[import-not-found]
+    import demangle as _demangle
 
-        return str(cpp_demangle.demangle(symbol)) or None
-    except Exception:  # not a valid C++ symbol
-        return None
+    text = _demangle.demangle(symbol, language=_ITANIUM)
+    return text if text != symbol else None
+
+
+_RUST = ("rust",)
+_ITANIUM = ("itanium",)
 
 
 @functools.lru_cache(maxsize=65536)
 def display_name(symbol: str) -> str:
-    """The name twiggy shows for a function: Rust symbols demangled with their hash kept
-    (``wee_alloc::alloc_first_fit::h9a72de3af77ef93f``), C++ symbols demangled, others as given."""
-    return _rust(symbol) or _cpp(symbol) or symbol
+    """The name twiggy and ``wasm-tools demangle`` show for a function: Rust symbols demangled with
+    their hash kept (``wee_alloc::alloc_first_fit::h9a72de3af77ef93f``, v0 crates as
+    ``bloaty[3e94063a1d880ce1]``), C++ symbols demangled, others as given."""
+    return _rust(symbol, hashed=True) or _cpp(symbol) or symbol
 
 
 @functools.lru_cache(maxsize=4096)
@@ -60,8 +70,48 @@ def demangle(symbol: str) -> str:
     """The readable form of ``symbol``: ``_ZN6bloaty9fold_hash17h…E`` → ``bloaty::fold_hash``,
     ``_RINvCs…_6bloaty9fold_hashdEB2_`` → ``bloaty::fold_hash::<f64>``, ``_Z7genericI3OneEvv`` →
     ``void generic<One>()``; anything else as given (a demangled name loses its hash)."""
-    text = _rust(symbol) or _cpp(symbol) or symbol
-    return _HASH_SUFFIX.sub("", text) or symbol
+    return _rust(symbol, hashed=False) or _cpp(symbol) or symbol
+
+
+class DisplayNames(Sequence[str]):
+    """Item names whose function symbols are demangled on first access, not up front: a
+    profile of 44,000 functions that shows 20 rows demangles 20 names (``display_name``)."""
+
+    __slots__ = ("_raw", "_symbolic")
+
+    def __init__(self, raw: list[str], symbolic: Collection[int]) -> None:
+        self._raw = raw
+        self._symbolic = frozenset(symbolic)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._raw)))]
+        name = self._raw[index]
+        if index < 0:
+            index += len(self._raw)
+        return display_name(name) if index in self._symbolic else name
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, DisplayNames)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DisplayNames({list(self)!r})"
+
+    def __iter__(self) -> Iterator[str]:
+        symbolic = self._symbolic
+        for i, name in enumerate(self._raw):
+            yield display_name(name) if i in symbolic else name
 
 
 def generic_function(name: str) -> str | None:
@@ -138,10 +188,14 @@ def _strip_type(text: str) -> str:
     return text
 
 
+# A v0 crate disambiguator as `display_name` spells it: `bloaty[3e94063a1d880ce1]::f`.
+_DISAMBIGUATOR = re.compile(r"(?<=[A-Za-z0-9_])\[[0-9a-f]{1,16}\]")
+
+
 def _type_path(name: str) -> list[str]:
     """The path segments of a readable Rust name, generic arguments dropped, impl blocks
     (``<A as B>::f``) resolved to the path of their self type (or of the trait for primitives)."""
-    text = _strip_type(_HASH_SUFFIX.sub("", name))
+    text = _strip_type(_DISAMBIGUATOR.sub("", _HASH_SUFFIX.sub("", name)))
     parts = _split_path(text)
     if parts and parts[0].startswith("<"):
         self_ty, trait = _self_type(parts[0])
@@ -216,4 +270,4 @@ def module_path(name: str, symbol: str | None = None) -> str:
     return "::".join(path[:-1]) if len(path) > 1 else crate
 
 
-__all__ = ["UNMANGLED", "UNNAMED", "crate_of", "demangle", "display_name", "generic_function", "module_path"]
+__all__ = ["UNMANGLED", "UNNAMED", "DisplayNames", "crate_of", "demangle", "display_name", "generic_function", "module_path"]

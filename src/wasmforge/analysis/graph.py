@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -59,7 +60,7 @@ class ItemGraph:
     """Items (name, shallow size, kind), edges and roots; derived data is computed on first use."""
 
     #: item names, twiggy's conventions (``code[3]``, ``data[1]``, ``"function names" subsection``)
-    names: list[str]
+    names: Sequence[str]
     #: shallow size in bytes of each item; they add up to ``file_size``
     sizes: list[int]
     kinds: list[ItemKind]

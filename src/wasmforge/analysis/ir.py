@@ -15,7 +15,8 @@ from itertools import compress
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from wasmforge.analysis.demangle import display_name
+from wasmforge import _progress
+from wasmforge.analysis.demangle import DisplayNames
 from wasmforge.analysis.graph import ItemGraph, ItemKind
 from wasmforge.binary import (
     OPCODES,
@@ -289,7 +290,8 @@ class _Builder:
             sizes.append(size)
             index = first + i
             symbol = func_names.get(index)
-            name = display_name(symbol) if symbol else f"code[{i}]"
+            # the symbol as written: DisplayNames demangles it when a row shows it
+            name = symbol if symbol else f"code[{i}]"
             item = self.add(name, size, ItemKind.FUNCTION)
             if symbol:
                 self.symbols[item] = symbol
@@ -420,7 +422,11 @@ class _Builder:
                 return ranges[k][2]
             return None
 
+        report = _progress.active()
+        bodies = len(m.code)
         for i, body in enumerate(m.code):
+            if report is not None and not i & 511:
+                report("decoding function bodies", i, bodies)
             item = funcs[first + i]
             dest = out[item]
             ti = ftypes[i] if i < len(ftypes) else None
@@ -473,6 +479,8 @@ class _Builder:
                         if items is not None and index < len(items):
                             dest.add(items[index])
                 prev_const = None
+        if report is not None:
+            report("decoding function bodies", bodies, bodies)
 
     def _twiggy_data_at(self, addr: int) -> int | None:
         # twiggy looks up the first segment starting at or after the address and accepts it when
@@ -488,7 +496,7 @@ class _Builder:
         edges = [sorted(s) for s in self.out]
         edges.append(list(self.roots))
         return ItemGraph(
-            names=self.names,
+            names=DisplayNames(self.names, self.symbols),
             sizes=self.sizes,
             kinds=self.kinds,
             edges=edges,

@@ -8,7 +8,9 @@ section headers does not pay for the opcode table or the encoder.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
+TYPE_CHECKING = False
 
 _EXPORTS = {
     "_opcodes": ("OPCODES", "Form", "Opcode", "by_name", "references"),
@@ -46,6 +48,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from wasmforge.binary._items import (
         ConstExpr,
         CustomSection,

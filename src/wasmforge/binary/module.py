@@ -10,17 +10,19 @@ from __future__ import annotations
 import enum
 import mmap
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from wasmforge.binary.errors import MalformedImmediate as _Bad
 from wasmforge.binary.errors import WasmDecodeError
 from wasmforge.binary.leb128 import read_signed, read_unsigned
 
+# typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
     from wasmforge.binary._items import (
         ConstExpr,
         CustomSection,
@@ -267,19 +269,50 @@ class _Cursor:
 
 # --- items ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
 class Section:
-    """A section header and its payload, as found in the file."""
+    """A section header and its payload, as found in the file (immutable; equal when every field
+    but the payload view is)."""
+
+    # Written out rather than a dataclass: `dataclasses` imports `inspect` (and `ast`, `dis`, ...),
+    # about a third of the start-up of `wasmforge headers`, which needs nothing else from it.
+    __slots__ = ("id", "name", "offset", "start", "end", "payload", "count", "content_start")
+    _FIELDS = ("id", "name", "offset", "start", "end", "count", "content_start")
 
     id: SectionId
     name: str
     offset: int  # the id byte
     start: int  # the payload, after the size
     end: int
-    payload: memoryview = field(repr=False, compare=False)
-    count: int | None = None
+    payload: memoryview
+    count: int | None
     #: where a custom section's content begins (after its name); equal to ``start`` otherwise.
-    content_start: int = 0
+    content_start: int
+
+    def __init__(self, id: SectionId, name: str, offset: int, start: int, end: int, payload: memoryview,
+                 count: int | None = None, content_start: int = 0) -> None:
+        for key, value in (("id", id), ("name", name), ("offset", offset), ("start", start), ("end", end),
+                           ("payload", payload), ("count", count), ("content_start", content_start)):
+            object.__setattr__(self, key, value)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError(f"Section is immutable: cannot set {key!r}")
+
+    def __delattr__(self, key: str) -> None:
+        raise AttributeError(f"Section is immutable: cannot delete {key!r}")
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f) for f in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Section(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS) + ")"
 
     @property
     def size(self) -> int:
@@ -943,4 +976,4 @@ def read_module(source: Source, lazy: bool = True) -> Module:
 
 def module_path_of(source: Any) -> str | None:
     """The display name of a module source (its path, or None for bytes)."""
-    return os.fspath(source) if isinstance(source, (str, Path)) else None
+    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else None

@@ -269,7 +269,8 @@ def compile(
     """
     if profile not in PROFILES:
         raise CrateError(f"unknown profile {profile!r}", hint=f"use one of {', '.join(PROFILES)}")
-    out_root = Path(target_dir) if target_dir else crate.target_dir
+    # absolute: cargo runs in the crate folder, and would read a relative one from there
+    out_root = Path(target_dir).resolve() if target_dir else crate.target_dir
     extra = {"CARGO_TARGET_DIR": str(out_root)}
     args = [str(toolchain.cargo), "build", "--lib", "--target", TARGET, "--manifest-path", str(crate.root / "Cargo.toml")]
     if profile == "release":

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from wasmforge import _progress
 from wasmforge.bindgen import descriptors as _descriptors
 from wasmforge.bindgen import python as _python
 from wasmforge.build.cargo import PROFILES, CrateError, CrateInfo, compile, crate_root, inspect_crate
@@ -255,6 +256,7 @@ def _shrink(raw_module: Any, crate: CrateInfo, profile: str, keep: frozenset[str
         note = "wasm-opt not found: skipped optimization (install binaryen, e.g. apt-get install binaryen)"
         return _Shrunk(stripped.size_after, final, False, (note,)), None
     version = f"binaryen {tool.version}" if tool.version else "wasm-opt"
+    _progress.step(f"wasm-opt {' '.join(args)}")
     try:
         optimized = optimize(final, tool.path, args, target_features=raw_module.target_features, keep_names=keep_names)
         result = bytes(strip(read_module(optimized), keep=keep).module.buffer)
@@ -302,10 +304,12 @@ def build(
     bootstrap = reason is not None and not tc.allows_unstable and "RUSTC_BOOTSTRAP" not in {**os.environ, **cargo_env}
     if bootstrap:
         notes.append(f"set RUSTC_BOOTSTRAP=1 for cargo ({reason}): nightly features on {tc.label}")
+    _progress.step(f"cargo build ({profile}) of {crate.name}")
     raw_path = compile(
         crate, tc, profile=profile, target_dir=target_dir, stderr=stderr, quiet=quiet,
         bootstrap=bootstrap, env=cargo_env, toolchains=choice.toolchains,
     )
+    _progress.step("reading descriptors, rendering glue")
     raw = raw_path.read_bytes()
     module = read_module(raw)
     desc = _descriptors.read(module)
@@ -330,6 +334,7 @@ def build(
     if profile == "release" and not _lto_enabled(crate, {**os.environ, **cargo_env}):
         notes.append(_lto_note(crate, tc, shrunk, target_dir, cargo_env, keep, explain_size, stderr))
 
+    _progress.step("validating, writing the package")
     # The invariant of every module wasmforge writes: it validates, or nothing is written
     # (a cached result was validated when it was made, and its digest is checked).
     if not shrunk.validated:

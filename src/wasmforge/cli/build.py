@@ -135,9 +135,11 @@ def _summary(result: Any) -> str:
 
 def _report(result: Any, as_json: bool, extra: dict[str, Any] | None = None) -> None:
     if as_json:
+        from wasmforge.report.schema import with_schema
+
         data = result.to_dict()
         data.update(extra or {})
-        json.dump(data, sys.stdout, indent=2)
+        json.dump(with_schema("pack" if extra else "build", data), sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
     sys.stdout.write(_summary(result))

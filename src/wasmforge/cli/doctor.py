@@ -76,7 +76,9 @@ def run_doctor(args: argparse.Namespace) -> int:
         _add_targets()
     report = toolchain.check_environment()
     if args.json:
-        json.dump(report.to_dict(), sys.stdout, indent=2)
+        from wasmforge.report.schema import with_schema
+
+        json.dump(with_schema("doctor", report.to_dict()), sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0 if report.ok else 1
 

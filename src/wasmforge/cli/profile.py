@@ -11,19 +11,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from wasmforge.cli._common import count
-from wasmforge.errors import UsageError, WasmforgeError
+from wasmforge.errors import UsageError
 
 _FORMAT_HELP = "output format (default: text)"
 
 
 def _graph(path: str, args: argparse.Namespace) -> Any:
     from wasmforge.analysis import build
+    from wasmforge.cli._common import module_source
 
-    if not os.path.exists(path):
-        raise WasmforgeError(f"{path}: no such file", hint="check the path")
-    if os.path.isdir(path):
-        raise WasmforgeError(f"{path}: is a directory, expected a .wasm file")
-    return build(path, twiggy_compatible=args.twiggy_compatible)
+    return build(module_source(path), twiggy_compatible=args.twiggy_compatible)
 
 
 def write_atomic(path: str, text: str | Iterable[str], inputs: list[str]) -> None:
@@ -97,8 +94,9 @@ def cmd_garbage(args: argparse.Namespace) -> int:
     from wasmforge.analysis import garbage
 
     graph = _graph(args.file, args)
-    return _emit(args, garbage(graph, max_items=_limit(args.max_items, args.all),
-                               show_data_segments=args.show_data_segments))
+    result = garbage(graph, max_items=_limit(args.max_items, args.all), show_data_segments=args.show_data_segments)
+    _emit(args, result)
+    return 1 if result.total_count else 0  # a finding: unreachable items
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -106,7 +104,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     old = _graph(args.old, args)
     new = _graph(args.new, args)
-    return _emit(args, diff(old, new, args.items, regex=args.regex, max_items=_limit(args.max_items, args.all)))
+    result = diff(old, new, args.items, regex=args.regex, max_items=_limit(args.max_items, args.all))
+    _emit(args, result)
+    return 1 if result.total_count else 0  # as diff(1): 1 when the modules differ
 
 
 def cmd_crates(args: argparse.Namespace) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO, cast
@@ -108,12 +107,9 @@ def _sink(args: argparse.Namespace, stream: TextIO, to_file: bool) -> Any:
 
 def _read(path: str) -> Any:
     from wasmforge.binary import read_module
+    from wasmforge.cli._common import module_source
 
-    if path != "-" and not os.path.exists(path):
-        from wasmforge.errors import UsageError
-
-        raise UsageError(f"{path}: no such file", hint="give the path of a .wasm module")
-    return read_module(sys.stdin.buffer.read() if path == "-" else path)
+    return read_module(module_source(path))
 
 
 def wat_command(args: argparse.Namespace) -> int:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
 
 from wasmforge.binary.module import Section, SectionId, SectionScan
+
+# typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: section labels as ``wasm-objdump`` prints them.
 OBJDUMP_NAMES = {
@@ -32,7 +36,9 @@ def headers_json(scan: SectionScan, file: str) -> Iterator[str]:
     """The section table as JSON text, in pieces (``json.dumps(…, indent=2)`` of
     ``{"file", "size", "sections": [{"id", "name", "start", "end", "size", "count"}]}``), one
     section at a time: a module can hold a million sections."""
-    head = json.dumps({"file": file, "size": scan.size}, indent=2)
+    from wasmforge.report.schema import schema_id
+
+    head = json.dumps({"schema": schema_id("headers"), "file": file, "size": scan.size}, indent=2)
     yield head[:-2] + ',\n  "sections": ['
     first = True
     for s in scan:

@@ -22,6 +22,7 @@ from wasmforge.analysis.garbage import Garbage
 from wasmforge.analysis.monos import Monos
 from wasmforge.analysis.paths import PathNode, Paths
 from wasmforge.analysis.top import Top
+from wasmforge.report.schema import schema_id
 from wasmforge.report.table import Column, render_table, stream_table
 
 FORMATS = ("text", "json", "csv")
@@ -41,8 +42,9 @@ def _csv_rows(rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def _json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=None) + "\n"
+def _json(command: str, obj: dict[str, Any]) -> str:
+    # the version of the document's shape first (docs/json-output.md), then the fields
+    return json.dumps({"schema": schema_id(command), **obj}, ensure_ascii=False, indent=None) + "\n"
 
 
 @singledispatch
@@ -79,7 +81,7 @@ def _(result: Top, fmt: str = "text", *, color: bool = False) -> str:
             if r.retaining_path is not None:
                 d["retaining_path"] = list(r.retaining_path)
             items.append(d)
-        return _json({
+        return _json("top", {
             "items": items,
             "sorted_by": "retained_size" if result.retained else "shallow_size",
             "remaining": {"count": result.remaining_count, "shallow_size": result.remaining_shallow_size,
@@ -138,7 +140,7 @@ def _(result: Dominators, fmt: str = "text", *, color: bool = False) -> str:
         if result.unreachable_count:
             out["unreachable"] = {"count": result.unreachable_count, "size": result.unreachable_size,
                                   "size_percent": result.unreachable_size_percent}
-        return _json(out)
+        return _json("dominators", out)
     if fmt == "csv":
         header = ["Name", "Depth", "ShallowSize", "ShallowSizePercent", "RetainedSize", "RetainedSizePercent",
                   "ImmediateDominator"]
@@ -209,7 +211,7 @@ def _(result: Paths, fmt: str = "text", *, color: bool = False) -> Iterator[str]
         yield render(result, fmt, color=True)
     elif fmt == "json":
         key = "callees" if result.descending else "callers"
-        yield '{"items": ['
+        yield '{"schema": ' + json.dumps(schema_id("paths")) + ', "items": ['
         for k, tree in enumerate(result.trees):
             yield (", " if k else "") + json.dumps(_path_json(tree, key), ensure_ascii=False)
         yield '], "descending": ' + json.dumps(result.descending) + "}\n"
@@ -246,7 +248,7 @@ def _(result: Monos, fmt: str = "text", *, color: bool = False) -> str:
                            "approximate_monomorphization_bloat_percent": pct(g.bloat),
                            "total_size": g.size, "total_size_percent": pct(g.size),
                            "monomorphizations": insts})
-        return _json({
+        return _json("monos", {
             "items": groups,
             "remaining": {"count": result.remaining_groups, "total_size": result.remaining_size,
                           "approximate_monomorphization_bloat_bytes": result.remaining_bloat},
@@ -296,7 +298,7 @@ def _(result: Garbage, fmt: str = "text", *, color: bool = False) -> str:
         if result.data_count:
             out["data_segments"] = {"count": result.data_count, "bytes": result.data_size,
                                     "size_percent": pct(result.data_size)}
-        return _json(out)
+        return _json("garbage", out)
     if fmt == "csv":
         return _csv(["Name", "Bytes", "SizePercent"], [[r.name, r.size, r.size_percent] for r in result.rows])
     cols = [Column("Bytes", True), Column("Size %", True), Column("Garbage Item")]
@@ -315,7 +317,7 @@ def _(result: Garbage, fmt: str = "text", *, color: bool = False) -> str:
 @render.register
 def _(result: Diff, fmt: str = "text", *, color: bool = False) -> str:
     if fmt == "json":
-        return _json({
+        return _json("diff", {
             "items": [{"name": r.name, "delta_bytes": r.delta, "old_size": r.old_size, "new_size": r.new_size}
                       for r in result.rows],
             "remaining": {"count": result.remaining_count, "delta_bytes": result.remaining_delta},
@@ -340,7 +342,7 @@ def _(result: Diff, fmt: str = "text", *, color: bool = False) -> str:
 @render.register
 def _(result: Crates, fmt: str = "text", *, color: bool = False) -> str:
     if fmt == "json":
-        return _json({"items": [{"crate": r.crate, "functions": r.functions, "shallow_size": r.shallow_size,
+        return _json("crates", {"items": [{"crate": r.crate, "functions": r.functions, "shallow_size": r.shallow_size,
                                  "shallow_size_percent": r.shallow_size_percent, "retained_size": r.retained_size,
                                  "retained_size_percent": r.retained_size_percent} for r in result.rows],
                       "total": {"size": result.file_size}})

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from wasmforge import _progress
 from wasmforge.binary import ExternKind, FuncType, Module, NumType
 from wasmforge.binary._opcodes import PRECEDENCE
 from wasmforge.errors import UsageError
@@ -820,6 +821,11 @@ def decompile(module: Module, sink: Sink, options: DecompileOptions | None = Non
     head = dec.header_lines()
     if head:
         sink.write("\n".join(head) + "\n\n")
+    report = _progress.active()
     for n in range(len(module.code)):
+        if report is not None and not n & 255:
+            report("decompiling functions", n, len(module.code))
         dec.write_function(first + n, sink.write)
         sink.write("\n")
+    if report is not None:
+        report("decompiling functions", len(module.code), len(module.code))

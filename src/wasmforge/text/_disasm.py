@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from wasmforge import _progress
 from wasmforge.binary import ExternKind, Module
 from wasmforge.errors import UsageError
 from wasmforge.text._config import PrintOptions
@@ -110,7 +111,11 @@ def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None
     head.append("\nCode Disassembly:\n")
     sink.write("\n".join(head) + "\n")
     buf = module.buffer
+    report = _progress.active() if only is None else None
+    bodies = len(module.code)
     for n, body in enumerate(module.code):
+        if report is not None and not n & 255:
+            report("disassembling functions", n, bodies)
         index = first + n
         if only is not None and index != only:
             continue
@@ -145,6 +150,8 @@ def disassemble(module: Module, sink: Sink, options: DisasmOptions | None = None
                 sink.write("\n".join(lines) + "\n")
                 lines.clear()
         sink.write("\n".join(lines) + "\n")
+    if report is not None:
+        report("disassembling functions", bodies, bodies)
 
 
 def _annotation(op: Any, imm: Any, fnames: dict[int, str], gnames: dict[int, str],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from wasmforge import _progress
 from wasmforge.binary import (
     OPCODES,
     AbsHeap,
@@ -715,9 +716,14 @@ class WatPrinter:
         self._emit(self.imports())
         first = m.num_imported(ExternKind.FUNC)
         code = m.code
+        report = _progress.active()
         for n in range(len(m.functions)):
+            if report is not None and not n & 255:
+                report("printing functions", n, len(m.functions))
             if n < len(code):
                 self._emit(self.function_lines(first + n, self._flush))
+        if report is not None:
+            report("printing functions", len(m.functions), len(m.functions))
         for section in (self.tables, self.memories, self.tags, self.globals, self.exports):
             self._emit(section())
         if m.start is not None:
