@@ -6,6 +6,7 @@ import ctypes
 import math
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -138,7 +139,10 @@ def _known(offset: int | None) -> int | None:
 class _State:
     """Per-instance call state shared by every specialised callable of the instance."""
 
-    __slots__ = ("poisoned", "reason", "pending", "label", "closed", "depth", "check", "spares", "garbage", "lock")
+    __slots__ = (
+        "poisoned", "reason", "pending", "label", "closed", "depth", "check", "spares", "spare_errors", "garbage",
+        "lock", "deadline_at", "timed_out",
+    )
 
     def __init__(self, label: str) -> None:
         self.poisoned = False
@@ -153,8 +157,14 @@ class _State:
         self.check = False
         #: ``wasm_trap_t*`` addresses made beforehand, for host functions to return.
         self.spares: list[int] = []
+        #: ``wasmtime_error_t*`` addresses made beforehand, for the epoch callback to return.
+        self.spare_errors: list[int] = []
         #: ``wasmtime_error_t*`` addresses to free when the instance is closed.
         self.garbage: list[int] = []
+        #: the running call's deadline (``time.monotonic()``), or None; see _interrupts.
+        self.deadline_at: float | None = None
+        #: set by the epoch callback when it stopped a call at its deadline.
+        self.timed_out = False
         #: serializes every entry into the instance's store (re-entrant for imports).
         self.lock = threading.RLock()
 
@@ -412,6 +422,8 @@ class Instance:
         self._functions: dict[tuple[str, Signature | None], ExportedFunction] = {}
         self._wasi_output: dict[str, bytearray] = {}
         deadline = self.limits.deadline
+        self._deadline = deadline
+        # On the public API (no epoch callback) a deadline is an epoch count per call.
         self._deadline_ticks = (
             ctypes.c_uint64(max(1, math.ceil(deadline / EPOCH_TICK)) + 1) if deadline is not None else None
         )
@@ -443,6 +455,9 @@ class Instance:
         spares = self._state.spares
         while len(spares) < SPARE_TRAPS:
             spares.append(_raw.new_trap(f"a host function of {self._state.label} raised an exception"))
+        errors = self._state.spare_errors
+        while len(errors) < SPARE_TRAPS:
+            errors.append(_raw.new_error("wasm code was interrupted"))
 
     # -- poisoning and traps ----------------------------------------------------------------
     @property
@@ -467,10 +482,10 @@ class Instance:
         trap_address = self._trap_slot.value
         self._trap_slot.value = None
         state = self._state
-        if state.pending is not None:
-            # The trap only carries a host function's exception, which is raised instead. No
-            # wasmtime object is made for it here, possibly deep in nested calls, where its
-            # finalizer could fail: a trap becomes a spare, an error is freed later.
+        if state.pending is not None or state.timed_out:
+            # The trap only carries a host function's exception (or the epoch callback's),
+            # raised instead. No wasmtime object is made for it here, possibly deep in nested
+            # calls, where its finalizer could fail: a trap becomes a spare, an error is freed later.
             if trap_address:
                 state.spares.append(trap_address)
             if error:
@@ -489,8 +504,17 @@ class Instance:
         self._state.pending = None
         call = f"{export}()" if export else "instantiation"
         if pending is not None:
-            self.poison(f"{call} was aborted by {type(pending).__name__} raised in a host function")
+            where = "in a host function" if not isinstance(pending, KeyboardInterrupt) else "while wasm ran"
+            self.poison(f"{call} was aborted by {type(pending).__name__} raised {where}")
             raise pending
+        if self._state.timed_out:
+            self._state.timed_out = False
+            self.poison(f"{call} trapped ({TrapKind.INTERRUPTED.value})")
+            context = None if export else f"{self.module.name}: the start function"
+            raise WasmTrap(
+                TrapKind.INTERRUPTED, f"wasm code ran past its deadline of {self._deadline} s",
+                export=export, context=context,
+            )
         assert trap is not None
         if isinstance(trap, wasmtime.ExitTrap):
             self.poison(f"the module exited (status {trap.code}) during {call}")
@@ -507,10 +531,11 @@ class Instance:
 
     def _enter(self) -> None:
         # Before wasm runs outside a specialised call (instantiation, generic calls).
-        if self._deadline_ticks is not None:
+        if self._deadline is not None:
             if _raw.FAST:
-                _raw.set_epoch_deadline(self._cctx, self._deadline_ticks)
+                self._state.deadline_at = time.monotonic() + self._deadline
             else:
+                assert self._deadline_ticks is not None
                 self.store.set_epoch_deadline(self._deadline_ticks.value)
 
     # -- exports ----------------------------------------------------------------------------
@@ -560,7 +585,7 @@ class Instance:
         if _raw.FAST and fast_path_supported(signature):
             buffer = RawBuffer(max(len(signature.params), len(signature.results)))
             cfunc = ctypes.c_void_p(ctypes.addressof(func._func))
-            factory = export_factory(signature, self._deadline_ticks is not None)
+            factory = export_factory(signature, self._deadline is not None)
 
             def bad_args(args: tuple[Any, ...]) -> BaseException:
                 return describe_bad_argument(name, signature, args)
@@ -577,8 +602,8 @@ class Instance:
                 state,
                 fail,
                 bad_args,
-                _raw.set_epoch_deadline,
-                self._deadline_ticks,
+                time.monotonic,
+                self._deadline,
                 self._lock.acquire,
                 self._lock.release,
                 self._guard,
@@ -692,6 +717,8 @@ class Instance:
             while spares:
                 _raw.delete_trap(spares.pop())
             garbage = self._state.garbage
+            garbage.extend(self._state.spare_errors)
+            self._state.spare_errors.clear()
             while garbage:
                 _raw.delete_error(garbage.pop())
             self.store.close()
@@ -727,6 +754,7 @@ def load(
     wasi: WasiConfig | None = None,
     signatures: Mapping[str, Signature | str] | None = None,
     on_trap: Callable[[WasmTrap], BaseException | None] | None = None,
+    shared_memory: bool = False,
 ) -> Instance:
     """Instantiate a module with Python imports; returns an :class:`Instance`.
 
@@ -737,7 +765,8 @@ def load(
     (``"bump"``, ``"free-list"`` or an :class:`Allocator`) provides ``malloc``/``free``
     imports over it, starting at the module's ``__heap_base``. ``signatures`` gives
     signedness hints per export (``{"len": "() -> u32"}``). ``on_trap`` can turn a trap
-    into another exception. Raises :class:`LinkError` when imports are missing or
+    into another exception. ``shared_memory=True`` enables shared memories and atomics
+    (modules built for wasm threads). Raises :class:`LinkError` when imports are missing or
     mistyped, :class:`WasmTrap` when the start function traps.
     """
     if isinstance(source, Module):
@@ -747,9 +776,10 @@ def load(
     else:
         module = Module(source)
     limits = limits or Limits()
-    engine = engine_for(fuel=limits.fuel is not None, epoch=limits.deadline is not None)
+    engine = engine_for(fuel=limits.fuel is not None, shared_memory=shared_memory)
     compiled = module.compiled(engine)
     store = wasmtime.Store(engine)
+    _interrupts.install_sigint_handler()
     store_limits = limits.store_limits(*module.resource_counts)
     if any(value >= 0 for value in store_limits.values()):
         store.set_limits(**store_limits)
@@ -760,6 +790,16 @@ def load(
     keepalive: list[Any] = []
     # The callbacks must live as long as the store that may call them.
     store._wasmforge_keepalive = keepalive  # type: ignore[attr-defined]
+    if _raw.FAST:
+        # Ctrl-C and deadlines: a callback at each epoch tick while wasm runs.
+        epoch_callback = _interrupts.make_epoch_callback(
+            instance._state, lambda: _raw.new_error("wasm code was interrupted")
+        )
+        keepalive.append(epoch_callback)
+        _raw.set_epoch_callback(store, epoch_callback)
+        store.set_epoch_deadline(1)
+    elif limits.deadline is None:
+        store.set_epoch_deadline(1 << 62)  # epochs are always checked: never reached
 
     linker = wasmtime.Linker(engine)
     alloc = make_allocator(allocator) if allocator is not None else None
@@ -810,15 +850,16 @@ def load(
         instance._raise_trap(err, None)
         raise  # unreachable: _raise_trap always raises
     except wasmtime.WasmtimeError as err:
-        pending = instance._state.pending
-        if pending is not None:
-            instance._state.pending = None
-            raise pending from None
+        if instance._state.pending is not None or instance._state.timed_out:
+            instance._raise_trap(None, None)  # the start function was interrupted or a host function raised
         text = printable("; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip()))
-        raise HostError(
-            f"{module.name}: cannot instantiate: {text}",
-            hint="a memory limit below the module's minimum memory causes this" if limits.max_memory else None,
-        ) from None
+        if "shared memory" in text and not shared_memory:
+            hint: str | None = "the module uses shared memory (wasm threads): pass load(..., shared_memory=True)"
+        elif limits.max_memory is not None or limits.max_table_elements is not None:
+            hint = "a memory or table limit below what the module needs causes this"
+        else:
+            hint = None
+        raise HostError(f"{module.name}: cannot instantiate: {text}", hint=hint) from None
     instance._instance = raw_instance
     kinds = {e.name: e.kind for e in module.exports}
     names = tuple(kinds)
@@ -941,6 +982,9 @@ def _public_host_func(
         state.depth += 1
         state.check = True
         try:
+            if _interrupts.PENDING[0]:  # a SIGINT that came while wasmtime-py's trampoline was entered
+                _interrupts.PENDING[0] = False
+                raise KeyboardInterrupt
             values = [a & m if m else a for a, m in zip(args, masks)]
             if with_instance:
                 values.insert(0, instance)
