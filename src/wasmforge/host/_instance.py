@@ -36,7 +36,7 @@ from ._errors import (
     WasmTrap,
 )
 from ._memory import Memory
-from ._module import EPOCH_TICK, Module, describe_type, engine_for, signature_of
+from ._module import EPOCH_TICK, Module, _kind, describe_type, engine_for, signature_of
 from ._types import Signature, coerce_signature
 
 #: import modules provided by ``wasi=WasiConfig(...)``.
@@ -780,7 +780,12 @@ def load(
     compiled = module.compiled(engine)
     store = wasmtime.Store(engine)
     _interrupts.install_sigint_handler()
-    store_limits = limits.store_limits(*module.resource_counts)
+    # Each import's type is asked for once (wasmtime-py makes a new object per question).
+    wanted = [(item.module, item.name or "", item.type) for item in compiled.imports]
+    memories, tables = module.defined_counts
+    memories += sum(1 for _, _, t in wanted if isinstance(t, wasmtime.MemoryType))
+    tables += sum(1 for _, _, t in wanted if isinstance(t, wasmtime.TableType))
+    store_limits = limits.store_limits(memories, tables)
     if any(value >= 0 for value in store_limits.values()):
         store.set_limits(**store_limits)
     if limits.fuel is not None:
@@ -809,8 +814,7 @@ def load(
     imports = imports or {}
     statuses: list[tuple[str, str]] = []
     host_memory: Memory | None = None
-    for item in compiled.imports:
-        mod, name, item_type = item.module, item.name or "", item.type
+    for mod, name, item_type in wanted:
         label = f"{mod}.{name}"
         if wasi is not None and mod in WASI_MODULES:
             statuses.append((f"{label}: {describe_type(item_type)}", "ok"))
@@ -854,14 +858,17 @@ def load(
             instance._raise_trap(None, None)  # the start function was interrupted or a host function raised
         text = printable("; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip()))
         if "shared memory" in text and not shared_memory:
-            hint: str | None = "the module uses shared memory (wasm threads): pass load(..., shared_memory=True)"
+            hint: str | None = (
+                "the module uses shared memory (wasm threads): pass load(..., shared_memory=True)"
+                " (wasmforge run --shared-memory)"
+            )
         elif limits.max_memory is not None or limits.max_table_elements is not None:
             hint = "a memory or table limit below what the module needs causes this"
         else:
             hint = None
         raise HostError(f"{module.name}: cannot instantiate: {text}", hint=hint) from None
     instance._instance = raw_instance
-    kinds = {e.name: e.kind for e in module.exports}
+    kinds = {e.name: _kind(e.type) for e in compiled.exports}
     names = tuple(kinds)
     instance._exports_raw = _ExportTable(store, raw_instance, kinds)
     instance._signatures = {n: coerce_signature(s) for n, s in (signatures or {}).items()}  # type: ignore[misc]

@@ -208,12 +208,10 @@ class Module:
             return {}
 
     @functools.cached_property
-    def resource_counts(self) -> tuple[int, int]:
-        """(memories, tables) the module has, imported and defined: what limits share out."""
-        memories = sum(1 for i in self._imports if i.kind == "memory")
-        tables = sum(1 for i in self._imports if i.kind == "table")
+    def defined_counts(self) -> tuple[int, int]:
+        """(memories, tables) the module defines (imports aside): what limits share out."""
         defined = _defined_counts(self.bytes) if self.bytes else {}
-        return memories + defined.get(_MEMORY_SECTION, 0), tables + defined.get(_TABLE_SECTION, 0)
+        return defined.get(_MEMORY_SECTION, 0), defined.get(_TABLE_SECTION, 0)
 
     @property
     def imports(self) -> tuple[ImportInfo, ...]:
