@@ -106,7 +106,7 @@ def test_wheel_name_and_contents(packed: tuple[Any, Path]) -> None:
         assert "Tag: py3-none-any" in zf.read("hello_crate-0.1.0.dist-info/WHEEL").decode()
         metadata = zf.read("hello_crate-0.1.0.dist-info/METADATA").decode()
         requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
-        assert requires[0].startswith("Requires-Dist: wasmtime>=")
+        assert requires[0].startswith("Requires-Dist: wasmtime") and ">=50" in requires[0]
         assert requires[1:] == ['Requires-Dist: numpy>=1.26; extra == "numpy"']
         assert "wasmforge" not in metadata.replace("Generator", "")
         record = list(csv.reader(io.StringIO(zf.read("hello_crate-0.1.0.dist-info/RECORD").decode())))
@@ -150,4 +150,5 @@ def test_wheel_installs_from_pypi_alone_into_a_fresh_venv(packed: tuple[Any, Pat
     assert run.returncode == 0, run.stderr
     greeting, requires = run.stdout.strip().splitlines()
     assert greeting == "Hello, world!"
-    assert requires.startswith("['wasmtime>=") and requires.count(",") <= 1
+    # only wasmtime, in the range the host layer's fast path is tested against
+    assert requires.startswith("['wasmtime") and ">=50" in requires and requires.count("'") == 2

@@ -537,6 +537,10 @@ class Instance:
 
     # -- exports ----------------------------------------------------------------------------
     def _wrap_export(self, name: str) -> Any:
+        with self._lock:  # fetching an export and asking its type use the store
+            return self._wrap_export_unlocked(name)
+
+    def _wrap_export_unlocked(self, name: str) -> Any:
         item = self._exports_raw[name]
         if isinstance(item, wasmtime.Func):
             return self._make_function(name, item, self._signatures.get(name))
@@ -558,10 +562,11 @@ class Instance:
         cached = self._functions.get(key)
         if cached is not None:
             return cached
-        item = self._exports_raw.get(name)
-        if not isinstance(item, wasmtime.Func):
-            raise HostError(f"module {self.module.name} exports no function {name!r}")
-        function = self._make_function(name, item, hinted)
+        with self._lock:
+            item = self._exports_raw.get(name)
+            if not isinstance(item, wasmtime.Func):
+                raise HostError(f"module {self.module.name} exports no function {name!r}")
+            function = self._make_function(name, item, hinted)
         self._functions[key] = function
         return function
 
@@ -684,13 +689,15 @@ class Instance:
         """Fuel left, or None when the instance was loaded without a fuel limit."""
         if self.limits.fuel is None:
             return None
-        return int(self.store.get_fuel())
+        with self._lock:
+            return int(self.store.get_fuel())
 
     def set_fuel(self, fuel: int) -> None:
         """Set the fuel left (only for instances loaded with ``Limits(fuel=...)``)."""
         if self.limits.fuel is None:
             raise HostError("this instance was loaded without a fuel limit", hint="load(..., limits=Limits(fuel=N))")
-        self.store.set_fuel(fuel)
+        with self._lock:
+            self.store.set_fuel(fuel)
 
     def wasi_output(self, stream: str = "stdout") -> str:
         """What the module wrote to a captured WASI stream (``stdout`` or ``stderr``)."""
@@ -982,7 +989,7 @@ def _public_host_func(
     masks = [(1 << 32) - 1 if kind == "u32" else (1 << 64) - 1 if kind == "u64" else 0 for kind in signature.params]
     results = signature.results
 
-    def host(*args: Any) -> Any:
+    def public_host(*args: Any) -> Any:  # the name is looked for by _interrupts
         state.depth += 1
         state.check = True
         try:
@@ -1007,7 +1014,7 @@ def _public_host_func(
             if not state.depth:
                 state.check = state.poisoned
 
-    return wasmtime.Func(instance.store, func_type, host)
+    return wasmtime.Func(instance.store, func_type, public_host)
 
 
 def _to_signed(kind: str, value: Any) -> Any:

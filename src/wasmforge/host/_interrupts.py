@@ -34,17 +34,27 @@ _install_lock = threading.Lock()
 _installed = [False]
 
 
+def _is_wasmtime_trampoline(frame: Any) -> bool:
+    code = frame.f_code
+    return code.co_name == "trampoline" and code.co_filename.endswith("_func.py") and "wasmtime" in code.co_filename
+
+
 def _entered_from_c(frame: Any) -> bool:
     # The frames that wasm enters through ctypes: a host function, an epoch callback, or
-    # wasmtime-py's own trampoline (host functions on the public API).
+    # wasmtime-py's own trampoline (host functions on the public API), which also calls
+    # Python outside its try (making its Caller, and in its finally), hence its callees too.
     if frame is None:
         return False
     code = frame.f_code
-    return (
-        code.co_filename.startswith("<host function")
-        or code is _epoch_code
-        or (code.co_name == "trampoline" and code.co_filename.endswith("_func.py") and "wasmtime" in code.co_filename)
-    )
+    if code.co_filename.startswith("<host function") or code is _epoch_code:
+        return True
+    for _ in range(4):  # the trampoline's own helpers are at most a few frames deep
+        if frame is None or frame.f_code.co_name == "public_host":  # our function raises safely
+            return False
+        if _is_wasmtime_trampoline(frame) or frame.f_code.co_name == "__del__":  # a finalizer swallows it
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
