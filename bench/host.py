@@ -141,6 +141,12 @@ def main() -> int:
         def release(self) -> None:
             return None
 
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
     real_lock = instance._lock
     instance._lock = NoLock()  # type: ignore[assignment]
     unlocked = instance.func("add", "(i32, i32) -> i32").call
