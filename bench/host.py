@@ -7,7 +7,9 @@ wasmtime-py's ``Func.__call__`` and against a bare ctypes loop over
 ``wasmtime_func_call_unchecked``; copying 10 MiB into linear memory and back against a
 memoryview-to-memoryview copy; and the same workloads under ``node`` as the reference.
 Targets: >= 20x Func.__call__, within 3x of bare ctypes, >= 80% of the memoryview copy,
-and the instance lock (which serializes threads) costing <= 10% of a call.
+and the instance lock (which serializes threads) costing <= 10% of a call. Then
+adversarial modules: load() with 20,000 and 100,000 exports (beside wasmtime-py's own
+listing of every export) and with 100,000 missing imports, with time and peak memory.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=200_000, help="calls per timed run (default 200000)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per row; the best counts (default 5)")
+    parser.add_argument("--skip-adversarial", action="store_true", help="leave out the adversarial-module rows")
     options = parser.parse_args()
     calls, repeat = options.calls, options.repeat
     wasm = bytes(wasmtime.wat2wasm(WAT))
@@ -136,6 +139,12 @@ def main() -> int:
             return None
 
         def release(self) -> None:
+            return None
+
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, *exc: object) -> None:
             return None
 
     real_lock = instance._lock
@@ -244,7 +253,75 @@ def main() -> int:
           f" {'ok' if share >= 0.8 else 'MISSED'}")
     if not node:
         print("\n(no node reference row: node is not installed or failed)")
+    if not options.skip_adversarial:
+        adversarial_rows()
     return 0
+
+
+# One adversarial case per child process, so that its peak resident size is its own.
+ADVERSARIAL_CHILD = r"""
+import json, resource, sys, time
+import wasmtime
+kind, count = sys.argv[1], int(sys.argv[2])
+if kind == "imports":
+    wasm = wasmtime.wat2wasm("(module " + "".join(f'(import "env" "f{i}" (func))' for i in range(count)) + ")")
+else:
+    wasm = wasmtime.wat2wasm("(module " + "".join(f'(func (export "f{i}"))' for i in range(count)) + ")")
+from wasmforge.host import LinkError, Module, load
+module = Module(wasm)  # compiling is wasmtime's work, timed apart
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+detail = ""
+if kind == "wasmtime-exports":  # the peer: wasmtime-py listing every export of the instance
+    from wasmforge.host import engine_for
+    store = wasmtime.Store(engine_for())
+    store.set_epoch_deadline(1 << 62)
+    instance = wasmtime.Instance(store, module.compiled(engine_for()), [])
+    detail = f"{len(instance.exports(store))} exports listed"
+elif kind == "imports":
+    try:
+        load(module)
+    except LinkError as err:
+        detail = f"LinkError of {len(err.message)} characters"
+else:
+    instance = load(module)
+    instance.exports[f"f{count - 1}"]()
+    detail = "last export called"
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mib": peak / 1024, "grown_mib": (peak - before) / 1024, "detail": detail}))
+"""
+
+
+def _adversarial(kind: str, count: int, timeout: float) -> dict[str, Any] | None:
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", ADVERSARIAL_CHILD, kind, str(count)], capture_output=True, text=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if proc.returncode != 0:
+        raise RuntimeError(f"the {kind} case failed: {proc.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def adversarial_rows() -> None:
+    """load() on modules with very many exports or missing imports: time and peak memory."""
+    print("\nadversarial modules (one process each; compile time excluded; peak resident size)")
+    cases = [
+        ("exports", 20_000, "load() with 20,000 exports"),
+        ("wasmtime-exports", 20_000, "wasmtime-py Instance.exports(), 20,000 (peer)"),
+        ("exports", 100_000, "load() with 100,000 exports"),
+        ("imports", 100_000, "load() with 100,000 missing imports"),
+    ]
+    for kind, count, label in cases:
+        result = _adversarial(kind, count, timeout=120)
+        if result is None:
+            print(f"  {label:<52} {'> 120 s':>16}  (stopped)")
+            continue
+        print(f"  {label:<52} {result['seconds']:>14.2f} s  peak {result['peak_mib']:.0f} MiB"
+              f" (+{result['grown_mib']:.0f}), {result['detail']}")
 
 
 def _node(wasm: bytes, import_wasm: bytes, calls: int, repeat: int) -> dict[str, Any] | None:

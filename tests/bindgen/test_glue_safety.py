@@ -169,7 +169,6 @@ def test_consuming_a_borrowed_object_raises(reenter: Any, bind_crate: Any) -> No
 # ---- re-entry depth -----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="the host trampoline swallows a RecursionError (host layer fix pending)")
 def test_every_depth_of_a_python_rust_countdown_is_exact_or_raises(reenter: Any) -> None:
     current: dict[str, Any] = {}
 

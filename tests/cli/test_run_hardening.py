@@ -47,3 +47,20 @@ def test_unknown_export_error_escapes_the_module_names(run_cli, tmp_path):
     assert code == 2
     assert "\x1b" not in err and "\r" not in err
     assert "\\x1b[2Jevil\\x0d" in err and "'nope\\x1b[31m'" in err
+
+
+def test_run_offers_shared_memory_for_threads_modules(run_cli, tmp_path):
+    path = tmp_path / "threads.wasm"
+    path.write_bytes(wat2wasm('(module (memory 1 1 shared) (func (export "f") (result i32) (i32.atomic.load (i32.const 0))))'))
+    code, _, err = run_cli("run", path, "f")
+    assert code == 2 and "--shared-memory" in err
+    code, out, _ = run_cli("run", path, "f", "--shared-memory")
+    assert (code, out) == (0, "0\n")
+
+
+def test_a_trapping_start_function_names_the_file(run_cli, tmp_path):
+    path = tmp_path / "starts.wasm"
+    path.write_bytes(wat2wasm("(module (func $s unreachable) (start $s))"))
+    code, _, err = run_cli("run", path, "f")
+    assert code == 1
+    assert err.startswith(f"error: {path}: the start function trapped: unreachable")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -69,7 +70,7 @@ def test_trap_messages_escape_symbol_names():
     with pytest.raises(WasmTrap) as info:
         load(custom).exports.f()
     assert info.value.message == "f() trapped: unreachable in ev\\x1bil\\x0d"
-    assert info.value.backtrace == "  0: ev\\x1bil\\x0d (func 0 @ 0x1e)"
+    assert re.fullmatch(r"  0: ev\\x1bil\\x0d \(func 0 @ 0x[0-9a-f]+\)", info.value.backtrace)
 
 
 def test_start_function_trap_names_the_file(tmp_path):

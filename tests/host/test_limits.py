@@ -205,3 +205,18 @@ def test_untrusted_limits_bound_memory_tables_and_counts():
     assert limits.store_limits(memories=2, tables=1) == {
         "memory_size": 128 * 2**20, "table_elements": 1_000_000, "memories": 2, "tables": 1, "instances": 1,
     }
+
+
+SHARED_WAT = """
+(module
+  (memory (export "memory") 1 2 shared)
+  (func (export "bump") (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 5))))
+"""
+
+
+def test_shared_memory_modules_need_the_option_and_then_run():
+    with pytest.raises(HostError) as info:
+        load(wat2wasm(SHARED_WAT))
+    assert "shared_memory=True" in (info.value.hint or "")
+    inst = load(wat2wasm(SHARED_WAT), shared_memory=True)
+    assert (inst.exports.bump(), inst.exports.bump()) == (0, 5)

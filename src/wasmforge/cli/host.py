@@ -22,11 +22,15 @@ examples:
   wasmforge run untrusted.wasm main --fuel 1000000 --timeout 2 --max-memory 64MiB
   wasmforge run importmem.wasm foo --memory-pages 17 --allocator bump
   wasmforge run m.wasm add 1 2 --json                  [{"export": "add", "args": [1, 2], "results": [3]}]
+  wasmforge run threads.wasm main --shared-memory      a module with a shared memory (wasm threads)
 
 Arguments are parsed by the export's parameter types (integers may be written in hex:
 0x2a). Each call prints its results on one line, separated by spaces; a negative
 integer result is followed by its unsigned reading unless --unsigned is given.
-exit status: 0 ok, 1 the module trapped or a host function raised, 2 bad input.
+Untrusted by default: all linear memory together is capped at 256MiB and all table
+elements at 1000000 (--max-memory, --max-table-elements; 'none' lifts a cap). Ctrl-C
+stops running wasm code.
+exit status: 0 ok, 1 the module trapped or a host function raised, 2 bad input, 130 Ctrl-C.
 """
 
 REPL_EPILOG = """\
@@ -101,6 +105,10 @@ def _add_load_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--allocator", choices=("bump", "free-list"), help="serve malloc/free imports from a host allocator"
+    )
+    parser.add_argument(
+        "--shared-memory", action="store_true",
+        help="enable shared memories and atomics (modules built for wasm threads)",
     )
     parser.add_argument("--wasi", action="store_true", help="provide WASI (stdout/stderr inherited, nothing else)")
     parser.add_argument(
@@ -213,6 +221,7 @@ def _load_from_args(args: argparse.Namespace) -> Any:
             memory=memory,
             allocator=args.allocator,
             wasi=wasi,
+            shared_memory=args.shared_memory,
         )
     except LinkError as err:
         hints = ["serve imports with --import MODULE=PYMODULE (e.g. --import Math=random)"]

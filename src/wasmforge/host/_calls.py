@@ -96,7 +96,7 @@ def _export_source(signature: Signature, with_deadline: bool) -> str:
     params = [f"p{i}" for i in range(len(signature.params))]
     lines = [
         "def factory(call, cctx, cfunc, cbuf, nslots, ctrap, trap_slot, views, state, fail, bad_args,"
-        " set_deadline, ticks, acquire, release, guard):",
+        " clock, seconds, acquire, release, guard):",
         "    i32 = views['i32']; u32 = views['u32']; i64 = views['i64']; u64 = views['u64']",
         "    f32 = views['f32']; f64 = views['f64']",
         f"    def export({', '.join(params)}):",
@@ -120,7 +120,7 @@ def _export_source(signature: Signature, with_deadline: bool) -> str:
         lines.append("            except (TypeError, OverflowError):")
         lines.append(f"                raise bad_args(({', '.join(params)},)) from None")
     if with_deadline:
-        lines.append("            set_deadline(cctx, ticks)")
+        lines.append("            state.deadline_at = clock() + seconds")
     lines.append("            error = call(cctx, cfunc, cbuf, nslots, ctrap)")
     lines.append("            if error or trap_slot.value:")
     lines.append("                fail(error)")

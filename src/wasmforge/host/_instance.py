@@ -6,6 +6,7 @@ import ctypes
 import math
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -35,7 +36,7 @@ from ._errors import (
     WasmTrap,
 )
 from ._memory import Memory
-from ._module import EPOCH_TICK, Module, describe_type, engine_for, optional_layer, signature_of
+from ._module import EPOCH_TICK, Module, _kind, describe_type, engine_for, optional_layer, signature_of
 from ._types import Signature, coerce_signature
 
 #: import modules provided by ``wasi=WasiConfig(...)``.
@@ -135,7 +136,10 @@ def _known(offset: int | None) -> int | None:
 class _State:
     """Per-instance call state shared by every specialised callable of the instance."""
 
-    __slots__ = ("poisoned", "reason", "pending", "label", "closed", "depth", "check", "spares", "garbage", "lock")
+    __slots__ = (
+        "poisoned", "reason", "pending", "label", "closed", "depth", "check", "spares", "spare_errors", "garbage",
+        "lock", "deadline_at", "timed_out",
+    )
 
     def __init__(self, label: str) -> None:
         self.poisoned = False
@@ -150,8 +154,14 @@ class _State:
         self.check = False
         #: ``wasm_trap_t*`` addresses made beforehand, for host functions to return.
         self.spares: list[int] = []
+        #: ``wasmtime_error_t*`` addresses made beforehand, for the epoch callback to return.
+        self.spare_errors: list[int] = []
         #: ``wasmtime_error_t*`` addresses to free when the instance is closed.
         self.garbage: list[int] = []
+        #: the running call's deadline (``time.monotonic()``), or None; see _interrupts.
+        self.deadline_at: float | None = None
+        #: set by the epoch callback when it stopped a call at its deadline.
+        self.timed_out = False
         #: serializes every entry into the instance's store (re-entrant for imports).
         self.lock = threading.RLock()
 
@@ -409,6 +419,8 @@ class Instance:
         self._functions: dict[tuple[str, Signature | None], ExportedFunction] = {}
         self._wasi_output: dict[str, bytearray] = {}
         deadline = self.limits.deadline
+        self._deadline = deadline
+        # On the public API (no epoch callback) a deadline is an epoch count per call.
         self._deadline_ticks = (
             ctypes.c_uint64(max(1, math.ceil(deadline / EPOCH_TICK)) + 1) if deadline is not None else None
         )
@@ -440,6 +452,9 @@ class Instance:
         spares = self._state.spares
         while len(spares) < SPARE_TRAPS:
             spares.append(_raw.new_trap(f"a host function of {self._state.label} raised an exception"))
+        errors = self._state.spare_errors
+        while len(errors) < SPARE_TRAPS:
+            errors.append(_raw.new_error("wasm code was interrupted"))
 
     # -- poisoning and traps ----------------------------------------------------------------
     @property
@@ -464,10 +479,10 @@ class Instance:
         trap_address = self._trap_slot.value
         self._trap_slot.value = None
         state = self._state
-        if state.pending is not None:
-            # The trap only carries a host function's exception, which is raised instead. No
-            # wasmtime object is made for it here, possibly deep in nested calls, where its
-            # finalizer could fail: a trap becomes a spare, an error is freed later.
+        if state.pending is not None or state.timed_out:
+            # The trap only carries a host function's exception (or the epoch callback's),
+            # raised instead. No wasmtime object is made for it here, possibly deep in nested
+            # calls, where its finalizer could fail: a trap becomes a spare, an error is freed later.
             if trap_address:
                 state.spares.append(trap_address)
             if error:
@@ -486,8 +501,17 @@ class Instance:
         self._state.pending = None
         call = f"{export}()" if export else "instantiation"
         if pending is not None:
-            self.poison(f"{call} was aborted by {type(pending).__name__} raised in a host function")
+            where = "in a host function" if not isinstance(pending, KeyboardInterrupt) else "while wasm ran"
+            self.poison(f"{call} was aborted by {type(pending).__name__} raised {where}")
             raise pending
+        if self._state.timed_out:
+            self._state.timed_out = False
+            self.poison(f"{call} trapped ({TrapKind.INTERRUPTED.value})")
+            context = None if export else f"{self.module.name}: the start function"
+            raise WasmTrap(
+                TrapKind.INTERRUPTED, f"wasm code ran past its deadline of {self._deadline} s",
+                export=export, context=context,
+            )
         assert trap is not None
         if isinstance(trap, wasmtime.ExitTrap):
             self.poison(f"the module exited (status {trap.code}) during {call}")
@@ -504,14 +528,19 @@ class Instance:
 
     def _enter(self) -> None:
         # Before wasm runs outside a specialised call (instantiation, generic calls).
-        if self._deadline_ticks is not None:
+        if self._deadline is not None:
             if _raw.FAST:
-                _raw.set_epoch_deadline(self._cctx, self._deadline_ticks)
+                self._state.deadline_at = time.monotonic() + self._deadline
             else:
+                assert self._deadline_ticks is not None
                 self.store.set_epoch_deadline(self._deadline_ticks.value)
 
     # -- exports ----------------------------------------------------------------------------
     def _wrap_export(self, name: str) -> Any:
+        with self._lock:  # fetching an export and asking its type use the store
+            return self._wrap_export_unlocked(name)
+
+    def _wrap_export_unlocked(self, name: str) -> Any:
         item = self._exports_raw[name]
         if isinstance(item, wasmtime.Func):
             return self._make_function(name, item, self._signatures.get(name))
@@ -533,10 +562,11 @@ class Instance:
         cached = self._functions.get(key)
         if cached is not None:
             return cached
-        item = self._exports_raw.get(name)
-        if not isinstance(item, wasmtime.Func):
-            raise HostError(f"module {self.module.name} exports no function {name!r}")
-        function = self._make_function(name, item, hinted)
+        with self._lock:
+            item = self._exports_raw.get(name)
+            if not isinstance(item, wasmtime.Func):
+                raise HostError(f"module {self.module.name} exports no function {name!r}")
+            function = self._make_function(name, item, hinted)
         self._functions[key] = function
         return function
 
@@ -557,7 +587,7 @@ class Instance:
         if _raw.FAST and fast_path_supported(signature):
             buffer = RawBuffer(max(len(signature.params), len(signature.results)))
             cfunc = ctypes.c_void_p(ctypes.addressof(func._func))
-            factory = export_factory(signature, self._deadline_ticks is not None)
+            factory = export_factory(signature, self._deadline is not None)
 
             def bad_args(args: tuple[Any, ...]) -> BaseException:
                 return describe_bad_argument(name, signature, args)
@@ -574,8 +604,8 @@ class Instance:
                 state,
                 fail,
                 bad_args,
-                _raw.set_epoch_deadline,
-                self._deadline_ticks,
+                time.monotonic,
+                self._deadline,
                 self._lock.acquire,
                 self._lock.release,
                 self._guard,
@@ -659,13 +689,15 @@ class Instance:
         """Fuel left, or None when the instance was loaded without a fuel limit."""
         if self.limits.fuel is None:
             return None
-        return int(self.store.get_fuel())
+        with self._lock:
+            return int(self.store.get_fuel())
 
     def set_fuel(self, fuel: int) -> None:
         """Set the fuel left (only for instances loaded with ``Limits(fuel=...)``)."""
         if self.limits.fuel is None:
             raise HostError("this instance was loaded without a fuel limit", hint="load(..., limits=Limits(fuel=N))")
-        self.store.set_fuel(fuel)
+        with self._lock:
+            self.store.set_fuel(fuel)
 
     def wasi_output(self, stream: str = "stdout") -> str:
         """What the module wrote to a captured WASI stream (``stdout`` or ``stderr``)."""
@@ -689,6 +721,8 @@ class Instance:
             while spares:
                 _raw.delete_trap(spares.pop())
             garbage = self._state.garbage
+            garbage.extend(self._state.spare_errors)
+            self._state.spare_errors.clear()
             while garbage:
                 _raw.delete_error(garbage.pop())
             self.store.close()
@@ -724,6 +758,7 @@ def load(
     wasi: WasiConfig | None = None,
     signatures: Mapping[str, Signature | str] | None = None,
     on_trap: Callable[[WasmTrap], BaseException | None] | None = None,
+    shared_memory: bool = False,
 ) -> Instance:
     """Instantiate a module with Python imports; returns an :class:`Instance`.
 
@@ -734,7 +769,8 @@ def load(
     (``"bump"``, ``"free-list"`` or an :class:`Allocator`) provides ``malloc``/``free``
     imports over it, starting at the module's ``__heap_base``. ``signatures`` gives
     signedness hints per export (``{"len": "() -> u32"}``). ``on_trap`` can turn a trap
-    into another exception. Raises :class:`LinkError` when imports are missing or
+    into another exception. ``shared_memory=True`` enables shared memories and atomics
+    (modules built for wasm threads). Raises :class:`LinkError` when imports are missing or
     mistyped, :class:`WasmTrap` when the start function traps.
     """
     if isinstance(source, Module):
@@ -744,10 +780,16 @@ def load(
     else:
         module = Module(source)
     limits = limits or Limits()
-    engine = engine_for(fuel=limits.fuel is not None, epoch=limits.deadline is not None)
+    engine = engine_for(fuel=limits.fuel is not None, shared_memory=shared_memory)
     compiled = module.compiled(engine)
     store = wasmtime.Store(engine)
-    store_limits = limits.store_limits(*module.resource_counts)
+    _interrupts.install_sigint_handler()
+    # Each import's type is asked for once (wasmtime-py makes a new object per question).
+    wanted = [(item.module, item.name or "", item.type) for item in compiled.imports]
+    memories, tables = module.defined_counts
+    memories += sum(1 for _, _, t in wanted if isinstance(t, wasmtime.MemoryType))
+    tables += sum(1 for _, _, t in wanted if isinstance(t, wasmtime.TableType))
+    store_limits = limits.store_limits(memories, tables)
     if any(value >= 0 for value in store_limits.values()):
         store.set_limits(**store_limits)
     if limits.fuel is not None:
@@ -757,6 +799,16 @@ def load(
     keepalive: list[Any] = []
     # The callbacks must live as long as the store that may call them.
     store._wasmforge_keepalive = keepalive  # type: ignore[attr-defined]
+    if _raw.FAST:
+        # Ctrl-C and deadlines: a callback at each epoch tick while wasm runs.
+        epoch_callback = _interrupts.make_epoch_callback(
+            instance._state, lambda: _raw.new_error("wasm code was interrupted")
+        )
+        keepalive.append(epoch_callback)
+        _raw.set_epoch_callback(store, epoch_callback)
+        store.set_epoch_deadline(1)
+    elif limits.deadline is None:
+        store.set_epoch_deadline(1 << 62)  # epochs are always checked: never reached
 
     linker = wasmtime.Linker(engine)
     alloc = make_allocator(allocator) if allocator is not None else None
@@ -766,8 +818,7 @@ def load(
     imports = imports or {}
     statuses: list[tuple[str, str]] = []
     host_memory: Memory | None = None
-    for item in compiled.imports:
-        mod, name, item_type = item.module, item.name or "", item.type
+    for mod, name, item_type in wanted:
         label = f"{mod}.{name}"
         if wasi is not None and mod in WASI_MODULES:
             statuses.append((f"{label}: {describe_type(item_type)}", "ok"))
@@ -807,17 +858,21 @@ def load(
         instance._raise_trap(err, None)
         raise  # unreachable: _raise_trap always raises
     except wasmtime.WasmtimeError as err:
-        pending = instance._state.pending
-        if pending is not None:
-            instance._state.pending = None
-            raise pending from None
+        if instance._state.pending is not None or instance._state.timed_out:
+            instance._raise_trap(None, None)  # the start function was interrupted or a host function raised
         text = printable("; ".join(line.strip() for line in str(err).strip().splitlines()[:3] if line.strip()))
-        raise HostError(
-            f"{module.name}: cannot instantiate: {text}",
-            hint="a memory limit below the module's minimum memory causes this" if limits.max_memory else None,
-        ) from None
+        if "shared memory" in text and not shared_memory:
+            hint: str | None = (
+                "the module uses shared memory (wasm threads): pass load(..., shared_memory=True)"
+                " (wasmforge run --shared-memory)"
+            )
+        elif limits.max_memory is not None or limits.max_table_elements is not None:
+            hint = "a memory or table limit below what the module needs causes this"
+        else:
+            hint = None
+        raise HostError(f"{module.name}: cannot instantiate: {text}", hint=hint) from None
     instance._instance = raw_instance
-    kinds = {e.name: e.kind for e in module.exports}
+    kinds = {e.name: _kind(e.type) for e in compiled.exports}
     names = tuple(kinds)
     instance._exports_raw = _ExportTable(store, raw_instance, kinds)
     instance._signatures = {n: coerce_signature(s) for n, s in (signatures or {}).items()}  # type: ignore[misc]
@@ -934,10 +989,13 @@ def _public_host_func(
     masks = [(1 << 32) - 1 if kind == "u32" else (1 << 64) - 1 if kind == "u64" else 0 for kind in signature.params]
     results = signature.results
 
-    def host(*args: Any) -> Any:
+    def public_host(*args: Any) -> Any:  # the name is looked for by _interrupts
         state.depth += 1
         state.check = True
         try:
+            if _interrupts.PENDING[0]:  # a SIGINT that came while wasmtime-py's trampoline was entered
+                _interrupts.PENDING[0] = False
+                raise KeyboardInterrupt
             values = [a & m if m else a for a, m in zip(args, masks)]
             if with_instance:
                 values.insert(0, instance)
@@ -956,7 +1014,7 @@ def _public_host_func(
             if not state.depth:
                 state.check = state.poisoned
 
-    return wasmtime.Func(instance.store, func_type, host)
+    return wasmtime.Func(instance.store, func_type, public_host)
 
 
 def _to_signed(kind: str, value: Any) -> Any:

@@ -38,22 +38,25 @@ def _tick(engine: wasmtime.Engine) -> None:
             return
 
 
-def engine_for(fuel: bool = False, epoch: bool = False) -> wasmtime.Engine:
-    """The shared engine with fuel metering and/or epoch interruption switched on.
+def engine_for(fuel: bool = False, epoch: bool = True, shared_memory: bool = False) -> wasmtime.Engine:
+    """The shared engine with fuel metering and/or shared memories (wasm threads) switched on.
 
-    Engines are made once per combination: fuel and epoch checks cost speed, so
-    modules without limits run on an engine without them.
+    Engines are made once per combination: fuel checks cost speed, so modules without a
+    fuel limit run on an engine without them. Every engine checks epochs (``epoch`` is
+    accepted for compatibility): that is how Ctrl-C and deadlines reach running wasm code.
     """
-    key = (fuel, epoch)
+    key = (fuel, shared_memory)
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
             config = wasmtime.Config()
             config.consume_fuel = fuel
-            config.epoch_interruption = epoch
+            config.epoch_interruption = True
+            if shared_memory:
+                config.shared_memory = True
+                config.wasm_threads = True
             engine = wasmtime.Engine(config)
-            if epoch:
-                threading.Thread(target=_tick, args=(engine,), name="wasmforge-epoch", daemon=True).start()
+            threading.Thread(target=_tick, args=(engine,), name="wasmforge-epoch", daemon=True).start()
             _engines[key] = engine
     return engine
 
@@ -144,7 +147,7 @@ class Module:
         self = cls.__new__(cls)
         self.name = "<wasmtime.Module>"
         self.bytes = b""
-        self._compiled = {(False, False): module}
+        self._compiled = {(False, False): module}  # as if made for the default engine
         self._lock = threading.Lock()
         return self
 
@@ -206,12 +209,10 @@ class Module:
             return {}
 
     @functools.cached_property
-    def resource_counts(self) -> tuple[int, int]:
-        """(memories, tables) the module has, imported and defined: what limits share out."""
-        memories = sum(1 for i in self._imports if i.kind == "memory")
-        tables = sum(1 for i in self._imports if i.kind == "table")
+    def defined_counts(self) -> tuple[int, int]:
+        """(memories, tables) the module defines (imports aside): what limits share out."""
         defined = _defined_counts(self.bytes) if self.bytes else {}
-        return memories + defined.get(_MEMORY_SECTION, 0), tables + defined.get(_TABLE_SECTION, 0)
+        return defined.get(_MEMORY_SECTION, 0), defined.get(_TABLE_SECTION, 0)
 
     @property
     def imports(self) -> tuple[ImportInfo, ...]:

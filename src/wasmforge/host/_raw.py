@@ -155,6 +155,7 @@ if FAST:
     _error_new = _entry("wasmtime_error_new", c_void_p, [ctypes.c_char_p])
     _error_delete = _entry("wasmtime_error_delete", None, [c_void_p])
     SLOT_SIZE = ctypes.sizeof(ffi.wasmtime_val_raw)
+    _epoch_callback = _entry("wasmtime_store_epoch_deadline_callback", None, None)
 
 
 def context_address(store: object) -> int:
@@ -201,3 +202,8 @@ def export_get(store: object, instance: object, name: str) -> Any:
         ctypes.byref(item),
     )
     return wrap_extern(item) if found else None
+
+
+def set_epoch_callback(store: Any, callback: Any) -> None:
+    """Make ``callback`` (an ``_interrupts.EPOCH_CALLBACK``) the store's epoch deadline callback."""
+    _epoch_callback(ctypes.cast(store.ptr(), c_void_p), callback, None, None)
