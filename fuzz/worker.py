@@ -103,6 +103,10 @@ def _failure(e: BaseException) -> dict[str, str]:
     return {"signature": _signature(e), "detail": "".join(traceback.format_exception(e))[-3000:]}
 
 
+#: the argument passed for each parameter type (references get None, a null reference)
+_ZERO: dict[str, Any] = {"i32": 0, "i64": 0, "f32": 0.0, "f64": 0.0, "v128": 0}
+
+
 def _run_host(path: str) -> dict[str, str] | None:
     """Load on wasmtime under limits and call every exported function with zeros."""
     from wasmforge.errors import WasmforgeError
@@ -115,7 +119,7 @@ def _run_host(path: str) -> dict[str, str] | None:
                 if not isinstance(fn, ExportedFunction):
                     continue
                 with contextlib.suppress(WasmforgeError):
-                    fn(*[0] * len(fn.func.type(instance.store).params))
+                    fn(*[_ZERO.get(str(t), None) for t in fn.func.type(instance.store).params])
     except WasmforgeError:
         return None
     except Hang:
