@@ -1,10 +1,12 @@
 """Fuzz every wasmforge command and the host with generated and mutated modules, for a while.
 
-Inputs come from four generators, in turn:
+Inputs come from five generators, in turn:
   * ``smith``: random modules from the Bytecode Alliance's ``wasm-tools smith`` (valid by construction);
   * ``mutate``: ``wasm-tools mutate`` of a module in the pool (valid, semantically changed);
   * ``sections``: section-level edits of a pool module (drop, duplicate, swap, splice from another
     module, inflate a count): structure-aware but mostly invalid;
+  * ``code``: instruction sequences inserted into, deleted from or repeated in a function body
+    (a stray ``else`` or ``end``, a branch too deep), the sizes fixed up;
   * ``bytes``: byte flips, insertions, deletions and truncations (the decoder's error paths).
 The pool starts from modules this package builds (``fuzz/modules.py``), the shared corpus when it
 is beside the repository, and grows with every valid new input.
@@ -184,7 +186,7 @@ def _sections(data: bytes) -> list[bytes] | None:
 
 
 class Generators:
-    """The four input generators over a growing pool of modules."""
+    """The five input generators over a growing pool of modules."""
 
     def __init__(self, rng: random.Random, wasm_tools: Path, scratch: Path) -> None:
         self.rng = rng
@@ -202,10 +204,10 @@ class Generators:
         for data in (modules.call_chain(40), modules.call_mesh(30), modules.empty_custom_sections(20),
                      modules.nested_blocks(50)):
             self.add(data)
-        for folder in ("real", "rust", "spec"):
-            for path in sorted((CORPUS / folder).glob("*.wasm"))[:400]:
-                if path.stat().st_size <= MAX_POOL_BYTES:
-                    self.add(path.read_bytes())
+        for folder in ("real", "rust", "spec", "twiggy"):
+            found = [p for p in sorted((CORPUS / folder).rglob("*.wasm")) if p.stat().st_size <= MAX_POOL_BYTES]
+            for path in self.rng.sample(found, min(len(found), 300)):
+                self.add(path.read_bytes())
 
     def _tool(self, args: list[str], data: bytes | None) -> bytes | None:
         out = self.scratch / "generated.wasm"
@@ -256,6 +258,47 @@ class Generators:
             parts[k] = s[:1] + encode_unsigned(len(payload)) + payload
         return modules.HEADER + b"".join(parts)
 
+    #: instruction sequences the ``code`` generator splices into function bodies: control flow out
+    #: of place (a stray ``else``, ``end``, ``catch_all``, a branch too deep), stack changes
+    SNIPPETS = (b"\x05", b"\x0b", b"\x19", b"\x07\x00", b"\x18\x00", b"\x02\x40", b"\x03\x40", b"\x04\x40",
+                b"\x0c\x00", b"\x0c\x05", b"\x0d\x00", b"\x0e\x01\x00\x00", b"\x1a", b"\x41\x00", b"\x42\x7f",
+                b"\x10\x00", b"\x11\x00\x00", b"\x20\x00", b"\x21\x00", b"\x0f", b"\x00", b"\x01",
+                b"\x1f\x40\x00", b"\x06\x40", b"\x08\x00", b"\x09\x00", b"\xfc\x00", b"\xfd\x0c" + bytes(16))
+
+    def code(self) -> bytes | None:
+        """One function body with an instruction sequence inserted, deleted or repeated (sizes fixed up)."""
+        from wasmforge.binary import read_module
+        from wasmforge.binary.leb128 import encode_unsigned
+        from wasmforge.errors import WasmforgeError
+
+        data = self.rng.choice(self.pool)
+        try:
+            module = read_module(data)
+            section = module.section(10)  # SectionId.CODE
+            bodies = module.code
+            if section is None or not bodies:
+                return None
+            k = self.rng.randrange(len(bodies))
+            body = bodies[k]
+            start, end = body.code_start, body.end
+        except WasmforgeError:
+            return None
+        code = bytearray(data[start:end])
+        at = self.rng.randrange(len(code) + 1)
+        action = self.rng.random()
+        if action < 0.6 or not code:
+            code[at:at] = self.rng.choice(self.SNIPPETS)
+        elif action < 0.8:
+            del code[at:at + self.rng.randint(1, 4)]
+        else:
+            piece = code[at:at + self.rng.randint(1, 8)]
+            code[at:at] = piece * self.rng.randint(1, 64)
+        new_body = data[body.start:start] + bytes(code)
+        entries = b"".join(
+            encode_unsigned(len(new_body)) + new_body if i == k else data[b.offset:b.end] for i, b in enumerate(bodies))
+        payload = encode_unsigned(len(bodies)) + entries
+        return (data[:section.offset] + b"\x0a" + encode_unsigned(len(payload)) + payload + data[section.end:])
+
     def bytes(self) -> bytes | None:
         data = bytearray(self.rng.choice(self.pool))
         for _ in range(self.rng.randint(1, 8)):
@@ -274,7 +317,7 @@ class Generators:
         return bytes(data)
 
     def next(self, turn: int) -> tuple[str, bytes | None]:
-        names = ("smith", "mutate", "sections", "bytes")
+        names = ("smith", "mutate", "sections", "code", "bytes")
         name = names[turn % len(names)]
         generate: Callable[[], bytes | None] = getattr(self, name)
         return name, generate()

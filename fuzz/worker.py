@@ -103,6 +103,10 @@ def _failure(e: BaseException) -> dict[str, str]:
     return {"signature": _signature(e), "detail": "".join(traceback.format_exception(e))[-3000:]}
 
 
+#: the argument passed for each parameter type (references get None, a null reference)
+_ZERO: dict[str, Any] = {"i32": 0, "i64": 0, "f32": 0.0, "f64": 0.0, "v128": 0}
+
+
 def _run_host(path: str) -> dict[str, str] | None:
     """Load on wasmtime under limits and call every exported function with zeros."""
     from wasmforge.errors import WasmforgeError
@@ -115,7 +119,7 @@ def _run_host(path: str) -> dict[str, str] | None:
                 if not isinstance(fn, ExportedFunction):
                     continue
                 with contextlib.suppress(WasmforgeError):
-                    fn(*[0] * len(fn.func.type(instance.store).params))
+                    fn(*[_ZERO.get(str(t), None) for t in fn.func.type(instance.store).params])
     except WasmforgeError:
         return None
     except Hang:
@@ -128,12 +132,33 @@ def _run_host(path: str) -> dict[str, str] | None:
 
 
 def targets(path: str, scratch: str) -> dict[str, Callable[[], dict[str, str] | None]]:
-    """Every target by name: the CLI commands, then the host."""
+    """Every target by name: the CLI commands (`run` on the first exported function), then the host API."""
     out: dict[str, Callable[[], dict[str, str] | None]] = {
         name: (lambda argv=argv: _run_cli(argv)) for name, argv in commands(path, scratch).items()
     }
+    run = _run_command(path)
+    if run is not None:
+        out["run"] = lambda: _run_cli(run)
     out["host"] = lambda: _run_host(path)
     return out
+
+
+def _run_command(path: str) -> list[str] | None:
+    """``wasmforge run`` on the first exported function, with a zero for each parameter, under limits."""
+    from wasmforge.binary import read_module
+    from wasmforge.binary.types import ExternKind
+    from wasmforge.errors import WasmforgeError
+
+    try:
+        with read_module(path) as module:
+            for export in module.exports:
+                if export.kind == ExternKind.FUNC:
+                    params = len(module.function_type(export.index).params)
+                    return ["run", "--fuel", "200000", "--max-memory", "64MiB", "--timeout", "2", path, "--",
+                            export.name, *["0"] * params]
+    except (WasmforgeError, IndexError, AttributeError, TypeError):
+        return None  # not decodable, or no function type: the other targets see to it
+    return None
 
 
 def run_one(path: str, only: str | None = None, report: Callable[[str], None] = lambda name: None) -> list[dict[str, str]]:

@@ -175,3 +175,17 @@ def test_temporaries_of_live_writers_and_other_files_are_kept(tmp_path):
     other.write_bytes(b"user's")
     write_atomic(target, b"new")
     assert live.exists() and other.exists()
+
+
+def test_binary_data_is_never_written_to_a_terminal():
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        with pytest.raises(WasmforgeError, match="terminal"):
+            write_atomic(os.ttyname(terminal), b"\0asm")
+        write_atomic(os.ttyname(terminal), "text is fine\n")
+        assert os.read(controller, 100).startswith(b"text is fine")
+    finally:
+        os.close(controller)
+        os.close(terminal)

@@ -5,7 +5,8 @@ renamed over the target, so a failed or interrupted write leaves the old file wh
 link is written *through*: the link stays and the file it points to gets the content (atomically
 when that is a regular file). A device or pipe (``/dev/null``, a FIFO, a terminal) is written
 directly: it must never be replaced by a regular file. ``/dev/stdout``, ``/dev/fd/N`` and
-``/proc/self/fd/N`` write to the process's own descriptor, at its current position.
+``/proc/self/fd/N`` write to the process's own descriptor, at its current position. Binary
+data is never written to a terminal.
 
 An output that is one of the command's ``inputs`` (the same file by device and inode, whatever
 the spelling: ``./in.wasm``, a symbolic or a hard link) is refused before anything is written.
@@ -174,6 +175,9 @@ def _direct(target: str, dest: _Destination, mode: str, text_args: dict[str, Any
         else:
             out = open(dest.path, mode, **text_args)  # closed by the with below
         with out as stream:
+            if "b" in mode and stream.isatty():
+                raise WasmforgeError(f"{target}: refusing to write binary data to a terminal",
+                                     hint="redirect it to a file or a pipe, or pick another path")
             yield stream
     except OSError as e:
         raise _cannot(target, e) from None

@@ -210,3 +210,12 @@ def test_add_section_says_replaced_when_it_replaces(run_cli, add_wasm, tmp_path)
     code, out, _ = run_cli("add-section", add_wasm, "version", "--from", payload, "--in-place", "--replace")
     assert code == 0 and ": replaced custom section 'version'" in out
     assert [c.name for c in read_module(add_wasm).customs].count("version") == 1
+
+
+def test_error_quoting_module_names_stays_two_escaped_lines(run_cli, tmp_path):
+    # a custom section named with a newline and an escape sequence, listed in the hint (found by fuzz/)
+    name = b"a\nb\x1b[31m"
+    path = tmp_path / "names.wasm"
+    path.write_bytes(b"\0asm\1\0\0\0" + bytes([0, 1 + len(name), len(name)]) + name)
+    code, _, err = run_cli("section", path, "code")
+    assert code == 2 and len(err.splitlines()) == 2 and "\x1b" not in err and "a\\x0ab\\x1b[31m" in err

@@ -191,9 +191,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 reporter.close()
     except WasmforgeError as err:
-        sys.stderr.write(f"error: {err.message}\n")
+        from wasmforge.report.table import printable
+
+        # messages quote the module's own names: one line each, and escapes a terminal shows, not obeys
+        sys.stderr.write(f"error: {printable(err.message)}\n")
         if err.hint:
-            sys.stderr.write(f"hint: {err.hint}\n")
+            sys.stderr.write(f"hint: {printable(err.hint)}\n")
         return err.exit_code
     except KeyboardInterrupt:
         return 130
