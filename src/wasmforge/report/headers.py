@@ -22,13 +22,14 @@ OBJDUMP_NAMES = {
 
 
 def headers_json(module: Module, file: str) -> dict[str, Any]:
-    """The section table as data: ``{"file", "size", "sections": [{"id", "name", "start", "end", "size", "count"}]}``."""
+    """The section table as data: ``{"file", "size", "sections": [{"id", "name", "start", "end", "size", "count",
+    "content_start"}]}`` (``content_start``: where a custom section's content begins, after its name)."""
     return {
         "file": file,
         "size": module.size,
         "sections": [
             {"id": int(s.id), "name": s.name, "start": s.start, "end": s.end, "size": s.size,
-             "count": _header_count(module, s)}
+             "count": _header_count(module, s), "content_start": s.content_start}
             for s in module.sections
         ],
     }
