@@ -190,6 +190,8 @@ class Function:
     doc: str
     params: tuple[Param, ...]
     result: Type
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +205,8 @@ class Method:
     receiver: Receiver
     params: tuple[Param, ...]
     result: Type
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +217,8 @@ class ClassDescriptor:
     doc: str
     drop_symbol: str
     methods: tuple[Method, ...] = ()
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +230,8 @@ class Import:
     doc: str
     params: tuple[Param, ...]
     result: Type
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,11 +375,11 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             symbol, name, doc = cur.string(), cur.string(), _doc(cur.string())
             params = cur.params()
             key: tuple[int, str] = (kind, symbol)
-            item: Any = Function(symbol, name, doc, params, cur.type())
+            item: Any = Function(symbol, name, doc, params, cur.type(), offset=start)
         elif kind == _KIND_CLASS:
             name, doc, drop = cur.string(), _doc(cur.string()), cur.string()
             key = (kind, name)
-            item = ClassDescriptor(name, doc, drop)
+            item = ClassDescriptor(name, doc, drop, offset=start)
         elif kind == _KIND_METHOD:
             cls, symbol, name, doc = cur.string(), cur.string(), cur.string(), _doc(cur.string())
             recv = cur.u8()
@@ -379,12 +387,12 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
                 raise cur.fail(f"unknown receiver {recv}")
             params = cur.params()
             key = (kind, symbol)
-            item = Method(cls, symbol, name, doc, Receiver(recv), params, cur.type())
+            item = Method(cls, symbol, name, doc, Receiver(recv), params, cur.type(), offset=start)
         elif kind == _KIND_IMPORT:
             module, name, doc = cur.string(), cur.string(), _doc(cur.string())
             params = cur.params()
             key = (kind, f"{module}\0{name}")
-            item = Import(module, name, doc, params, cur.type())
+            item = Import(module, name, doc, params, cur.type(), offset=start)
         else:
             # A record kind from a newer minor revision: skip it, the length says how far.
             cur.pos = body_end
@@ -407,7 +415,9 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
         owner = classes.get(method.class_name)
         if owner is None:
             raise DescriptorError(f"{origin}: method {method.name} names unknown class {method.class_name}")
-        classes[method.class_name] = ClassDescriptor(owner.name, owner.doc, owner.drop_symbol, (*owner.methods, method))
+        classes[method.class_name] = ClassDescriptor(
+            owner.name, owner.doc, owner.drop_symbol, (*owner.methods, method), offset=owner.offset
+        )
     return Descriptors(
         version=version,
         functions=tuple(functions),
@@ -457,7 +467,8 @@ def read(module: Module | bytes | bytearray | memoryview | str | PathLike[str]) 
         )
     raws: list[RawExport] = []
     for exp in m.exports:
-        if exp.kind != ExternKind.FUNC or exp.name.startswith("__"):
+        # Only names that can be Python names are bound; others ("foo-bar", "a.b") stay unbound.
+        if exp.kind != ExternKind.FUNC or exp.name.startswith("__") or not exp.name.isidentifier():
             continue
         ft = m.function_type(exp.index)
         params = tuple(str(t) for t in ft.params)
