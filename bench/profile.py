@@ -6,11 +6,14 @@ memory is the work's own):
     must decode every body once to find the edges);
   * top: ``analysis.build`` (items, edges, one decode of every body) + dominators + ``top -n 20``
     rendered as text;
-  * twiggy ``top`` when a ``twiggy`` binary is on PATH (it is not pip-installable).
   * names: demangling every function name (``top`` demangles only the rows it shows; ``crates``
     and ``--regex`` searches need them all), after the graph is built.
-Each row prints seconds (best of N) and peak RSS in MB, and the ratio top/decode. The Rust builds
-of ``corpus/rust`` follow the real modules: they carry name sections with legacy and v0 symbols.
+  * twiggy ``top -n 20 --retained`` (the same work), when twiggy is installed (``cargo install
+    twiggy``; found as ``$WASMFORGE_TWIGGY``, on PATH or in ``~/.cargo/bin``), its time and peak
+    memory measured the same way (a child process per run).
+Each row prints seconds (best of N) and peak RSS in MB, the ratio top/decode and top/twiggy. The
+Rust builds of ``corpus/rust`` follow the real modules: they carry name sections with legacy and
+v0 symbols.
 
 Target: ``top`` costs little more than decoding (about 2x at most), and the largest module
 (~15 MB) profiles in under 10 s.
@@ -66,20 +69,45 @@ def run_job(path: Path, job: str, repeat: int) -> dict[str, float]:
     return best
 
 
-def run_twiggy(path: Path, repeat: int) -> float | None:
-    twiggy = shutil.which("twiggy")
-    if twiggy is None:
-        return None
-    import time
+def find_twiggy() -> str | None:
+    import os
 
-    times = []
+    for candidate in (os.environ.get("WASMFORGE_TWIGGY"), shutil.which("twiggy"),
+                      str(Path.home() / ".cargo" / "bin" / "twiggy")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+# Runs twiggy once and prints its time and peak RSS. The peak comes from GNU time's %M: a child
+# spawned from Python inherits Python's high-water mark (about 11 MB) in ru_maxrss, which would
+# hide twiggy's own figure; without GNU time the peak is that upper bound (marked "<=").
+_TWIGGY_JOB = r"""
+import json, os, resource, subprocess, sys, tempfile, time
+gnu_time = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+with tempfile.NamedTemporaryFile("r") as f:
+    cmd = [gnu_time, "-f", "%M", "-o", f.name, *sys.argv[1:]] if gnu_time else sys.argv[1:]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True)
+    seconds = time.perf_counter() - t
+    text = f.read().strip().splitlines()
+peak = int(text[-1]) / 1024 if gnu_time and text else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "ok": proc.returncode == 0, "exact": bool(gnu_time)}))
+"""
+
+
+def run_twiggy(twiggy: str, path: Path, repeat: int) -> dict[str, float] | None:
+    """twiggy's best time and its peak memory, or None when twiggy cannot read the module."""
+    best: dict[str, float] | None = None
     for _ in range(repeat):
-        t = time.perf_counter()
-        proc = subprocess.run([twiggy, "top", "-n", "20", "--retained", str(path)], capture_output=True, check=False)
-        times.append(time.perf_counter() - t)
-        if proc.returncode != 0:
-            return float("nan")  # twiggy fails on some modules (see the README)
-    return min(times)
+        out = subprocess.run([sys.executable, "-c", _TWIGGY_JOB, twiggy, "top", "-n", "20", "--retained", str(path)],
+                             capture_output=True, text=True, check=True)
+        result = json.loads(out.stdout)
+        if not result["ok"]:
+            return None  # twiggy fails on some modules (newer proposals)
+        if best is None or result["seconds"] < best["seconds"]:
+            best = result
+    return best
 
 
 def main() -> int:
@@ -94,10 +122,11 @@ def main() -> int:
         modules = [m for m in modules if m.stat().st_size < 3_000_000]
     base = run_job(modules[0], "imports", 1)
     print(f"interpreter + wasmforge imported: {base['peak_mb']:.0f} MB peak (included in every figure below)")
-    has_twiggy = shutil.which("twiggy") is not None
+    twiggy = find_twiggy()
+    has_twiggy = twiggy is not None
     header = (f"{'module':<44} {'MB':>6} {'decode s':>9} {'top s':>8} {'top/dec':>8} {'dec MB':>7} {'top MB':>7}"
               f" {'names s':>8}")
-    print(header + ("  twiggy s" if has_twiggy else ""))
+    print(header + (f" {'twiggy s':>9} {'twiggy MB':>9} {'top/twiggy':>10}" if has_twiggy else ""))
     worst = 0.0
     for path in modules:
         dec = run_job(path, "decode", repeat)
@@ -108,9 +137,14 @@ def main() -> int:
             worst = max(worst, ratio)
         line = (f"{path.name[:44]:<44} {path.stat().st_size / 1e6:>6.2f} {dec['seconds']:>9.3f} {top['seconds']:>8.3f} "
                 f"{ratio:>7.2f}x {dec['peak_mb']:>7.0f} {top['peak_mb']:>7.0f} {names['seconds']:>8.3f}")
-        if has_twiggy:
-            t = run_twiggy(path, repeat)
-            line += f"  {t:>8.3f}" if t is not None else ""
+        if twiggy is not None:
+            t = run_twiggy(twiggy, path, repeat)
+            if t is None:
+                line += f" {'fails':>9}"
+            else:
+                peak = f"{t['peak_mb']:.0f}" if t["exact"] else f"<={t['peak_mb']:.0f}"
+                line += (f" {t['seconds']:>9.3f} {peak:>9} "
+                         f"{top['seconds'] / t['seconds'] if t['seconds'] else float('nan'):>9.1f}x")
         print(line, flush=True)
     largest = max(modules, key=lambda p: p.stat().st_size)
     top = run_job(largest, "top", 1)
@@ -118,7 +152,7 @@ def main() -> int:
     print(f"largest module {largest.name}: top in {top['seconds']:.2f} s (target < 10 s: {verdict}); "
           f"worst top/decode ratio on modules of 100 KB or more {worst:.2f}x")
     if not has_twiggy:
-        print("twiggy not on PATH: no twiggy column (cargo install twiggy to add it)")
+        print("twiggy not found: no twiggy columns (cargo install twiggy, or set WASMFORGE_TWIGGY)")
     return 0
 
 

@@ -41,7 +41,8 @@ def test_headers_json(run_cli, add_wasm):
     data = json.loads(out)
     assert code == 0 and data["file"] == str(add_wasm) and data["size"] == add_wasm.stat().st_size
     first = data["sections"][0]
-    assert first == {"id": 1, "name": "type", "start": 10, "end": first["end"], "size": first["end"] - 10, "count": 3}
+    assert first == {"id": 1, "name": "type", "start": 10, "end": first["end"], "size": first["end"] - 10, "count": 3,
+                     "content_start": 10}
     assert [s["name"] for s in data["sections"]] == [s.name for s in read_module(add_wasm).sections]
 
 

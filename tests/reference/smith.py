@@ -2,7 +2,7 @@
 
 A profile is a set of smith options. Seeds are deterministic (module ``k`` of a profile comes
 from ``k``'s bytes run through a fixed generator), so a failure names a seed that reproduces it.
-``WASMFORGE_SMITH=N`` (or ``pytest --smith N``) generates N modules per profile instead of
+``WASMFORGE_SMITH=N`` generates N modules per profile instead of
 the default suite's few hundred.
 """
 

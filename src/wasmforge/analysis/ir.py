@@ -316,12 +316,23 @@ class _Builder:
         if self.start_header is not None and m.start is not None and m.start < len(funcs):
             out[self.start_header].add(funcs[m.start])
         if not self.compat:
-            n_imp = 0
-            for imp in m.imports:
+            seen = dict.fromkeys(ExternKind, 0)
+            for imp in m.imports:  # an import keeps the types its description names
+                k = seen[imp.kind]
+                seen[imp.kind] += 1
+                imp_item = spaces[imp.kind][k] if imp.kind in spaces and k < len(spaces[imp.kind]) else None
+                if imp_item is None:
+                    continue
                 if imp.kind == ExternKind.FUNC:
                     if isinstance(imp.desc, int) and imp.desc < len(types):
-                        out[funcs[n_imp]].add(types[imp.desc])
-                    n_imp += 1
+                        out[imp_item].add(types[imp.desc])
+                elif imp.kind == ExternKind.TAG:
+                    if imp.desc.type_index < len(types):
+                        out[imp_item].add(types[imp.desc.type_index])
+                elif imp.kind == ExternKind.TABLE:
+                    self._valtype_edge(imp_item, imp.desc.elem)
+                elif imp.kind == ExternKind.GLOBAL:
+                    self._valtype_edge(imp_item, imp.desc.type)
             for t, item in zip(m.tables, tables[len(tables) - len(m.tables):]):
                 if t.init is not None:
                     self._const_expr_edges(item, t.init)
@@ -330,6 +341,19 @@ class _Builder:
             for tag, item in zip(m.tags, self.tags[len(self.tags) - len(m.tags):]):
                 if tag.type_index < len(types):
                     out[item].add(types[tag.type_index])
+            self._type_edges()
+            # the concrete types that globals, tables and element segments are declared with
+            for g, item in zip(m.globals, globals_[len(globals_) - len(m.globals):]):
+                self._valtype_edge(item, g.type.type)
+            for t, item in zip(m.tables, tables[len(tables) - len(m.tables):]):
+                self._valtype_edge(item, t.type.elem)
+            for seg, item in zip(m.elements, self.elems):
+                if seg.mode == "active":  # instantiation writes it into its table, whoever holds the table
+                    self.roots.append(item)
+                self._valtype_edge(item, seg.type)
+                if seg.flags & 4:
+                    for expr in seg.items:
+                        self._const_expr_edges(item, expr)
         for seg, item in zip(m.elements, self.elems):
             if seg.mode == "active" and seg.table < len(tables):
                 out[tables[seg.table]].add(item)
@@ -337,6 +361,35 @@ class _Builder:
                 if f < len(funcs):
                     out[item].add(funcs[f])
         self._function_edges()
+
+    def _valtype_edge(self, item: int, valtype: Any) -> None:
+        heap = getattr(valtype, "heap", None)
+        index = heap.index if heap is not None else None
+        if index is not None and index < len(self.types):
+            self.out[item].add(self.types[index])
+
+    def _type_edges(self) -> None:
+        """A type keeps its supertypes, the types its fields, params and results name, and its recursion group."""
+        types, out = self.types, self.out
+        index = 0
+        for group in self.m.rec_groups:
+            members = types[index:index + len(group.types)]
+            for st in group.types:
+                if index >= len(types):
+                    return
+                dest = out[types[index]]
+                dest.update(m for m in members if m != types[index])
+                dest.update(types[s] for s in st.supertypes if s < len(types))
+                comp: Any = st.comp
+                if isinstance(comp, FuncType):
+                    named = (*comp.params, *comp.results)
+                elif hasattr(comp, "fields"):  # a struct
+                    named = tuple(f.storage for f in comp.fields)
+                else:  # an array
+                    named = (comp.field.storage,)
+                for v in named:
+                    self._valtype_edge(types[index], v)
+                index += 1
 
     def _spaces(self) -> dict[str, list[int]]:
         """Item ids by index space, for the spaces an instruction's immediates reference."""
@@ -470,6 +523,8 @@ class _Builder:
                     pass  # twiggy draws none of the edges below
                 elif role == _INDIRECT:
                     dest.add(self._indirect_item(imm[0], imm[1], targets))
+                    if imm[0] < n_types:  # the stand-in is shared by equal signatures: the index is the call's
+                        dest.add(types[imm[0]])
                 elif role == _BLOCK:
                     if imm.__class__ is int and imm < n_types:
                         dest.add(types[imm])

@@ -28,10 +28,11 @@ class PathTrees(Sequence[PathNode]):
     module's every item can have thousands of retaining paths, and a renderer that writes one
     tree at a time then needs the memory of one tree only."""
 
-    __slots__ = ("_graph", "_starts", "_nexts", "_max_depth", "_max_paths")
+    __slots__ = ("_graph", "_starts", "_nexts", "_max_depth", "_max_paths", "_twiggy_compatible")
 
     def __init__(self, graph: ItemGraph, starts: list[int], nexts: list[list[int]], max_depth: int,
-                 max_paths: int) -> None:
+                 max_paths: int, twiggy_compatible: bool = False) -> None:
+        self._twiggy_compatible = twiggy_compatible
         self._graph = graph
         self._starts = starts
         self._nexts = nexts
@@ -47,7 +48,8 @@ class PathTrees(Sequence[PathNode]):
         return self._starts
 
     def _build(self, start: int) -> PathNode:
-        return _tree(self._graph, start, self._nexts, self._graph.meta_root, self._max_depth, self._max_paths)
+        return _tree(self._graph, start, self._nexts, self._graph.meta_root, self._max_depth, self._max_paths,
+                     self._twiggy_compatible)
 
     @overload
     def __getitem__(self, index: int) -> PathNode: ...
@@ -72,9 +74,12 @@ class Paths:
 
 
 def paths(graph: ItemGraph, items: list[str] | None = None, *, regex: bool = False, descending: bool = False,
-          max_depth: int = 10, max_paths: int = 10) -> Paths:
+          max_depth: int = 10, max_paths: int = 10, twiggy_compatible: bool = False) -> Paths:
     """Retaining paths of ``items`` (names, or patterns with ``regex``), up to ``max_depth`` levels
     and ``max_paths`` branches per level; a path never visits an item twice.
+
+    ``twiggy_compatible``: as twiggy, an item's own self-edge still shows once (twiggy checks a
+    next item against the items above the current one, not the current one itself).
 
     Without items: every item by size (or, descending, every root)."""
     sizes = graph.sizes
@@ -85,32 +90,37 @@ def paths(graph: ItemGraph, items: list[str] | None = None, *, regex: bool = Fal
     else:
         starts = sorted(range(len(graph)), key=lambda i: -sizes[i])
     nexts = graph.edges if descending else graph.predecessors
-    return Paths(PathTrees(graph, starts, nexts, max_depth, max_paths), descending)
+    return Paths(PathTrees(graph, starts, nexts, max_depth, max_paths, twiggy_compatible), descending)
 
 
-def _tree(graph: ItemGraph, start: int, nexts: list[list[int]], meta: int, max_depth: int, max_paths: int) -> PathNode:
-    # Build [item, children] frames depth-first, then freeze bottom-up.
+def _tree(graph: ItemGraph, start: int, nexts: list[list[int]], meta: int, max_depth: int, max_paths: int,
+          twiggy: bool = False) -> PathNode:
+    # Build [item, children] frames in print order (depth-first, pre-order), so that the row cap
+    # keeps a prefix of the full tree, then freeze bottom-up. A stack entry: the frame, its depth,
+    # the items on the path above it, the items it may not go to next, its next items, and how
+    # many of them it took.
     sizes = graph.sizes
     rows = 1
     root: list[Any] = [start, []]
-    stack = [(root, 0, {start})]
+    excluded_root: set[int] = set() if twiggy else {start}
+    stack: list[list[Any]] = [[root, 0, set(), excluded_root, iter(nexts[start]), 0]]
     while stack:
-        frame, depth, on_path = stack.pop()
-        if depth >= max_depth:
+        top = stack[-1]
+        frame, depth, above, excluded, it, taken = top
+        if depth >= max_depth or taken == max_paths or rows >= MAX_ROWS_PER_ITEM:
+            stack.pop()
             continue
-        taken = 0
-        pending = []
-        for n in nexts[frame[0]]:
-            if n == meta or n in on_path:
-                continue
-            if taken == max_paths or rows >= MAX_ROWS_PER_ITEM:
-                break
-            child: list[Any] = [n, []]
-            frame[1].append(child)
-            taken += 1
-            rows += 1
-            pending.append((child, depth + 1, on_path | {n}))
-        stack.extend(reversed(pending))
+        n = next((n for n in it if n != meta and n not in excluded), None)
+        if n is None:
+            stack.pop()
+            continue
+        top[5] = taken + 1
+        child: list[Any] = [n, []]
+        frame[1].append(child)
+        rows += 1
+        on_path = above | {frame[0]}
+        # twiggy checks a next item against the items above the current one, not the current one
+        stack.append([child, depth + 1, on_path, on_path if twiggy else on_path | {n}, iter(nexts[n]), 0])
 
     def freeze(frame: list[Any]) -> PathNode:
         # iterative post-order so deep chains never hit the recursion limit

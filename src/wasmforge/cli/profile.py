@@ -77,7 +77,8 @@ def cmd_paths(args: argparse.Namespace) -> int:
 
     graph = _graph(args.file, args)
     return _emit(args, paths(graph, args.items, regex=args.regex, descending=args.descending,
-                             max_depth=args.max_depth, max_paths=args.max_paths))
+                             max_depth=args.max_depth, max_paths=args.max_paths,
+                             twiggy_compatible=args.twiggy_compatible))
 
 
 def cmd_monos(args: argparse.Namespace) -> int:

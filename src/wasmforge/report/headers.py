@@ -27,9 +27,10 @@ OBJDUMP_NAMES = {
 
 
 def _row(scan: SectionScan, s: Section) -> dict[str, Any]:
+    # content_start: where a custom section's content begins, after its name
     count = scan.single(s, "the start function index") if s.id == SectionId.START else s.count
     return {"id": int(s.id), "name": s.name, "start": s.start, "end": s.end, "size": s.size,
-            "count": None if s.id == SectionId.START else count}
+            "count": None if s.id == SectionId.START else count, "content_start": s.content_start}
 
 
 def headers_json(scan: SectionScan, file: str) -> Iterator[str]:
