@@ -31,7 +31,7 @@ def _record(kind: int, body: bytes, version: int = FORMAT_VERSION) -> bytes:
 def _function(name: str, params: list[tuple[str, bytes]], result: bytes, doc: str = "") -> bytes:
     body = _s(f"__wf_fn_{name}") + _s(name) + _s(doc) + bytes([len(params)])
     for pname, ptype in params:
-        body += _s(pname) + ptype
+        body += _s(pname) + ptype + b"\0"  # no default
     return _record(1, body + result)
 
 
@@ -89,10 +89,10 @@ def test_duplicate_records_are_merged() -> None:
 
 
 def test_methods_attach_to_their_class() -> None:
-    cls = _record(2, _s("Counter") + _s(" Counts.") + _s("__wf_drop_Counter"))
+    cls = _record(2, _s("Counter") + _s(" Counts.") + _s("__wf_drop_Counter") + _s("") * 4)
     method = _record(
         3,
-        _s("Counter") + _s("__wf_m_Counter_get") + _s("get") + _s("") + bytes([1, 0, Kind.U64]),
+        _s("Counter") + _s("__wf_m_Counter_get") + _s("get") + _s("") + bytes([1, 0, 0, Kind.U64]),
     )
     desc = parse(cls + method)
     (c,) = desc.classes
@@ -101,7 +101,7 @@ def test_methods_attach_to_their_class() -> None:
 
 
 def test_method_of_unknown_class_is_an_error() -> None:
-    method = _record(3, _s("Nope") + _s("s") + _s("get") + _s("") + bytes([1, 0, Kind.U64]))
+    method = _record(3, _s("Nope") + _s("s") + _s("get") + _s("") + bytes([1, 0, 0, Kind.U64]))
     with pytest.raises(DescriptorError, match="unknown class Nope"):
         parse(method)
 

@@ -979,7 +979,7 @@ def _check(desc: Descriptors, package: str) -> None:
     if desc.empty:
         raise GenerateError(
             f"{package}: the module exports nothing to bind",
-            hint="wrap functions in wasmforge::export! { ... } (or export #[no_mangle] numeric functions)",
+            hint="mark functions #[wasmforge::export] (or export #[no_mangle] numeric functions)",
         )
     for imp in desc.imports:
         for p in imp.params:
