@@ -44,7 +44,9 @@ def test_files_are_headed_do_not_edit(files: dict[str, str]) -> None:
 def test_generate_writes_package_directory(build_crate: Any, tmp_path: Path) -> None:
     wasm = build_crate("wf_types")
     pkg = python.generate(descriptors.read(wasm), wasm, tmp_path, "wf_types")
-    assert sorted(p.name for p in pkg.path.iterdir()) == ["__init__.py", "__init__.pyi", "py.typed", "wf_types.wasm"]
+    assert sorted(p.name for p in pkg.path.iterdir()) == [
+        "__init__.py", "__init__.pyi", "_wasmforge", "py.typed", "wf_types.wasm"
+    ]
     assert (pkg.path / "wf_types.wasm").read_bytes() == wasm.read_bytes()
 
 
@@ -66,8 +68,11 @@ def test_glue_for_another_runtime_api_refuses_to_import(files: dict[str, str], t
     from wasmforge.bindgen.runtime import RUNTIME_API
 
     pkg = tmp_path / "old_glue"
-    pkg.mkdir()
-    text = files["__init__.py"].replace(f"_require_api({RUNTIME_API}, __name__)", "_require_api(0, __name__)")
+    for name, text in files.items():
+        (pkg / name).parent.mkdir(parents=True, exist_ok=True)
+        (pkg / name).write_text(text)
+    text = files["__init__.py"].replace(f"_wf_require_api({RUNTIME_API}, __name__)", "_wf_require_api(0, __name__)")
+    assert text != files["__init__.py"]
     (pkg / "__init__.py").write_text(text)
     sys.path.insert(0, str(tmp_path))
     try:

@@ -74,11 +74,11 @@ def test_finalizer_frees_rust_memory(t: Any) -> None:
     for _ in range(3000):
         t.Account("y" * 1000, 1)
     gc.collect()
-    size = t._rt.memory.size
+    size = t._wf_rt.memory.size
     for _ in range(3000):
         t.Account("y" * 1000, 1)
     gc.collect()
-    assert t._rt.memory.size == size
+    assert t._wf_rt.memory.size == size
 
 
 def test_panic_raises_rust_panic_with_message_and_location(t: Any, mod: Any) -> None:
@@ -91,12 +91,10 @@ def test_panic_raises_rust_panic_with_message_and_location(t: Any, mod: Any) -> 
 
 
 def test_panic_poisons_the_instance(t: Any, mod: Any) -> None:
-    from wasmforge.host import InstancePoisoned
-
     with pytest.raises(mod.RustPanic):
         t.out_of_bounds(7)
     assert t.poisoned
-    with pytest.raises(InstancePoisoned):
+    with pytest.raises(mod.InstancePoisoned):
         t.echo_u8(1)
 
 
@@ -142,9 +140,7 @@ def test_methods_taking_self_consume_the_object(t: Any, mod: Any) -> None:
 def test_reset_replaces_a_poisoned_shared_instance(mod: Any) -> None:
     with pytest.raises(mod.RustPanic):
         mod.panics("shared")
-    from wasmforge.host import InstancePoisoned
-
-    with pytest.raises(InstancePoisoned):
+    with pytest.raises(mod.InstancePoisoned):
         mod.echo_u8(1)
     mod.reset()
     assert mod.echo_u8(1) == 1

@@ -234,11 +234,11 @@ def test_small_and_large_owned_results(t: Any) -> None:
     big = t.u64_range(1000)
     assert len(big) == 1000 and big[0] == 2**64 - 1 and big[-1] == 2**64 - 1000
     assert t.opt_str("ab" * 2000) == "ba" * 2000
-    size = t._rt.memory.size
+    size = t._wf_rt.memory.size
     for _ in range(200):
         t.echo_string("y" * 20_000)
         t.u64_range(5000)
-    assert t._rt.memory.size == size
+    assert t._wf_rt.memory.size == size
 
 
 def test_numpy_scalars_and_int_like_values(t: Any) -> None:

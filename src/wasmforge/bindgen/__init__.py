@@ -16,9 +16,10 @@ from pathlib import Path
 
 from wasmforge.bindgen.descriptors import DescriptorError, Descriptors, read
 from wasmforge.bindgen.python import GeneratedPackage, GenerateError, generate, package_name, render
-from wasmforge.bindgen.runtime import ClosedError, NeedsImports, RustError, RustPanic
+from wasmforge.bindgen.runtime import BorrowError, ClosedError, NeedsImports, RustError, RustPanic
 
 __all__ = [
+    "BorrowError",
     "ClosedError",
     "DescriptorError",
     "Descriptors",

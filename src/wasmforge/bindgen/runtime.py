@@ -26,10 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WasmforgeError
+from ..host._errors import InstancePoisoned, WasmTrap
 
 __all__ = [
     "RUNTIME_API",
+    "BorrowError",
     "ClosedError",
+    "Error",
+    "InstancePoisoned",
+    "WasmTrap",
     "NeedsImports",
     "Runtime",
     "RustError",
@@ -71,15 +76,18 @@ _FORMAT_FAMILY = {
 }
 
 
-class RustError(Exception):
+#: the base of every exception a generated package raises on purpose (``<package>.Error``).
+Error = WasmforgeError
+
+
+class RustError(WasmforgeError):
     """A Rust function returned ``Err(e)``; the message is ``e.to_string()``."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.message = message
 
 
-class RustPanic(Exception):
+class RustPanic(WasmforgeError):
     """Rust code panicked; the instance is poisoned afterwards (load the package again)."""
 
     def __init__(self, message: str, file: str = "", line: int = 0, column: int = 0) -> None:
@@ -90,9 +98,21 @@ class RustPanic(Exception):
         self.line = line
         self.column = column
 
+    def __str__(self) -> str:
+        return str(self.args[0])
 
-class ClosedError(ValueError):
-    """An object of a Rust class was used after ``close()``."""
+
+class ClosedError(WasmforgeError, ValueError):
+    """An object of a Rust class was used after ``close()`` (or after a call consumed it)."""
+
+
+class BorrowError(WasmforgeError, RuntimeError):
+    """A call would alias a Rust object: ``&mut`` while it is borrowed, or ``&`` while it is ``&mut``.
+
+    As in Rust (and PyO3), an object may be lent to one call as ``&mut`` or to any number of
+    calls as ``&`` at a time; passing it twice to one call, or using it again from a callback
+    while a call holds it, raises this instead of running.
+    """
 
 
 class NeedsImports(WasmforgeError):
@@ -124,6 +144,63 @@ def as_float(value: Any, where: str, kind: str) -> float:
     if to_float is None:
         raise TypeError(f"{where} must be float ({kind}), not {type(value).__name__}")
     return float(to_float(value))
+
+
+def as_str(value: Any, where: str) -> str:
+    """``value`` as an exact ``str`` (subclasses are copied); TypeError naming ``where`` otherwise."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise TypeError(f"{where} must be str, not {describe(value)}")
+
+
+def describe(value: Any) -> str:
+    """The type of ``value`` for an error message."""
+    return type(value).__name__
+
+
+def wrong_object(value: Any, cls: str, where: str) -> TypeError:
+    """The error for an argument that is not an object of the expected class of this instance."""
+    kind = type(value)
+    if kind.__name__ == cls and hasattr(kind, "_wf_wrap"):
+        return TypeError(
+            f"{where} must be a {cls} of this instance, but this {cls} belongs to another instance "
+            "(each load() has its own classes and memory; objects cannot move between them)"
+        )
+    return TypeError(f"{where} must be {cls}, not {kind.__name__}")
+
+
+def borrowed(obj: Any, label: str, mutable: bool) -> BorrowError:
+    """The error for a call that would alias ``obj`` (see :class:`BorrowError`)."""
+    name = type(obj).__name__
+    if obj._wf_b < 0:
+        held = "mutably borrowed (&mut) by a call in progress"
+    else:
+        held = f"borrowed (&) by {obj._wf_b} call(s) in progress"
+    want = "borrow it mutably" if mutable else "borrow it"
+    return BorrowError(f"{label}(): cannot {want}: this {name} is already {held}")
+
+
+def no_copy(obj: Any, verb: str = "copied") -> TypeError:
+    """The error for copying or pickling an object that owns Rust memory."""
+    name = type(obj).__name__
+    return TypeError(f"{name} objects own Rust memory and cannot be {verb}; make a new one through its methods")
+
+
+def tidy(obj: Any, module: str, name: str) -> None:
+    """Give a generated function or class (and its methods) its public name for reprs and tracebacks."""
+    obj.__name__ = obj.__qualname__ = name
+    obj.__module__ = module
+    if isinstance(obj, type):
+        for attr, value in vars(obj).items():
+            fn = getattr(value, "__func__", None) or getattr(value, "fget", None) or value
+            if callable(fn) and hasattr(fn, "__qualname__") and not attr.startswith("_wf"):
+                fn.__qualname__ = f"{name}.{fn.__name__}"
+                fn.__module__ = module
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text from Rust (a ``String`` is valid UTF-8 unless the module is broken)."""
+    return data.decode("utf-8")
 
 
 def f32_bits(value: float) -> int:
@@ -214,6 +291,10 @@ class Runtime:
         _live.add(self)
         self.memory = self.instance.memory if runtime or "memory" in self.instance.exports else None
         self.temps: list[tuple[int, int, int]] = []
+        #: allocations handed to Rust for a call that has not started yet (freed if it never does).
+        self.gives: list[tuple[int, int, int]] = []
+        #: serializes calls into the instance; re-entrant, so callbacks may call back in.
+        self.lock: Any = getattr(self.instance, "lock", None) or threading.RLock()
         self.sp = 0
         self.scratch_end = 0
         if runtime:
@@ -286,14 +367,28 @@ class Runtime:
                 self.free(p, n, align)
 
     def give(self, data: Any, n: int, align: int) -> int:
-        """Copy ``n`` bytes into a fresh allocation Rust will own and free; returns the address."""
+        """Copy ``n`` bytes into a fresh allocation Rust will own and free; returns the address.
+
+        The allocation is recorded in :attr:`gives` until the glue starts the call (then Rust
+        owns it); :meth:`ungive` frees what a failed call never handed over.
+        """
         if not n:
             return align
         p = self.malloc(n, align)
         if not p:
             raise MemoryError(f"wasm module could not allocate {n} bytes")
+        self.gives.append((p, n, align))
         self.memory.write(p, data)  # type: ignore[union-attr]
         return p
+
+    def ungive(self, ngives: int) -> None:
+        """Free what :meth:`give` allocated since ``len(gives)`` was ``ngives`` (the call never started)."""
+        gives = self.gives
+        live = not self.poisoned
+        while len(gives) > ngives:
+            p, n, align = gives.pop()
+            if live:
+                self.free(p, n, align)
 
     def give_str(self, value: str) -> int:
         """Hand a str over for good (a Rust ``String``); returns the packed value."""
@@ -376,7 +471,7 @@ class Runtime:
         out.frombytes(data)
         return out
 
-    def copy_back(self, packed: int, target: Any, view: memoryview) -> None:
+    def copy_back(self, packed: int, view: memoryview) -> None:
         """After a call taking ``&mut [T]``, copy the elements back into the caller's buffer."""
         self.memory.read_into(packed & _MASK32, view)  # type: ignore[union-attr]
 

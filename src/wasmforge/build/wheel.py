@@ -1,8 +1,9 @@
 """Writing a ``py3-none-any`` wheel of a generated package with ``zipfile``.
 
-The wheel holds the package folder as generated (glue, stub, ``py.typed``, the module) and
-the ``.dist-info`` files: ``METADATA``, ``WHEEL`` and ``RECORD`` with sha256 digests. It
-needs wasmforge (for its runtime and wasmtime) but no Rust.
+The wheel holds the package folder as generated (glue, stub, ``py.typed``, its private copy
+of the runtime, the module) and the ``.dist-info`` files: ``METADATA``, ``WHEEL`` and
+``RECORD`` with sha256 digests. It needs only ``wasmtime`` (numpy is an optional extra): no
+wasmforge, no Rust.
 """
 
 from __future__ import annotations
@@ -37,6 +38,25 @@ def wheel_name(name: str, version: str) -> str:
     return f"{_dist_name(name)}-{version}-py3-none-any.whl"
 
 
+#: what a generated package needs at run time, when wasmforge's own metadata cannot say.
+_FALLBACK_REQUIREMENTS = {"wasmtime": "wasmtime>=50", "numpy": "numpy>=1.26"}
+
+
+def runtime_requirement(dist: str) -> str:
+    """The requirement on ``dist`` a generated package states: the range wasmforge itself is tested with."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        declared = requires("wasmforge") or []
+    except PackageNotFoundError:
+        declared = []
+    for line in declared:
+        spec = line.split(";")[0].strip()
+        if re.match(rf"{re.escape(dist)}\b", spec, re.IGNORECASE):
+            return spec.replace(" ", "")
+    return _FALLBACK_REQUIREMENTS[dist]
+
+
 def _record_line(path: str, data: bytes) -> str:
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     return f"{path},sha256={digest},{len(data)}"
@@ -53,7 +73,7 @@ def write_wheel(
 ) -> Path:
     """Write the wheel of the package folder ``package_dir`` into ``out_dir``; returns its path.
 
-    The distribution is called ``name``; it requires ``wasmforge`` at run time.
+    The distribution is called ``name``; it requires only ``wasmtime`` at run time.
     """
     pkg = Path(package_dir)
     if not (pkg / "__init__.py").is_file():
@@ -66,9 +86,6 @@ def write_wheel(
     for path in sorted(pkg.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".tmp")):
             files.append((f"{pkg.name}/{path.relative_to(pkg).as_posix()}", path.read_bytes()))
-    base = _wasmforge_version.split("+")[0]
-    # The glue checks the runtime API at import; within one minor release it stays the same.
-    major, minor = (base.split(".") + ["0"])[:2]
     metadata = "\n".join(
         [
             "Metadata-Version: 2.1",
@@ -76,7 +93,9 @@ def write_wheel(
             f"Version: {version}",
             f"Summary: {summary or f'Python bindings of the Rust crate {name} (WebAssembly)'}",
             f"Requires-Python: {requires_python}",
-            f"Requires-Dist: wasmforge>={base},<{major}.{int(minor) + 1}",
+            f"Requires-Dist: {runtime_requirement('wasmtime')}",
+            "Provides-Extra: numpy",
+            f"Requires-Dist: {runtime_requirement('numpy')}; extra == \"numpy\"",
             "",
             "",
         ]

@@ -34,7 +34,7 @@ from ._errors import (
     WasmTrap,
 )
 from ._memory import Memory
-from ._module import EPOCH_TICK, Module, describe_type, engine_for, signature_of
+from ._module import EPOCH_TICK, Module, describe_type, engine_for, optional_layer, signature_of
 from ._types import Signature, coerce_signature
 
 #: import modules provided by ``wasi=WasiConfig(...)``.
@@ -88,11 +88,8 @@ def trap_from_wasmtime(
 
     def namer(symbol: str | None, func_index: int) -> str | None:
         if symbol:
-            try:
-                from wasmforge.analysis.demangle import demangle
-            except ImportError:  # the runtime copy inside a generated package has no analysis layer
-                return symbol
-            return demangle(symbol)
+            names = optional_layer("wasmforge.analysis.demangle")
+            return str(names.demangle(symbol)) if names is not None else symbol
         return module.export_names.get(func_index) if module is not None else None
 
     first_line = message.splitlines()[0] if message else kind.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import threading
 import time
@@ -181,10 +182,10 @@ class Module:
         """Function index -> export name, for naming frames of modules without a name section."""
         if not self.bytes:
             return {}
-        try:
-            from wasmforge.binary import ExternKind, WasmDecodeError, read_module
-        except ImportError:  # the runtime copy inside a generated package has no binary layer
+        binary = optional_layer("wasmforge.binary")
+        if binary is None:  # the runtime copy inside a generated package has no binary layer
             return {}
+        ExternKind, WasmDecodeError, read_module = binary.ExternKind, binary.WasmDecodeError, binary.read_module
         try:
             parsed = read_module(self.bytes)
             names: dict[int, str] = {}
@@ -209,6 +210,18 @@ class Module:
         return f"<wasm module {self.name}: {len(self._imports)} imports, {len(self._exports)} exports>"
 
 
+def optional_layer(name: str) -> Any:
+    """The wasmforge layer ``name`` if it is installed, else None.
+
+    The host layer also runs as the private runtime copy inside generated packages, where
+    only ``wasmtime`` is installed; what it takes from other layers (naming, checks) is optional.
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
 def _kind(item_type: Any) -> str:
     return {
         wasmtime.FuncType: "func",
@@ -222,10 +235,11 @@ def _refuse_unsupported_signatures(data: bytes, name: str) -> None:
     # wasmtime's C API aborts the whole process when asked for the type of an import or
     # export involving v128 or a reference type other than funcref/externref (exnref, anyref,
     # (ref $t) …), so such imports and exports are refused up front, from our own decoding.
-    try:
-        from wasmforge.binary import AbsHeap, ExternKind, FuncType, NumType, RefType, WasmDecodeError, read_module
-    except ImportError:  # the runtime copy inside a generated package: its module was checked when built
+    binary = optional_layer("wasmforge.binary")
+    if binary is None:  # the runtime copy inside a generated package: its module was checked when built
         return
+    AbsHeap, ExternKind, FuncType, NumType = binary.AbsHeap, binary.ExternKind, binary.FuncType, binary.NumType
+    RefType, WasmDecodeError, read_module = binary.RefType, binary.WasmDecodeError, binary.read_module
 
     def unsupported(t: object) -> str | None:
         if t is NumType.V128:
@@ -236,7 +250,7 @@ def _refuse_unsupported_signatures(data: bytes, name: str) -> None:
                 return str(t)
         return None
 
-    def first_unsupported(kind: ExternKind, desc: object) -> str | None:
+    def first_unsupported(kind: Any, desc: object) -> str | None:
         types: tuple[object, ...] = ()
         if kind == ExternKind.FUNC and isinstance(desc, FuncType):
             types = desc.params + desc.results

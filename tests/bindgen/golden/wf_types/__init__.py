@@ -7,1132 +7,148 @@ Module-level names use one shared instance made on first use; ``load()`` makes a
 
 from __future__ import annotations
 
-from pathlib import Path as _Path
-from typing import Any as _Any
+from pathlib import Path as _wf_Path
+from typing import Any as _wf_Any
 
-from wasmforge.bindgen.runtime import ClosedError, NeedsImports, Runtime as _Runtime, RustError, RustPanic
-from wasmforge.bindgen.runtime import as_float, as_int, f32_bits, f32_from_bits, f64_bits, f64_from_bits, pack_u64
-from wasmforge.bindgen.runtime import require_api as _require_api
+from ._wasmforge.bindgen.runtime import Error, RustError, RustPanic, ClosedError, BorrowError, NeedsImports, InstancePoisoned, WasmTrap
+from ._wasmforge.bindgen.runtime import Runtime as _wf_Runtime, require_api as _wf_require_api
+from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_as_int, as_str as _wf_as_str, f32_bits as _wf_f32_bits, f32_from_bits as _wf_f32_from_bits, f64_bits as _wf_f64_bits, f64_from_bits as _wf_f64_from_bits, pack_u64 as _wf_pack_u64, describe as _wf_describe, wrong_object as _wf_wrong_object, borrowed as _wf_borrowed, no_copy as _wf_no_copy, tidy as _wf_tidy, decode as _wf_decode
 
-_require_api(1, __name__)
+_wf_require_api(1, __name__)
+_wf_chr = chr
 
-__all__ = ['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', 'reset', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
+__all__ = ['Error', 'RustError', 'RustPanic', 'ClosedError', 'BorrowError', 'NeedsImports', 'InstancePoisoned', 'WasmTrap', 'Instance', 'load', 'reset', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
 
 #: the module file, next to this one.
-WASM_PATH = _Path(__file__).with_name('wf_types.wasm')
+WASM_PATH = _wf_Path(__file__).with_name('wf_types.wasm')
 #: Python functions the module needs, the keyword arguments of ``load()``.
 IMPORTS: tuple[str, ...] = ()
 #: import modules (other than wasmforge's) the module needs, for ``load(imports=...)``.
 FOREIGN_IMPORTS: tuple[str, ...] = ()
 
 
-def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
+def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     # Every wrapper is a closure over one runtime's helpers, looked up once here.
-    rt = _Runtime(WASM_PATH, providers, runtime=True)
-    temps, _base, _end = rt.temps, rt.sp, rt.scratch_end
-    write, read, free = rt.memory.write, rt.memory.read, rt.free
-    lend_big, give, release, give_str = rt.lend_big, rt.give, rt.release, rt.give_str
-    read_str, read_array, read_u64 = rt.read_str, rt.read_array, rt.read_u64
-    as_buffer, copy_back, sync_list, result_error = rt.as_buffer, rt.copy_back, rt.sync_list, rt.result_error
-    slot_result = rt.slot_result
-    _f_echo_u8 = rt.func('__wf_fn_echo_u8', '(u32) -> u32')
-    _f_echo_i8 = rt.func('__wf_fn_echo_i8', '(i32) -> i32')
-    _f_echo_u16 = rt.func('__wf_fn_echo_u16', '(u32) -> u32')
-    _f_echo_i16 = rt.func('__wf_fn_echo_i16', '(i32) -> i32')
-    _f_echo_u32 = rt.func('__wf_fn_echo_u32', '(u32) -> u32')
-    _f_echo_i32 = rt.func('__wf_fn_echo_i32', '(i32) -> i32')
-    _f_echo_u64 = rt.func('__wf_fn_echo_u64', '(u64) -> u64')
-    _f_echo_i64 = rt.func('__wf_fn_echo_i64', '(i64) -> i64')
-    _f_echo_usize = rt.func('__wf_fn_echo_usize', '(u32) -> u32')
-    _f_echo_isize = rt.func('__wf_fn_echo_isize', '(i32) -> i32')
-    _f_echo_f32 = rt.func('__wf_fn_echo_f32', '(f32) -> f32')
-    _f_echo_f64 = rt.func('__wf_fn_echo_f64', '(f64) -> f64')
-    _f_echo_bool = rt.func('__wf_fn_echo_bool', '(u32) -> u32')
-    _f_echo_char = rt.func('__wf_fn_echo_char', '(u32) -> u32')
-    _f_next_char = rt.func('__wf_fn_next_char', '(u32) -> u32')
-    _f_not_ = rt.func('__wf_fn_not', '(u32) -> u32')
-    _f_wrapping_inc_u64 = rt.func('__wf_fn_wrapping_inc_u64', '(u64) -> u64')
-    _f_nothing = rt.func('__wf_fn_nothing', '() -> ()')
-    _f_str_len = rt.func('__wf_fn_str_len', '(u64) -> u32')
-    _f_char_count = rt.func('__wf_fn_char_count', '(u64) -> u32')
-    _f_echo_string = rt.func('__wf_fn_echo_string', '(u64) -> u64')
-    _f_upper = rt.func('__wf_fn_upper', '(u64) -> u64')
-    _f_static_str = rt.func('__wf_fn_static_str', '() -> u64')
-    _f_two_strs = rt.func('__wf_fn_two_strs', '(u64, u64) -> u64')
-    _f_bytes_sum = rt.func('__wf_fn_bytes_sum', '(u64) -> u64')
-    _f_bytes_rev = rt.func('__wf_fn_bytes_rev', '(u64) -> u64')
-    _f_fill = rt.func('__wf_fn_fill', '(u64, u32) -> ()')
-    _f_f64_sum = rt.func('__wf_fn_f64_sum', '(u64) -> f64')
-    _f_i32_double = rt.func('__wf_fn_i32_double', '(u64) -> ()')
-    _f_u64_range = rt.func('__wf_fn_u64_range', '(u64) -> u64')
-    _f_f32_scale = rt.func('__wf_fn_f32_scale', '(u64, f32) -> u64')
-    _f_i16_echo = rt.func('__wf_fn_i16_echo', '(u64) -> u64')
-    _f_i8_neg = rt.func('__wf_fn_i8_neg', '(u64) -> u64')
-    _f_opt_i32 = rt.func('__wf_fn_opt_i32', '(u64) -> u64')
-    _f_opt_u32 = rt.func('__wf_fn_opt_u32', '(u64) -> u64')
-    _f_opt_u64 = rt.func('__wf_fn_opt_u64', '(u32) -> u32')
-    _f_opt_i64 = rt.func('__wf_fn_opt_i64', '(u32) -> u32')
-    _f_opt_f32 = rt.func('__wf_fn_opt_f32', '(u64) -> u64')
-    _f_opt_f64 = rt.func('__wf_fn_opt_f64', '(u32) -> u32')
-    _f_opt_str = rt.func('__wf_fn_opt_str', '(u32) -> u32')
-    _f_opt_bool = rt.func('__wf_fn_opt_bool', '(u64) -> u64')
-    _f_opt_char = rt.func('__wf_fn_opt_char', '(u64) -> u64')
-    _f_opt_bytes = rt.func('__wf_fn_opt_bytes', '(u32) -> u32')
-    _f_opt_opt = rt.func('__wf_fn_opt_opt', '(u64) -> u64')
-    _f_checked_div = rt.func('__wf_fn_checked_div', '(i64, i64) -> u32')
-    _f_parse_u8 = rt.func('__wf_fn_parse_u8', '(u64) -> u32')
-    _f_result_unit = rt.func('__wf_fn_result_unit', '(u32) -> u32')
-    _f_result_string = rt.func('__wf_fn_result_string', '(u32) -> u32')
-    _f_result_f32 = rt.func('__wf_fn_result_f32', '(f32) -> u32')
-    _f_result_opt = rt.func('__wf_fn_result_opt', '(u32) -> u32')
-    _f_result_i16 = rt.func('__wf_fn_result_i16', '(i32) -> u32')
-    _f_panics = rt.func('__wf_fn_panics', '(u64) -> u32')
-    _f_out_of_bounds = rt.func('__wf_fn_out_of_bounds', '(u32) -> i32')
-    _f_balance_of = rt.func('__wf_fn_balance_of', '(u32) -> u64')
-    _f_type = rt.func('__wf_fn_r#type', '(u32) -> u32')
-    _drop_Account = rt.func('__wf_drop_Account', '(u32) -> ()')
-    _f_Account_new = rt.func('__wf_m_Account_new', '(u64, u64) -> u32')
-    _f_Account_owner = rt.func('__wf_m_Account_owner', '(u32) -> u64')
-    _f_Account_balance = rt.func('__wf_m_Account_balance', '(u32) -> u64')
-    _f_Account_deposit = rt.func('__wf_m_Account_deposit', '(u32, u64) -> u64')
-    _f_Account_withdraw = rt.func('__wf_m_Account_withdraw', '(u32, u64) -> u32')
-    _f_Account_transfer = rt.func('__wf_m_Account_transfer', '(u32, u32, u64) -> ()')
-    _f_Account_merged = rt.func('__wf_m_Account_merged', '(u32, u32) -> u32')
-    _f_Account_maybe_split = rt.func('__wf_m_Account_maybe_split', '(u32, u64) -> u64')
-    _f_Account_bank_name = rt.func('__wf_m_Account_bank_name', '() -> u64')
-    _f_Account_close_out = rt.func('__wf_m_Account_close_out', '(u32) -> u64')
-    _f_Account_rename = rt.func('__wf_m_Account_rename', '(u32, u64) -> u32')
+    _wf_rt = _wf_Runtime(WASM_PATH, providers, runtime=True)
+    _wf_lock = _wf_rt.lock
+    _wf_temps, _wf_gives, _wf_base, _wf_end = _wf_rt.temps, _wf_rt.gives, _wf_rt.sp, _wf_rt.scratch_end
+    _wf_write, _wf_read, _wf_free = _wf_rt.memory.write, _wf_rt.memory.read, _wf_rt.free
+    _wf_lend_big, _wf_give, _wf_release, _wf_give_str = _wf_rt.lend_big, _wf_rt.give, _wf_rt.release, _wf_rt.give_str
+    _wf_ungive, _wf_read_str, _wf_read_array, _wf_read_u64 = _wf_rt.ungive, _wf_rt.read_str, _wf_rt.read_array, _wf_rt.read_u64
+    _wf_as_buffer, _wf_copy_back, _wf_sync_list = _wf_rt.as_buffer, _wf_rt.copy_back, _wf_rt.sync_list
+    _wf_result_error, _wf_slot_result = _wf_rt.result_error, _wf_rt.slot_result
+    _wf_f_echo_u8 = _wf_rt.func('__wf_fn_echo_u8', '(u32) -> u32')
+    _wf_f_echo_i8 = _wf_rt.func('__wf_fn_echo_i8', '(i32) -> i32')
+    _wf_f_echo_u16 = _wf_rt.func('__wf_fn_echo_u16', '(u32) -> u32')
+    _wf_f_echo_i16 = _wf_rt.func('__wf_fn_echo_i16', '(i32) -> i32')
+    _wf_f_echo_u32 = _wf_rt.func('__wf_fn_echo_u32', '(u32) -> u32')
+    _wf_f_echo_i32 = _wf_rt.func('__wf_fn_echo_i32', '(i32) -> i32')
+    _wf_f_echo_u64 = _wf_rt.func('__wf_fn_echo_u64', '(u64) -> u64')
+    _wf_f_echo_i64 = _wf_rt.func('__wf_fn_echo_i64', '(i64) -> i64')
+    _wf_f_echo_usize = _wf_rt.func('__wf_fn_echo_usize', '(u32) -> u32')
+    _wf_f_echo_isize = _wf_rt.func('__wf_fn_echo_isize', '(i32) -> i32')
+    _wf_f_echo_f32 = _wf_rt.func('__wf_fn_echo_f32', '(f32) -> f32')
+    _wf_f_echo_f64 = _wf_rt.func('__wf_fn_echo_f64', '(f64) -> f64')
+    _wf_f_echo_bool = _wf_rt.func('__wf_fn_echo_bool', '(u32) -> u32')
+    _wf_f_echo_char = _wf_rt.func('__wf_fn_echo_char', '(u32) -> u32')
+    _wf_f_next_char = _wf_rt.func('__wf_fn_next_char', '(u32) -> u32')
+    _wf_f_not_ = _wf_rt.func('__wf_fn_not', '(u32) -> u32')
+    _wf_f_wrapping_inc_u64 = _wf_rt.func('__wf_fn_wrapping_inc_u64', '(u64) -> u64')
+    _wf_f_nothing = _wf_rt.func('__wf_fn_nothing', '() -> ()')
+    _wf_f_str_len = _wf_rt.func('__wf_fn_str_len', '(u64) -> u32')
+    _wf_f_char_count = _wf_rt.func('__wf_fn_char_count', '(u64) -> u32')
+    _wf_f_echo_string = _wf_rt.func('__wf_fn_echo_string', '(u64) -> u64')
+    _wf_f_upper = _wf_rt.func('__wf_fn_upper', '(u64) -> u64')
+    _wf_f_static_str = _wf_rt.func('__wf_fn_static_str', '() -> u64')
+    _wf_f_two_strs = _wf_rt.func('__wf_fn_two_strs', '(u64, u64) -> u64')
+    _wf_f_bytes_sum = _wf_rt.func('__wf_fn_bytes_sum', '(u64) -> u64')
+    _wf_f_bytes_rev = _wf_rt.func('__wf_fn_bytes_rev', '(u64) -> u64')
+    _wf_f_fill = _wf_rt.func('__wf_fn_fill', '(u64, u32) -> ()')
+    _wf_f_f64_sum = _wf_rt.func('__wf_fn_f64_sum', '(u64) -> f64')
+    _wf_f_i32_double = _wf_rt.func('__wf_fn_i32_double', '(u64) -> ()')
+    _wf_f_u64_range = _wf_rt.func('__wf_fn_u64_range', '(u64) -> u64')
+    _wf_f_f32_scale = _wf_rt.func('__wf_fn_f32_scale', '(u64, f32) -> u64')
+    _wf_f_i16_echo = _wf_rt.func('__wf_fn_i16_echo', '(u64) -> u64')
+    _wf_f_i8_neg = _wf_rt.func('__wf_fn_i8_neg', '(u64) -> u64')
+    _wf_f_opt_i32 = _wf_rt.func('__wf_fn_opt_i32', '(u64) -> u64')
+    _wf_f_opt_u32 = _wf_rt.func('__wf_fn_opt_u32', '(u64) -> u64')
+    _wf_f_opt_u64 = _wf_rt.func('__wf_fn_opt_u64', '(u32) -> u32')
+    _wf_f_opt_i64 = _wf_rt.func('__wf_fn_opt_i64', '(u32) -> u32')
+    _wf_f_opt_f32 = _wf_rt.func('__wf_fn_opt_f32', '(u64) -> u64')
+    _wf_f_opt_f64 = _wf_rt.func('__wf_fn_opt_f64', '(u32) -> u32')
+    _wf_f_opt_str = _wf_rt.func('__wf_fn_opt_str', '(u32) -> u32')
+    _wf_f_opt_bool = _wf_rt.func('__wf_fn_opt_bool', '(u64) -> u64')
+    _wf_f_opt_char = _wf_rt.func('__wf_fn_opt_char', '(u64) -> u64')
+    _wf_f_opt_bytes = _wf_rt.func('__wf_fn_opt_bytes', '(u32) -> u32')
+    _wf_f_opt_opt = _wf_rt.func('__wf_fn_opt_opt', '(u64) -> u64')
+    _wf_f_checked_div = _wf_rt.func('__wf_fn_checked_div', '(i64, i64) -> u32')
+    _wf_f_parse_u8 = _wf_rt.func('__wf_fn_parse_u8', '(u64) -> u32')
+    _wf_f_result_unit = _wf_rt.func('__wf_fn_result_unit', '(u32) -> u32')
+    _wf_f_result_string = _wf_rt.func('__wf_fn_result_string', '(u32) -> u32')
+    _wf_f_result_f32 = _wf_rt.func('__wf_fn_result_f32', '(f32) -> u32')
+    _wf_f_result_opt = _wf_rt.func('__wf_fn_result_opt', '(u32) -> u32')
+    _wf_f_result_i16 = _wf_rt.func('__wf_fn_result_i16', '(i32) -> u32')
+    _wf_f_panics = _wf_rt.func('__wf_fn_panics', '(u64) -> u32')
+    _wf_f_out_of_bounds = _wf_rt.func('__wf_fn_out_of_bounds', '(u32) -> i32')
+    _wf_f_balance_of = _wf_rt.func('__wf_fn_balance_of', '(u32) -> u64')
+    _wf_f_type = _wf_rt.func('__wf_fn_r#type', '(u32) -> u32')
+    _wf_drop_Account = _wf_rt.func('__wf_drop_Account', '(u32) -> ()')
+    _wf_f_Account_new = _wf_rt.func('__wf_m_Account_new', '(u64, u64) -> u32')
+    _wf_f_Account_owner = _wf_rt.func('__wf_m_Account_owner', '(u32) -> u64')
+    _wf_f_Account_balance = _wf_rt.func('__wf_m_Account_balance', '(u32) -> u64')
+    _wf_f_Account_deposit = _wf_rt.func('__wf_m_Account_deposit', '(u32, u64) -> u64')
+    _wf_f_Account_withdraw = _wf_rt.func('__wf_m_Account_withdraw', '(u32, u64) -> u32')
+    _wf_f_Account_transfer = _wf_rt.func('__wf_m_Account_transfer', '(u32, u32, u64) -> ()')
+    _wf_f_Account_merged = _wf_rt.func('__wf_m_Account_merged', '(u32, u32) -> u32')
+    _wf_f_Account_maybe_split = _wf_rt.func('__wf_m_Account_maybe_split', '(u32, u64) -> u64')
+    _wf_f_Account_bank_name = _wf_rt.func('__wf_m_Account_bank_name', '() -> u64')
+    _wf_f_Account_close_out = _wf_rt.func('__wf_m_Account_close_out', '(u32) -> u64')
+    _wf_f_Account_rename = _wf_rt.func('__wf_m_Account_rename', '(u32, u64) -> u32')
 
-    def _fn_echo_u8(x):
-        """Returns its argument.
-
-        Rust: ``fn echo_u8(x: u8) -> u8``
-        """
-        if x.__class__ is not int:
-            x = as_int(x, "echo_u8() argument 'x'", "u8")
-        if not 0 <= x <= 255:
-            raise OverflowError(f"echo_u8() argument 'x' out of range for u8: {x}")
-        _ret = _f_echo_u8(x)
-        return _ret
-    _fn_echo_u8.__name__ = _fn_echo_u8.__qualname__ = 'echo_u8'
-
-    def _fn_echo_i8(x):
-        """Rust: ``fn echo_i8(x: i8) -> i8``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_i8() argument 'x'", "i8")
-        if not -128 <= x <= 127:
-            raise OverflowError(f"echo_i8() argument 'x' out of range for i8: {x}")
-        _ret = _f_echo_i8(x)
-        return _ret
-    _fn_echo_i8.__name__ = _fn_echo_i8.__qualname__ = 'echo_i8'
-
-    def _fn_echo_u16(x):
-        """Rust: ``fn echo_u16(x: u16) -> u16``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_u16() argument 'x'", "u16")
-        if not 0 <= x <= 65535:
-            raise OverflowError(f"echo_u16() argument 'x' out of range for u16: {x}")
-        _ret = _f_echo_u16(x)
-        return _ret
-    _fn_echo_u16.__name__ = _fn_echo_u16.__qualname__ = 'echo_u16'
-
-    def _fn_echo_i16(x):
-        """Rust: ``fn echo_i16(x: i16) -> i16``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_i16() argument 'x'", "i16")
-        if not -32768 <= x <= 32767:
-            raise OverflowError(f"echo_i16() argument 'x' out of range for i16: {x}")
-        _ret = _f_echo_i16(x)
-        return _ret
-    _fn_echo_i16.__name__ = _fn_echo_i16.__qualname__ = 'echo_i16'
-
-    def _fn_echo_u32(x):
-        """Rust: ``fn echo_u32(x: u32) -> u32``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_u32() argument 'x'", "u32")
-        if not 0 <= x <= 4294967295:
-            raise OverflowError(f"echo_u32() argument 'x' out of range for u32: {x}")
-        _ret = _f_echo_u32(x)
-        return _ret
-    _fn_echo_u32.__name__ = _fn_echo_u32.__qualname__ = 'echo_u32'
-
-    def _fn_echo_i32(x):
-        """Rust: ``fn echo_i32(x: i32) -> i32``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_i32() argument 'x'", "i32")
-        if not -2147483648 <= x <= 2147483647:
-            raise OverflowError(f"echo_i32() argument 'x' out of range for i32: {x}")
-        _ret = _f_echo_i32(x)
-        return _ret
-    _fn_echo_i32.__name__ = _fn_echo_i32.__qualname__ = 'echo_i32'
-
-    def _fn_echo_u64(x):
-        """Rust: ``fn echo_u64(x: u64) -> u64``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_u64() argument 'x'", "u64")
-        if not 0 <= x <= 18446744073709551615:
-            raise OverflowError(f"echo_u64() argument 'x' out of range for u64: {x}")
-        _ret = _f_echo_u64(x)
-        return _ret
-    _fn_echo_u64.__name__ = _fn_echo_u64.__qualname__ = 'echo_u64'
-
-    def _fn_echo_i64(x):
-        """Rust: ``fn echo_i64(x: i64) -> i64``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_i64() argument 'x'", "i64")
-        if not -9223372036854775808 <= x <= 9223372036854775807:
-            raise OverflowError(f"echo_i64() argument 'x' out of range for i64: {x}")
-        _ret = _f_echo_i64(x)
-        return _ret
-    _fn_echo_i64.__name__ = _fn_echo_i64.__qualname__ = 'echo_i64'
-
-    def _fn_echo_usize(x):
-        """Rust: ``fn echo_usize(x: usize) -> usize``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_usize() argument 'x'", "usize")
-        if not 0 <= x <= 4294967295:
-            raise OverflowError(f"echo_usize() argument 'x' out of range for usize: {x}")
-        _ret = _f_echo_usize(x)
-        return _ret
-    _fn_echo_usize.__name__ = _fn_echo_usize.__qualname__ = 'echo_usize'
-
-    def _fn_echo_isize(x):
-        """Rust: ``fn echo_isize(x: isize) -> isize``"""
-        if x.__class__ is not int:
-            x = as_int(x, "echo_isize() argument 'x'", "isize")
-        if not -2147483648 <= x <= 2147483647:
-            raise OverflowError(f"echo_isize() argument 'x' out of range for isize: {x}")
-        _ret = _f_echo_isize(x)
-        return _ret
-    _fn_echo_isize.__name__ = _fn_echo_isize.__qualname__ = 'echo_isize'
-
-    def _fn_echo_f32(x):
-        """Rust: ``fn echo_f32(x: f32) -> f32``"""
-        if x.__class__ is not float:
-            x = as_float(x, "echo_f32() argument 'x'", "f32")
-        _ret = _f_echo_f32(x)
-        return _ret
-    _fn_echo_f32.__name__ = _fn_echo_f32.__qualname__ = 'echo_f32'
-
-    def _fn_echo_f64(x):
-        """Rust: ``fn echo_f64(x: f64) -> f64``"""
-        if x.__class__ is not float:
-            x = as_float(x, "echo_f64() argument 'x'", "f64")
-        _ret = _f_echo_f64(x)
-        return _ret
-    _fn_echo_f64.__name__ = _fn_echo_f64.__qualname__ = 'echo_f64'
-
-    def _fn_echo_bool(x):
-        """Rust: ``fn echo_bool(x: bool) -> bool``"""
-        if x is True:
-            _b1 = 1
-        elif x is False:
-            _b1 = 0
-        else:
-            raise TypeError(f"echo_bool() argument 'x' must be bool, not {type(x).__name__}")
-        _ret = _f_echo_bool(_b1)
-        return _ret != 0
-    _fn_echo_bool.__name__ = _fn_echo_bool.__qualname__ = 'echo_bool'
-
-    def _fn_echo_char(x):
-        """Rust: ``fn echo_char(x: char) -> char``"""
-        if x.__class__ is not str or len(x) != 1:
-            raise TypeError(f"echo_char() argument 'x' must be a str of one character, not {x!r}")
-        _c1 = ord(x)
-        if 0xD800 <= _c1 <= 0xDFFF:
-            raise ValueError(f"echo_char() argument 'x' must be a Unicode scalar value, not a surrogate: {x!r}")
-        _ret = _f_echo_char(_c1)
-        return chr(_ret)
-    _fn_echo_char.__name__ = _fn_echo_char.__qualname__ = 'echo_char'
-
-    def _fn_next_char(x):
-        """Rust: ``fn next_char(x: char) -> char``"""
-        if x.__class__ is not str or len(x) != 1:
-            raise TypeError(f"next_char() argument 'x' must be a str of one character, not {x!r}")
-        _c1 = ord(x)
-        if 0xD800 <= _c1 <= 0xDFFF:
-            raise ValueError(f"next_char() argument 'x' must be a Unicode scalar value, not a surrogate: {x!r}")
-        _ret = _f_next_char(_c1)
-        return chr(_ret)
-    _fn_next_char.__name__ = _fn_next_char.__qualname__ = 'next_char'
-
-    def _fn_not_(x):
-        """Rust: ``fn not(x: bool) -> bool``"""
-        if x is True:
-            _b1 = 1
-        elif x is False:
-            _b1 = 0
-        else:
-            raise TypeError(f"not() argument 'x' must be bool, not {type(x).__name__}")
-        _ret = _f_not_(_b1)
-        return _ret != 0
-    _fn_not_.__name__ = _fn_not_.__qualname__ = 'not_'
-
-    def _fn_wrapping_inc_u64(x):
-        """Rust: ``fn wrapping_inc_u64(x: u64) -> u64``"""
-        if x.__class__ is not int:
-            x = as_int(x, "wrapping_inc_u64() argument 'x'", "u64")
-        if not 0 <= x <= 18446744073709551615:
-            raise OverflowError(f"wrapping_inc_u64() argument 'x' out of range for u64: {x}")
-        _ret = _f_wrapping_inc_u64(x)
-        return _ret
-    _fn_wrapping_inc_u64.__name__ = _fn_wrapping_inc_u64.__qualname__ = 'wrapping_inc_u64'
-
-    def _fn_nothing():
-        """Rust: ``fn nothing()``"""
-        _ret = _f_nothing()
-    _fn_nothing.__name__ = _fn_nothing.__qualname__ = 'nothing'
-
-    def _fn_str_len(s):
-        """Rust: ``fn str_len(s: &str) -> usize``"""
-        _off = _base
-        try:
-            _d1 = str.encode(s)
-            _n2 = len(_d1)
-            _p3 = _off
-            if _p3 + _n2 <= _end:
-                write(_p3, _d1)
-                _off = _p3 + _n2
-            else:
-                _p3 = lend_big(_d1, _n2, 1)
-            _s4 = _p3 | _n2 << 32
-            _ret = _f_str_len(_s4)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        return _ret
-    _fn_str_len.__name__ = _fn_str_len.__qualname__ = 'str_len'
-
-    def _fn_char_count(s):
-        """Rust: ``fn char_count(s: &str) -> usize``"""
-        _off = _base
-        try:
-            _d1 = str.encode(s)
-            _n2 = len(_d1)
-            _p3 = _off
-            if _p3 + _n2 <= _end:
-                write(_p3, _d1)
-                _off = _p3 + _n2
-            else:
-                _p3 = lend_big(_d1, _n2, 1)
-            _s4 = _p3 | _n2 << 32
-            _ret = _f_char_count(_s4)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        return _ret
-    _fn_char_count.__name__ = _fn_char_count.__qualname__ = 'char_count'
-
-    def _fn_echo_string(s):
-        """Rust: ``fn echo_string(s: String) -> String``"""
-        _s1 = give_str(s)
-        _ret = _f_echo_string(_s1)
-        _p2 = _ret & 0xFFFFFFFF
-        _n3 = _ret >> 32 & 0x7FFFFFFF
-        _v4 = read(_p2, _n3).decode()
-        if _n3 and not _ret >> 63:
-            free(_p2, _n3, 1)
-        return _v4
-    _fn_echo_string.__name__ = _fn_echo_string.__qualname__ = 'echo_string'
-
-    def _fn_upper(s):
-        """Rust: ``fn upper(s: &str) -> String``"""
-        _off = _base
-        try:
-            _d1 = str.encode(s)
-            _n2 = len(_d1)
-            _p3 = _off
-            if _p3 + _n2 <= _end:
-                write(_p3, _d1)
-                _off = _p3 + _n2
-            else:
-                _p3 = lend_big(_d1, _n2, 1)
-            _s4 = _p3 | _n2 << 32
-            _ret = _f_upper(_s4)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        _p5 = _ret & 0xFFFFFFFF
-        _n6 = _ret >> 32 & 0x7FFFFFFF
-        _v7 = read(_p5, _n6).decode()
-        if _n6 and not _ret >> 63:
-            free(_p5, _n6, 1)
-        return _v7
-    _fn_upper.__name__ = _fn_upper.__qualname__ = 'upper'
-
-    def _fn_static_str():
-        """Rust: ``fn static_str() -> &str``"""
-        _ret = _f_static_str()
-        return read_str(_ret)
-    _fn_static_str.__name__ = _fn_static_str.__qualname__ = 'static_str'
-
-    def _fn_two_strs(a, b):
-        """Rust: ``fn two_strs(a: &str, b: String) -> String``"""
-        _off = _base
-        try:
-            _d1 = str.encode(a)
-            _n2 = len(_d1)
-            _p3 = _off
-            if _p3 + _n2 <= _end:
-                write(_p3, _d1)
-                _off = _p3 + _n2
-            else:
-                _p3 = lend_big(_d1, _n2, 1)
-            _s4 = _p3 | _n2 << 32
-            _s5 = give_str(b)
-            _ret = _f_two_strs(_s4, _s5)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        _p6 = _ret & 0xFFFFFFFF
-        _n7 = _ret >> 32 & 0x7FFFFFFF
-        _v8 = read(_p6, _n7).decode()
-        if _n7 and not _ret >> 63:
-            free(_p6, _n7, 1)
-        return _v8
-    _fn_two_strs.__name__ = _fn_two_strs.__qualname__ = 'two_strs'
-
-    def _fn_bytes_sum(b):
-        """Rust: ``fn bytes_sum(b: &[u8]) -> u64``"""
-        _off = _base
-        try:
-            _view1 = as_buffer(b, 'u8', "bytes_sum() argument 'b'")
-            _n4 = _view1.nbytes
-            _p3 = _off
-            if _p3 + _n4 <= _end:
-                write(_p3, _view1)
-                _off = _p3 + _n4
-            else:
-                _p3 = lend_big(_view1, _n4, 1)
-            _p2 = _p3 | _view1.nbytes // 1 << 32
-            _ret = _f_bytes_sum(_p2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        return _ret
-    _fn_bytes_sum.__name__ = _fn_bytes_sum.__qualname__ = 'bytes_sum'
-
-    def _fn_bytes_rev(b):
-        """Rust: ``fn bytes_rev(b: Vec<u8>) -> Vec<u8>``"""
-        _view1 = as_buffer(b, 'u8', "bytes_rev() argument 'b'")
-        _p2 = give(_view1, _view1.nbytes, 1) | _view1.nbytes // 1 << 32
-        _ret = _f_bytes_rev(_p2)
-        return read_array(_ret, 'u8', True)
-    _fn_bytes_rev.__name__ = _fn_bytes_rev.__qualname__ = 'bytes_rev'
-
-    def _fn_fill(b, v):
-        """Rust: ``fn fill(b: &mut [u8], v: u8)``"""
-        _off = _base
-        try:
-            _view1 = as_buffer(b, 'u8', "fill() argument 'b'", True)
-            _n4 = _view1.nbytes
-            _p3 = _off
-            if _p3 + _n4 <= _end:
-                write(_p3, _view1)
-                _off = _p3 + _n4
-            else:
-                _p3 = lend_big(_view1, _n4, 1)
-            _p2 = _p3 | _view1.nbytes // 1 << 32
-            if v.__class__ is not int:
-                v = as_int(v, "fill() argument 'v'", "u8")
-            if not 0 <= v <= 255:
-                raise OverflowError(f"fill() argument 'v' out of range for u8: {v}")
-            _ret = _f_fill(_p2, v)
-            copy_back(_p2, b, _view1)
-            sync_list(b, _view1, 'u8')
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-    _fn_fill.__name__ = _fn_fill.__qualname__ = 'fill'
-
-    def _fn_f64_sum(xs):
-        """Rust: ``fn f64_sum(xs: &[f64]) -> f64``"""
-        _off = _base
-        try:
-            _view1 = as_buffer(xs, 'f64', "f64_sum() argument 'xs'")
-            _n4 = _view1.nbytes
-            _p3 = (_off + 7) & -8
-            if _p3 + _n4 <= _end:
-                write(_p3, _view1)
-                _off = _p3 + _n4
-            else:
-                _p3 = lend_big(_view1, _n4, 8)
-            _p2 = _p3 | _view1.nbytes // 8 << 32
-            _ret = _f_f64_sum(_p2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        return _ret
-    _fn_f64_sum.__name__ = _fn_f64_sum.__qualname__ = 'f64_sum'
-
-    def _fn_i32_double(xs):
-        """Rust: ``fn i32_double(xs: &mut [i32])``"""
-        _off = _base
-        try:
-            _view1 = as_buffer(xs, 'i32', "i32_double() argument 'xs'", True)
-            _n4 = _view1.nbytes
-            _p3 = (_off + 3) & -4
-            if _p3 + _n4 <= _end:
-                write(_p3, _view1)
-                _off = _p3 + _n4
-            else:
-                _p3 = lend_big(_view1, _n4, 4)
-            _p2 = _p3 | _view1.nbytes // 4 << 32
-            _ret = _f_i32_double(_p2)
-            copy_back(_p2, xs, _view1)
-            sync_list(xs, _view1, 'i32')
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-    _fn_i32_double.__name__ = _fn_i32_double.__qualname__ = 'i32_double'
-
-    def _fn_u64_range(n):
-        """Rust: ``fn u64_range(n: u64) -> Vec<u64>``"""
-        if n.__class__ is not int:
-            n = as_int(n, "u64_range() argument 'n'", "u64")
-        if not 0 <= n <= 18446744073709551615:
-            raise OverflowError(f"u64_range() argument 'n' out of range for u64: {n}")
-        _ret = _f_u64_range(n)
-        return read_array(_ret, 'u64', True)
-    _fn_u64_range.__name__ = _fn_u64_range.__qualname__ = 'u64_range'
-
-    def _fn_f32_scale(xs, k):
-        """Rust: ``fn f32_scale(xs: Vec<f32>, k: f32) -> Vec<f32>``"""
-        _view1 = as_buffer(xs, 'f32', "f32_scale() argument 'xs'")
-        _p2 = give(_view1, _view1.nbytes, 4) | _view1.nbytes // 4 << 32
-        if k.__class__ is not float:
-            k = as_float(k, "f32_scale() argument 'k'", "f32")
-        _ret = _f_f32_scale(_p2, k)
-        return read_array(_ret, 'f32', True)
-    _fn_f32_scale.__name__ = _fn_f32_scale.__qualname__ = 'f32_scale'
-
-    def _fn_i16_echo(xs):
-        """Rust: ``fn i16_echo(xs: &[i16]) -> Vec<i16>``"""
-        _off = _base
-        try:
-            _view1 = as_buffer(xs, 'i16', "i16_echo() argument 'xs'")
-            _n4 = _view1.nbytes
-            _p3 = (_off + 1) & -2
-            if _p3 + _n4 <= _end:
-                write(_p3, _view1)
-                _off = _p3 + _n4
-            else:
-                _p3 = lend_big(_view1, _n4, 2)
-            _p2 = _p3 | _view1.nbytes // 2 << 32
-            _ret = _f_i16_echo(_p2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        return read_array(_ret, 'i16', True)
-    _fn_i16_echo.__name__ = _fn_i16_echo.__qualname__ = 'i16_echo'
-
-    def _fn_i8_neg(xs):
-        """Rust: ``fn i8_neg(xs: &[i8]) -> Vec<i8>``"""
-        _off = _base
-        try:
-            _view1 = as_buffer(xs, 'i8', "i8_neg() argument 'xs'")
-            _n4 = _view1.nbytes
-            _p3 = _off
-            if _p3 + _n4 <= _end:
-                write(_p3, _view1)
-                _off = _p3 + _n4
-            else:
-                _p3 = lend_big(_view1, _n4, 1)
-            _p2 = _p3 | _view1.nbytes // 1 << 32
-            _ret = _f_i8_neg(_p2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        return read_array(_ret, 'i8', True)
-    _fn_i8_neg.__name__ = _fn_i8_neg.__qualname__ = 'i8_neg'
-
-    def _fn_opt_i32(x):
-        """Rust: ``fn opt_i32(x: Option<i32>) -> Option<i32>``"""
-        if x is None:
-            _a2 = 0
-        else:
-            _o1 = x
-            if _o1.__class__ is not int:
-                _o1 = as_int(_o1, "opt_i32() argument 'x'", "i32")
-            if not -2147483648 <= _o1 <= 2147483647:
-                raise OverflowError(f"opt_i32() argument 'x' out of range for i32: {_o1}")
-            _a2 = 0x100000000 | _o1 & 0xFFFFFFFF
-        _ret = _f_opt_i32(_a2)
-        if _ret >> 32 & 1:
-            _w4 = _ret & 0xFFFFFFFF
-            _r3 = _w4 - (_w4 >> 31 << 32)
-        else:
-            _r3 = None
-        return _r3
-    _fn_opt_i32.__name__ = _fn_opt_i32.__qualname__ = 'opt_i32'
-
-    def _fn_opt_u32(x):
-        """Rust: ``fn opt_u32(x: Option<u32>) -> Option<u32>``"""
-        if x is None:
-            _a2 = 0
-        else:
-            _o1 = x
-            if _o1.__class__ is not int:
-                _o1 = as_int(_o1, "opt_u32() argument 'x'", "u32")
-            if not 0 <= _o1 <= 4294967295:
-                raise OverflowError(f"opt_u32() argument 'x' out of range for u32: {_o1}")
-            _a2 = 0x100000000 | _o1 & 0xFFFFFFFF
-        _ret = _f_opt_u32(_a2)
-        if _ret >> 32 & 1:
-            _w4 = _ret & 0xFFFFFFFF
-            _r3 = _w4
-        else:
-            _r3 = None
-        return _r3
-    _fn_opt_u32.__name__ = _fn_opt_u32.__qualname__ = 'opt_u32'
-
-    def _fn_opt_u64(x):
-        """Rust: ``fn opt_u64(x: Option<u64>) -> Option<u64>``"""
-        _off = _base
-        try:
-            if x is None:
-                _a2 = 0
-            else:
-                _o1 = x
-                if _o1.__class__ is not int:
-                    _o1 = as_int(_o1, "opt_u64() argument 'x'", "u64")
-                if not 0 <= _o1 <= 18446744073709551615:
-                    raise OverflowError(f"opt_u64() argument 'x' out of range for u64: {_o1}")
-                _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
-                _n4 = 8
-                _a2 = (_off + 7) & -8
-                if _a2 + _n4 <= _end:
-                    write(_a2, _d3)
-                    _off = _a2 + _n4
-                else:
-                    _a2 = lend_big(_d3, _n4, 8)
-            _ret = _f_opt_u64(_a2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret:
-            _bits6 = read_u64(_ret)
-            _r5 = _bits6
-        else:
-            _r5 = None
-        return _r5
-    _fn_opt_u64.__name__ = _fn_opt_u64.__qualname__ = 'opt_u64'
-
-    def _fn_opt_i64(x):
-        """Rust: ``fn opt_i64(x: Option<i64>) -> Option<i64>``"""
-        _off = _base
-        try:
-            if x is None:
-                _a2 = 0
-            else:
-                _o1 = x
-                if _o1.__class__ is not int:
-                    _o1 = as_int(_o1, "opt_i64() argument 'x'", "i64")
-                if not -9223372036854775808 <= _o1 <= 9223372036854775807:
-                    raise OverflowError(f"opt_i64() argument 'x' out of range for i64: {_o1}")
-                _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
-                _n4 = 8
-                _a2 = (_off + 7) & -8
-                if _a2 + _n4 <= _end:
-                    write(_a2, _d3)
-                    _off = _a2 + _n4
-                else:
-                    _a2 = lend_big(_d3, _n4, 8)
-            _ret = _f_opt_i64(_a2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret:
-            _bits6 = read_u64(_ret)
-            _r5 = _bits6 - (_bits6 >> 63 << 64)
-        else:
-            _r5 = None
-        return _r5
-    _fn_opt_i64.__name__ = _fn_opt_i64.__qualname__ = 'opt_i64'
-
-    def _fn_opt_f32(x):
-        """Rust: ``fn opt_f32(x: Option<f32>) -> Option<f32>``"""
-        if x is None:
-            _a2 = 0
-        else:
-            _o1 = x
-            if _o1.__class__ is not float:
-                _o1 = as_float(_o1, "opt_f32() argument 'x'", "f32")
-            _a2 = 0x100000000 | f32_bits(_o1)
-        _ret = _f_opt_f32(_a2)
-        if _ret >> 32 & 1:
-            _r3 = f32_from_bits(_ret)
-        else:
-            _r3 = None
-        return _r3
-    _fn_opt_f32.__name__ = _fn_opt_f32.__qualname__ = 'opt_f32'
-
-    def _fn_opt_f64(x):
-        """Rust: ``fn opt_f64(x: Option<f64>) -> Option<f64>``"""
-        _off = _base
-        try:
-            if x is None:
-                _a2 = 0
-            else:
-                _o1 = x
-                if _o1.__class__ is not float:
-                    _o1 = as_float(_o1, "opt_f64() argument 'x'", "f64")
-                _d3 = pack_u64(f64_bits(_o1) & 0xFFFFFFFFFFFFFFFF)
-                _n4 = 8
-                _a2 = (_off + 7) & -8
-                if _a2 + _n4 <= _end:
-                    write(_a2, _d3)
-                    _off = _a2 + _n4
-                else:
-                    _a2 = lend_big(_d3, _n4, 8)
-            _ret = _f_opt_f64(_a2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret:
-            _bits6 = read_u64(_ret)
-            _r5 = f64_from_bits(_bits6)
-        else:
-            _r5 = None
-        return _r5
-    _fn_opt_f64.__name__ = _fn_opt_f64.__qualname__ = 'opt_f64'
-
-    def _fn_opt_str(x):
-        """Rust: ``fn opt_str(x: Option<&str>) -> Option<String>``"""
-        _off = _base
-        try:
-            if x is None:
-                _a6 = 0
-            else:
-                _o1 = x
-                _d2 = str.encode(_o1)
-                _n3 = len(_d2)
-                _p4 = _off
-                if _p4 + _n3 <= _end:
-                    write(_p4, _d2)
-                    _off = _p4 + _n3
-                else:
-                    _p4 = lend_big(_d2, _n3, 1)
-                _s5 = _p4 | _n3 << 32
-                _d7 = pack_u64(_s5 & 0xFFFFFFFFFFFFFFFF)
-                _n8 = 8
-                _a6 = (_off + 7) & -8
-                if _a6 + _n8 <= _end:
-                    write(_a6, _d7)
-                    _off = _a6 + _n8
-                else:
-                    _a6 = lend_big(_d7, _n8, 8)
-            _ret = _f_opt_str(_a6)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret:
-            _bits10 = read_u64(_ret)
-            _p11 = _bits10 & 0xFFFFFFFF
-            _n12 = _bits10 >> 32 & 0x7FFFFFFF
-            _v13 = read(_p11, _n12).decode()
-            if _n12 and not _bits10 >> 63:
-                free(_p11, _n12, 1)
-            _r9 = _v13
-        else:
-            _r9 = None
-        return _r9
-    _fn_opt_str.__name__ = _fn_opt_str.__qualname__ = 'opt_str'
-
-    def _fn_opt_bool(x):
-        """Rust: ``fn opt_bool(x: Option<bool>) -> Option<bool>``"""
-        if x is None:
-            _a3 = 0
-        else:
-            _o1 = x
-            if _o1 is True:
-                _b2 = 1
-            elif _o1 is False:
-                _b2 = 0
-            else:
-                raise TypeError(f"opt_bool() argument 'x' must be bool, not {type(_o1).__name__}")
-            _a3 = 0x100000000 | _b2 & 0xFFFFFFFF
-        _ret = _f_opt_bool(_a3)
-        if _ret >> 32 & 1:
-            _w5 = _ret & 0xFFFFFFFF
-            _r4 = _w5 != 0
-        else:
-            _r4 = None
-        return _r4
-    _fn_opt_bool.__name__ = _fn_opt_bool.__qualname__ = 'opt_bool'
-
-    def _fn_opt_char(x):
-        """Rust: ``fn opt_char(x: Option<char>) -> Option<char>``"""
-        if x is None:
-            _a3 = 0
-        else:
-            _o1 = x
-            if _o1.__class__ is not str or len(_o1) != 1:
-                raise TypeError(f"opt_char() argument 'x' must be a str of one character, not {_o1!r}")
-            _c2 = ord(_o1)
-            if 0xD800 <= _c2 <= 0xDFFF:
-                raise ValueError(f"opt_char() argument 'x' must be a Unicode scalar value, not a surrogate: {_o1!r}")
-            _a3 = 0x100000000 | _c2 & 0xFFFFFFFF
-        _ret = _f_opt_char(_a3)
-        if _ret >> 32 & 1:
-            _w5 = _ret & 0xFFFFFFFF
-            _r4 = chr(_w5)
-        else:
-            _r4 = None
-        return _r4
-    _fn_opt_char.__name__ = _fn_opt_char.__qualname__ = 'opt_char'
-
-    def _fn_opt_bytes(x):
-        """Rust: ``fn opt_bytes(x: Option<Vec<u8>>) -> Option<Vec<u8>>``"""
-        _off = _base
-        try:
-            if x is None:
-                _a4 = 0
-            else:
-                _o1 = x
-                _view2 = as_buffer(_o1, 'u8', "opt_bytes() argument 'x'")
-                _p3 = give(_view2, _view2.nbytes, 1) | _view2.nbytes // 1 << 32
-                _d5 = pack_u64(_p3 & 0xFFFFFFFFFFFFFFFF)
-                _n6 = 8
-                _a4 = (_off + 7) & -8
-                if _a4 + _n6 <= _end:
-                    write(_a4, _d5)
-                    _off = _a4 + _n6
-                else:
-                    _a4 = lend_big(_d5, _n6, 8)
-            _ret = _f_opt_bytes(_a4)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret:
-            _bits8 = read_u64(_ret)
-            _r7 = read_array(_bits8, 'u8', True)
-        else:
-            _r7 = None
-        return _r7
-    _fn_opt_bytes.__name__ = _fn_opt_bytes.__qualname__ = 'opt_bytes'
-
-    def _fn_opt_opt(x):
-        """Rust: ``fn opt_opt(x: Option<Option<i64>>) -> Option<Option<i64>>``"""
-        _off = _base
-        try:
-            if x is None:
-                _a6 = 0
-            else:
-                _o1 = x
-                if _o1 is None:
-                    _a3 = 0
-                else:
-                    _o2 = _o1
-                    if _o2.__class__ is not int:
-                        _o2 = as_int(_o2, "opt_opt() argument 'x'", "i64")
-                    if not -9223372036854775808 <= _o2 <= 9223372036854775807:
-                        raise OverflowError(f"opt_opt() argument 'x' out of range for i64: {_o2}")
-                    _d4 = pack_u64(_o2 & 0xFFFFFFFFFFFFFFFF)
-                    _n5 = 8
-                    _a3 = (_off + 7) & -8
-                    if _a3 + _n5 <= _end:
-                        write(_a3, _d4)
-                        _off = _a3 + _n5
-                    else:
-                        _a3 = lend_big(_d4, _n5, 8)
-                _a6 = 0x100000000 | _a3 & 0xFFFFFFFF
-            _ret = _f_opt_opt(_a6)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret >> 32 & 1:
-            _w8 = _ret & 0xFFFFFFFF
-            if _w8:
-                _bits10 = read_u64(_w8)
-                _r9 = _bits10 - (_bits10 >> 63 << 64)
-            else:
-                _r9 = None
-            _r7 = _r9
-        else:
-            _r7 = None
-        return _r7
-    _fn_opt_opt.__name__ = _fn_opt_opt.__qualname__ = 'opt_opt'
-
-    def _fn_checked_div(a, b):
-        """Rust: ``fn checked_div(a: i64, b: i64) -> Result<i64, _>``"""
-        if a.__class__ is not int:
-            a = as_int(a, "checked_div() argument 'a'", "i64")
-        if not -9223372036854775808 <= a <= 9223372036854775807:
-            raise OverflowError(f"checked_div() argument 'a' out of range for i64: {a}")
-        if b.__class__ is not int:
-            b = as_int(b, "checked_div() argument 'b'", "i64")
-        if not -9223372036854775808 <= b <= 9223372036854775807:
-            raise OverflowError(f"checked_div() argument 'b' out of range for i64: {b}")
-        _ret = _f_checked_div(a, b)
-        if _ret:
-            raise result_error()
-        _bits1 = read_u64(slot_result)
-        return _bits1 - (_bits1 >> 63 << 64)
-    _fn_checked_div.__name__ = _fn_checked_div.__qualname__ = 'checked_div'
-
-    def _fn_parse_u8(s):
-        """Rust: ``fn parse_u8(s: &str) -> Result<u8, _>``"""
-        _off = _base
-        try:
-            _d1 = str.encode(s)
-            _n2 = len(_d1)
-            _p3 = _off
-            if _p3 + _n2 <= _end:
-                write(_p3, _d1)
-                _off = _p3 + _n2
-            else:
-                _p3 = lend_big(_d1, _n2, 1)
-            _s4 = _p3 | _n2 << 32
-            _ret = _f_parse_u8(_s4)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret:
-            raise result_error()
-        _bits5 = read_u64(slot_result)
-        _w6 = _bits5 & 0xFFFFFFFF
-        return _w6
-    _fn_parse_u8.__name__ = _fn_parse_u8.__qualname__ = 'parse_u8'
-
-    def _fn_result_unit(ok):
-        """Rust: ``fn result_unit(ok: bool) -> Result<(), _>``"""
-        if ok is True:
-            _b1 = 1
-        elif ok is False:
-            _b1 = 0
-        else:
-            raise TypeError(f"result_unit() argument 'ok' must be bool, not {type(ok).__name__}")
-        _ret = _f_result_unit(_b1)
-        if _ret:
-            raise result_error()
-        return None
-    _fn_result_unit.__name__ = _fn_result_unit.__qualname__ = 'result_unit'
-
-    def _fn_result_string(ok):
-        """Rust: ``fn result_string(ok: bool) -> Result<String, _>``"""
-        if ok is True:
-            _b1 = 1
-        elif ok is False:
-            _b1 = 0
-        else:
-            raise TypeError(f"result_string() argument 'ok' must be bool, not {type(ok).__name__}")
-        _ret = _f_result_string(_b1)
-        if _ret:
-            raise result_error()
-        _bits2 = read_u64(slot_result)
-        _p3 = _bits2 & 0xFFFFFFFF
-        _n4 = _bits2 >> 32 & 0x7FFFFFFF
-        _v5 = read(_p3, _n4).decode()
-        if _n4 and not _bits2 >> 63:
-            free(_p3, _n4, 1)
-        return _v5
-    _fn_result_string.__name__ = _fn_result_string.__qualname__ = 'result_string'
-
-    def _fn_result_f32(x):
-        """Rust: ``fn result_f32(x: f32) -> Result<f32, _>``"""
-        if x.__class__ is not float:
-            x = as_float(x, "result_f32() argument 'x'", "f32")
-        _ret = _f_result_f32(x)
-        if _ret:
-            raise result_error()
-        _bits1 = read_u64(slot_result)
-        return f32_from_bits(_bits1)
-    _fn_result_f32.__name__ = _fn_result_f32.__qualname__ = 'result_f32'
-
-    def _fn_result_opt(x):
-        """Rust: ``fn result_opt(x: Option<u64>) -> Result<Option<u64>, _>``"""
-        _off = _base
-        try:
-            if x is None:
-                _a2 = 0
-            else:
-                _o1 = x
-                if _o1.__class__ is not int:
-                    _o1 = as_int(_o1, "result_opt() argument 'x'", "u64")
-                if not 0 <= _o1 <= 18446744073709551615:
-                    raise OverflowError(f"result_opt() argument 'x' out of range for u64: {_o1}")
-                _d3 = pack_u64(_o1 & 0xFFFFFFFFFFFFFFFF)
-                _n4 = 8
-                _a2 = (_off + 7) & -8
-                if _a2 + _n4 <= _end:
-                    write(_a2, _d3)
-                    _off = _a2 + _n4
-                else:
-                    _a2 = lend_big(_d3, _n4, 8)
-            _ret = _f_result_opt(_a2)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        if _ret:
-            raise result_error()
-        _bits5 = read_u64(slot_result)
-        _w6 = _bits5 & 0xFFFFFFFF
-        if _w6:
-            _bits8 = read_u64(_w6)
-            _r7 = _bits8
-        else:
-            _r7 = None
-        return _r7
-    _fn_result_opt.__name__ = _fn_result_opt.__qualname__ = 'result_opt'
-
-    def _fn_result_i16(x):
-        """Rust: ``fn result_i16(x: i16) -> Result<i16, _>``"""
-        if x.__class__ is not int:
-            x = as_int(x, "result_i16() argument 'x'", "i16")
-        if not -32768 <= x <= 32767:
-            raise OverflowError(f"result_i16() argument 'x' out of range for i16: {x}")
-        _ret = _f_result_i16(x)
-        if _ret:
-            raise result_error()
-        _bits1 = read_u64(slot_result)
-        _w2 = _bits1 & 0xFFFFFFFF
-        return _w2 - (_w2 >> 31 << 32)
-    _fn_result_i16.__name__ = _fn_result_i16.__qualname__ = 'result_i16'
-
-    def _fn_panics(msg):
-        """Rust: ``fn panics(msg: &str) -> u32``"""
-        _off = _base
-        try:
-            _d1 = str.encode(msg)
-            _n2 = len(_d1)
-            _p3 = _off
-            if _p3 + _n2 <= _end:
-                write(_p3, _d1)
-                _off = _p3 + _n2
-            else:
-                _p3 = lend_big(_d1, _n2, 1)
-            _s4 = _p3 | _n2 << 32
-            _ret = _f_panics(_s4)
-        except BaseException:
-            if temps:
-                release(_base, 0)
-            raise
-        if temps:
-            release(_base, 0)
-        return _ret
-    _fn_panics.__name__ = _fn_panics.__qualname__ = 'panics'
-
-    def _fn_out_of_bounds(i):
-        """Rust: ``fn out_of_bounds(i: usize) -> i32``"""
-        if i.__class__ is not int:
-            i = as_int(i, "out_of_bounds() argument 'i'", "usize")
-        if not 0 <= i <= 4294967295:
-            raise OverflowError(f"out_of_bounds() argument 'i' out of range for usize: {i}")
-        _ret = _f_out_of_bounds(i)
-        return _ret
-    _fn_out_of_bounds.__name__ = _fn_out_of_bounds.__qualname__ = 'out_of_bounds'
-
-    def _fn_balance_of(a):
-        """Rust: ``fn balance_of(a: &Account) -> u64``"""
-        if not isinstance(a, Account):
-            raise TypeError(f"balance_of() argument 'a' must be Account, not {type(a).__name__}")
-        _h1 = a._h
-        if not _h1:
-            raise ClosedError("balance_of() argument 'a': Account object is closed")
-        _ret = _f_balance_of(_h1)
-        return _ret
-    _fn_balance_of.__name__ = _fn_balance_of.__qualname__ = 'balance_of'
-
-    def _fn_type(x):
-        """Rust: ``fn r#type(x: u8) -> u8``"""
-        if x.__class__ is not int:
-            x = as_int(x, "r#type() argument 'x'", "u8")
-        if not 0 <= x <= 255:
-            raise OverflowError(f"r#type() argument 'x' out of range for u8: {x}")
-        _ret = _f_type(x)
-        return _ret
-    _fn_type.__name__ = _fn_type.__qualname__ = 'type'
-
-    class Account:
+    class _wf_c_Account:
         """A bank account."""
 
-        __slots__ = ("_h", "__weakref__")
+        __slots__ = ("_wf_h", "_wf_b", "__weakref__")
+
+        def __new__(cls, *args, **kwargs):
+            obj = object.__new__(cls)
+            obj._wf_h = obj._wf_b = 0
+            return obj
 
         def __init__(self, owner, balance):
             """Opens an account."""
-            _off = _base
-            try:
-                _d1 = str.encode(owner)
-                _n2 = len(_d1)
-                _p3 = _off
-                if _p3 + _n2 <= _end:
-                    write(_p3, _d1)
-                    _off = _p3 + _n2
-                else:
-                    _p3 = lend_big(_d1, _n2, 1)
-                _s4 = _p3 | _n2 << 32
-                if balance.__class__ is not int:
-                    balance = as_int(balance, "Account() argument 'balance'", "u64")
-                if not 0 <= balance <= 18446744073709551615:
-                    raise OverflowError(f"Account() argument 'balance' out of range for u64: {balance}")
-                _ret = _f_Account_new(_s4, balance)
-            except BaseException:
-                if temps:
-                    release(_base, 0)
-                raise
-            if temps:
-                release(_base, 0)
-            self._h = _ret
+            with _wf_lock:
+                if self._wf_h:
+                    raise TypeError("Account object is already initialised")
+                _wf_nt = len(_wf_temps)
+                try:
+                    if owner.__class__ is not str:
+                        owner = _wf_as_str(owner, "Account() argument 'owner'")
+                    _wf_d1 = owner.encode()
+                    _wf_n2 = len(_wf_d1)
+                    if balance.__class__ is not int:
+                        balance = _wf_as_int(balance, "Account() argument 'balance'", "u64")
+                    if not 0 <= balance <= 18446744073709551615:
+                        raise OverflowError(f"Account() argument 'balance' out of range for u64: {balance}")
+                    _wf_off = _wf_base
+                    _wf_p3 = _wf_off
+                    if _wf_p3 + _wf_n2 <= _wf_end:
+                        _wf_write(_wf_p3, _wf_d1)
+                        _wf_off = _wf_p3 + _wf_n2
+                    else:
+                        _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                    _wf_s4 = _wf_p3 | _wf_n2 << 32
+                    _wf_ret = _wf_f_Account_new(_wf_s4, balance)
+                finally:
+                    if len(_wf_temps) > _wf_nt:
+                        _wf_release(_wf_base, _wf_nt)
+                self._wf_h = _wf_ret
 
         @classmethod
-        def _wrap(cls, handle):
-            obj = cls.__new__(cls)
-            obj._h = handle
+        def _wf_wrap(cls, handle):
+            obj = object.__new__(cls)
+            obj._wf_h = handle
+            obj._wf_b = 0
             return obj
 
         def owner(self):
@@ -1140,162 +156,257 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
 
             Rust: ``fn owner(&self) -> String``
             """
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.owner(): Account object is closed")
-            _ret = _f_Account_owner(_h)
-            _p1 = _ret & 0xFFFFFFFF
-            _n2 = _ret >> 32 & 0x7FFFFFFF
-            _v3 = read(_p1, _n2).decode()
-            if _n2 and not _ret >> 63:
-                free(_p1, _n2, 1)
-            return _v3
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.owner(): Account object is closed")
+                _wf_k1 = False
+                try:
+                    if self._wf_b < 0:
+                        raise _wf_borrowed(self, "Account.owner", False)
+                    self._wf_b += 1
+                    _wf_k1 = True
+                    _wf_ret = _wf_f_Account_owner(_wf_h)
+                finally:
+                    if _wf_k1:
+                        self._wf_b -= 1
+                _wf_p2 = _wf_ret & 0xFFFFFFFF
+                _wf_n3 = _wf_ret >> 32 & 0x7FFFFFFF
+                _wf_v4 = _wf_read(_wf_p2, _wf_n3)
+                if _wf_n3 and not _wf_ret >> 63:
+                    _wf_free(_wf_p2, _wf_n3, 1)
+                _wf_v4 = _wf_decode(_wf_v4)
+                return _wf_v4
 
         def balance(self):
             """Rust: ``fn balance(&self) -> u64``"""
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.balance(): Account object is closed")
-            _ret = _f_Account_balance(_h)
-            return _ret
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.balance(): Account object is closed")
+                _wf_k1 = False
+                try:
+                    if self._wf_b < 0:
+                        raise _wf_borrowed(self, "Account.balance", False)
+                    self._wf_b += 1
+                    _wf_k1 = True
+                    _wf_ret = _wf_f_Account_balance(_wf_h)
+                finally:
+                    if _wf_k1:
+                        self._wf_b -= 1
+                return _wf_ret
 
         def deposit(self, amount):
             """Rust: ``fn deposit(&mut self, amount: u64) -> u64``"""
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.deposit(): Account object is closed")
-            if amount.__class__ is not int:
-                amount = as_int(amount, "Account.deposit() argument 'amount'", "u64")
-            if not 0 <= amount <= 18446744073709551615:
-                raise OverflowError(f"Account.deposit() argument 'amount' out of range for u64: {amount}")
-            _ret = _f_Account_deposit(_h, amount)
-            return _ret
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.deposit(): Account object is closed")
+                _wf_k1 = False
+                try:
+                    if self._wf_b:
+                        raise _wf_borrowed(self, "Account.deposit", True)
+                    self._wf_b = -1
+                    _wf_k1 = True
+                    if amount.__class__ is not int:
+                        amount = _wf_as_int(amount, "Account.deposit() argument 'amount'", "u64")
+                    if not 0 <= amount <= 18446744073709551615:
+                        raise OverflowError(f"Account.deposit() argument 'amount' out of range for u64: {amount}")
+                    _wf_ret = _wf_f_Account_deposit(_wf_h, amount)
+                finally:
+                    if _wf_k1:
+                        self._wf_b = 0
+                return _wf_ret
 
         def withdraw(self, amount):
             """Rust: ``fn withdraw(&mut self, amount: u64) -> Result<u64, _>``"""
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.withdraw(): Account object is closed")
-            if amount.__class__ is not int:
-                amount = as_int(amount, "Account.withdraw() argument 'amount'", "u64")
-            if not 0 <= amount <= 18446744073709551615:
-                raise OverflowError(f"Account.withdraw() argument 'amount' out of range for u64: {amount}")
-            _ret = _f_Account_withdraw(_h, amount)
-            if _ret:
-                raise result_error()
-            _bits1 = read_u64(slot_result)
-            return _bits1
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.withdraw(): Account object is closed")
+                _wf_k1 = False
+                try:
+                    if self._wf_b:
+                        raise _wf_borrowed(self, "Account.withdraw", True)
+                    self._wf_b = -1
+                    _wf_k1 = True
+                    if amount.__class__ is not int:
+                        amount = _wf_as_int(amount, "Account.withdraw() argument 'amount'", "u64")
+                    if not 0 <= amount <= 18446744073709551615:
+                        raise OverflowError(f"Account.withdraw() argument 'amount' out of range for u64: {amount}")
+                    _wf_ret = _wf_f_Account_withdraw(_wf_h, amount)
+                finally:
+                    if _wf_k1:
+                        self._wf_b = 0
+                if _wf_ret:
+                    raise _wf_result_error()
+                _wf_bits2 = _wf_read_u64(_wf_slot_result)
+                return _wf_bits2
 
         def transfer(self, to, amount):
             """Rust: ``fn transfer(&mut self, to: &mut Account, amount: u64)``"""
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.transfer(): Account object is closed")
-            if not isinstance(to, Account):
-                raise TypeError(f"Account.transfer() argument 'to' must be Account, not {type(to).__name__}")
-            _h1 = to._h
-            if not _h1:
-                raise ClosedError("Account.transfer() argument 'to': Account object is closed")
-            if amount.__class__ is not int:
-                amount = as_int(amount, "Account.transfer() argument 'amount'", "u64")
-            if not 0 <= amount <= 18446744073709551615:
-                raise OverflowError(f"Account.transfer() argument 'amount' out of range for u64: {amount}")
-            _ret = _f_Account_transfer(_h, _h1, amount)
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.transfer(): Account object is closed")
+                _wf_k1 = False
+                _wf_k3 = False
+                try:
+                    if self._wf_b:
+                        raise _wf_borrowed(self, "Account.transfer", True)
+                    self._wf_b = -1
+                    _wf_k1 = True
+                    if not isinstance(to, _wf_c_Account):
+                        raise _wf_wrong_object(to, 'Account', "Account.transfer() argument 'to'")
+                    _wf_h2 = to._wf_h
+                    if not _wf_h2:
+                        raise ClosedError("Account.transfer() argument 'to': Account object is closed")
+                    if to._wf_b:
+                        raise _wf_borrowed(to, "Account.transfer", True)
+                    to._wf_b = -1
+                    _wf_k3 = True
+                    if amount.__class__ is not int:
+                        amount = _wf_as_int(amount, "Account.transfer() argument 'amount'", "u64")
+                    if not 0 <= amount <= 18446744073709551615:
+                        raise OverflowError(f"Account.transfer() argument 'amount' out of range for u64: {amount}")
+                    _wf_ret = _wf_f_Account_transfer(_wf_h, _wf_h2, amount)
+                finally:
+                    if _wf_k3:
+                        to._wf_b = 0
+                    if _wf_k1:
+                        self._wf_b = 0
 
         @staticmethod
         def merged(a, b):
             """Rust: ``fn merged(a: &Account, b: &Account) -> Account``"""
-            if not isinstance(a, Account):
-                raise TypeError(f"Account.merged() argument 'a' must be Account, not {type(a).__name__}")
-            _h1 = a._h
-            if not _h1:
-                raise ClosedError("Account.merged() argument 'a': Account object is closed")
-            if not isinstance(b, Account):
-                raise TypeError(f"Account.merged() argument 'b' must be Account, not {type(b).__name__}")
-            _h2 = b._h
-            if not _h2:
-                raise ClosedError("Account.merged() argument 'b': Account object is closed")
-            _ret = _f_Account_merged(_h1, _h2)
-            return Account._wrap(_ret)
+            with _wf_lock:
+                _wf_k2 = False
+                _wf_k4 = False
+                try:
+                    if not isinstance(a, _wf_c_Account):
+                        raise _wf_wrong_object(a, 'Account', "Account.merged() argument 'a'")
+                    _wf_h1 = a._wf_h
+                    if not _wf_h1:
+                        raise ClosedError("Account.merged() argument 'a': Account object is closed")
+                    if a._wf_b < 0:
+                        raise _wf_borrowed(a, "Account.merged", False)
+                    a._wf_b += 1
+                    _wf_k2 = True
+                    if not isinstance(b, _wf_c_Account):
+                        raise _wf_wrong_object(b, 'Account', "Account.merged() argument 'b'")
+                    _wf_h3 = b._wf_h
+                    if not _wf_h3:
+                        raise ClosedError("Account.merged() argument 'b': Account object is closed")
+                    if b._wf_b < 0:
+                        raise _wf_borrowed(b, "Account.merged", False)
+                    b._wf_b += 1
+                    _wf_k4 = True
+                    _wf_ret = _wf_f_Account_merged(_wf_h1, _wf_h3)
+                finally:
+                    if _wf_k4:
+                        b._wf_b -= 1
+                    if _wf_k2:
+                        a._wf_b -= 1
+                return _wf_c_Account._wf_wrap(_wf_ret)
 
         def maybe_split(self, parts):
             """Rust: ``fn maybe_split(&self, parts: u64) -> Option<Account>``"""
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.maybe_split(): Account object is closed")
-            if parts.__class__ is not int:
-                parts = as_int(parts, "Account.maybe_split() argument 'parts'", "u64")
-            if not 0 <= parts <= 18446744073709551615:
-                raise OverflowError(f"Account.maybe_split() argument 'parts' out of range for u64: {parts}")
-            _ret = _f_Account_maybe_split(_h, parts)
-            if _ret >> 32 & 1:
-                _w2 = _ret & 0xFFFFFFFF
-                _r1 = Account._wrap(_w2)
-            else:
-                _r1 = None
-            return _r1
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.maybe_split(): Account object is closed")
+                _wf_k1 = False
+                try:
+                    if self._wf_b < 0:
+                        raise _wf_borrowed(self, "Account.maybe_split", False)
+                    self._wf_b += 1
+                    _wf_k1 = True
+                    if parts.__class__ is not int:
+                        parts = _wf_as_int(parts, "Account.maybe_split() argument 'parts'", "u64")
+                    if not 0 <= parts <= 18446744073709551615:
+                        raise OverflowError(f"Account.maybe_split() argument 'parts' out of range for u64: {parts}")
+                    _wf_ret = _wf_f_Account_maybe_split(_wf_h, parts)
+                finally:
+                    if _wf_k1:
+                        self._wf_b -= 1
+                if _wf_ret >> 32 & 1:
+                    _wf_r2 = _wf_c_Account._wf_wrap(_wf_ret & 0xFFFFFFFF)
+                else:
+                    _wf_r2 = None
+                return _wf_r2
 
         @staticmethod
         def bank_name():
             """Rust: ``fn bank_name() -> String``"""
-            _ret = _f_Account_bank_name()
-            _p1 = _ret & 0xFFFFFFFF
-            _n2 = _ret >> 32 & 0x7FFFFFFF
-            _v3 = read(_p1, _n2).decode()
-            if _n2 and not _ret >> 63:
-                free(_p1, _n2, 1)
-            return _v3
+            with _wf_lock:
+                _wf_ret = _wf_f_Account_bank_name()
+                _wf_p1 = _wf_ret & 0xFFFFFFFF
+                _wf_n2 = _wf_ret >> 32 & 0x7FFFFFFF
+                _wf_v3 = _wf_read(_wf_p1, _wf_n2)
+                if _wf_n2 and not _wf_ret >> 63:
+                    _wf_free(_wf_p1, _wf_n2, 1)
+                _wf_v3 = _wf_decode(_wf_v3)
+                return _wf_v3
 
         def close_out(self):
             """Closes the account, returning what was in it (consumes the object).
 
             Rust: ``fn close_out(self) -> u64``
             """
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.close_out(): Account object is closed")
-            self._h = 0
-            _ret = _f_Account_close_out(_h)
-            return _ret
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.close_out(): Account object is closed")
+                if self._wf_b:
+                    raise _wf_borrowed(self, "Account.close_out", True)
+                self._wf_h = 0
+                _wf_ret = _wf_f_Account_close_out(_wf_h)
+                return _wf_ret
 
         def rename(self, owner):
             """Rust: ``fn rename(self, owner: &str) -> Account``"""
-            _h = self._h
-            if not _h:
-                raise ClosedError("Account.rename(): Account object is closed")
-            self._h = 0
-            _off = _base
-            try:
-                _d1 = str.encode(owner)
-                _n2 = len(_d1)
-                _p3 = _off
-                if _p3 + _n2 <= _end:
-                    write(_p3, _d1)
-                    _off = _p3 + _n2
-                else:
-                    _p3 = lend_big(_d1, _n2, 1)
-                _s4 = _p3 | _n2 << 32
-                _ret = _f_Account_rename(_h, _s4)
-            except BaseException:
-                if temps:
-                    release(_base, 0)
-                raise
-            if temps:
-                release(_base, 0)
-            return Account._wrap(_ret)
+            with _wf_lock:
+                _wf_h = self._wf_h
+                if not _wf_h:
+                    raise ClosedError("Account.rename(): Account object is closed")
+                if self._wf_b:
+                    raise _wf_borrowed(self, "Account.rename", True)
+                self._wf_h = 0
+                _wf_nt = len(_wf_temps)
+                try:
+                    if owner.__class__ is not str:
+                        owner = _wf_as_str(owner, "Account.rename() argument 'owner'")
+                    _wf_d1 = owner.encode()
+                    _wf_n2 = len(_wf_d1)
+                    _wf_off = _wf_base
+                    _wf_p3 = _wf_off
+                    if _wf_p3 + _wf_n2 <= _wf_end:
+                        _wf_write(_wf_p3, _wf_d1)
+                        _wf_off = _wf_p3 + _wf_n2
+                    else:
+                        _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                    _wf_s4 = _wf_p3 | _wf_n2 << 32
+                    _wf_ret = _wf_f_Account_rename(_wf_h, _wf_s4)
+                finally:
+                    if len(_wf_temps) > _wf_nt:
+                        _wf_release(_wf_base, _wf_nt)
+                return _wf_c_Account._wf_wrap(_wf_ret)
 
         def close(self):
             """Free the Rust value; later use raises ClosedError. Closing twice is harmless."""
-            h = getattr(self, '_h', 0)
-            if h:
-                self._h = 0
-                if not rt.poisoned:
-                    _drop_Account(h)
+            with _wf_lock:
+                h = self._wf_h
+                if h:
+                    if self._wf_b:
+                        raise _wf_borrowed(self, "Account.close", True)
+                    self._wf_h = 0
+                    if not _wf_rt.poisoned:
+                        _wf_drop_Account(h)
 
         @property
         def closed(self):
-            """Whether close() has been called."""
-            return not getattr(self, '_h', 0)
+            """Whether close() has been called (or a method taking ``self`` consumed the object)."""
+            return not self._wf_h
 
         def __enter__(self):
             return self
@@ -1309,27 +420,1119 @@ def _bind(providers: dict[str, _Any]) -> dict[str, _Any]:
             except Exception:  # finalizers must not raise (e.g. at interpreter exit)
                 pass
 
+        def __copy__(self):
+            raise _wf_no_copy(self)
+
+        def __deepcopy__(self, memo):
+            raise _wf_no_copy(self)
+
+        def __reduce_ex__(self, protocol):
+            raise _wf_no_copy(self, 'pickled')
+
         def __repr__(self):
-            state = 'closed' if self.closed else f'handle {self._h:#x}'
+            state = 'closed' if not self._wf_h else f'handle {self._wf_h:#x}'
             return f'<Account ({state})>'
 
-    return {'_rt': rt, 'echo_u8': _fn_echo_u8, 'echo_i8': _fn_echo_i8, 'echo_u16': _fn_echo_u16, 'echo_i16': _fn_echo_i16, 'echo_u32': _fn_echo_u32, 'echo_i32': _fn_echo_i32, 'echo_u64': _fn_echo_u64, 'echo_i64': _fn_echo_i64, 'echo_usize': _fn_echo_usize, 'echo_isize': _fn_echo_isize, 'echo_f32': _fn_echo_f32, 'echo_f64': _fn_echo_f64, 'echo_bool': _fn_echo_bool, 'echo_char': _fn_echo_char, 'next_char': _fn_next_char, 'not_': _fn_not_, 'wrapping_inc_u64': _fn_wrapping_inc_u64, 'nothing': _fn_nothing, 'str_len': _fn_str_len, 'char_count': _fn_char_count, 'echo_string': _fn_echo_string, 'upper': _fn_upper, 'static_str': _fn_static_str, 'two_strs': _fn_two_strs, 'bytes_sum': _fn_bytes_sum, 'bytes_rev': _fn_bytes_rev, 'fill': _fn_fill, 'f64_sum': _fn_f64_sum, 'i32_double': _fn_i32_double, 'u64_range': _fn_u64_range, 'f32_scale': _fn_f32_scale, 'i16_echo': _fn_i16_echo, 'i8_neg': _fn_i8_neg, 'opt_i32': _fn_opt_i32, 'opt_u32': _fn_opt_u32, 'opt_u64': _fn_opt_u64, 'opt_i64': _fn_opt_i64, 'opt_f32': _fn_opt_f32, 'opt_f64': _fn_opt_f64, 'opt_str': _fn_opt_str, 'opt_bool': _fn_opt_bool, 'opt_char': _fn_opt_char, 'opt_bytes': _fn_opt_bytes, 'opt_opt': _fn_opt_opt, 'checked_div': _fn_checked_div, 'parse_u8': _fn_parse_u8, 'result_unit': _fn_result_unit, 'result_string': _fn_result_string, 'result_f32': _fn_result_f32, 'result_opt': _fn_result_opt, 'result_i16': _fn_result_i16, 'panics': _fn_panics, 'out_of_bounds': _fn_out_of_bounds, 'balance_of': _fn_balance_of, 'type': _fn_type, 'Account': Account}
+    _wf_tidy(_wf_c_Account, __name__, 'Account')
+
+    def _wf_fn_echo_u8(x):
+        """Returns its argument.
+
+        Rust: ``fn echo_u8(x: u8) -> u8``
+        """
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_u8() argument 'x'", "u8")
+            if not 0 <= x <= 255:
+                raise OverflowError(f"echo_u8() argument 'x' out of range for u8: {x}")
+            _wf_ret = _wf_f_echo_u8(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_u8, __name__, 'echo_u8')
+
+    def _wf_fn_echo_i8(x):
+        """Rust: ``fn echo_i8(x: i8) -> i8``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_i8() argument 'x'", "i8")
+            if not -128 <= x <= 127:
+                raise OverflowError(f"echo_i8() argument 'x' out of range for i8: {x}")
+            _wf_ret = _wf_f_echo_i8(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_i8, __name__, 'echo_i8')
+
+    def _wf_fn_echo_u16(x):
+        """Rust: ``fn echo_u16(x: u16) -> u16``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_u16() argument 'x'", "u16")
+            if not 0 <= x <= 65535:
+                raise OverflowError(f"echo_u16() argument 'x' out of range for u16: {x}")
+            _wf_ret = _wf_f_echo_u16(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_u16, __name__, 'echo_u16')
+
+    def _wf_fn_echo_i16(x):
+        """Rust: ``fn echo_i16(x: i16) -> i16``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_i16() argument 'x'", "i16")
+            if not -32768 <= x <= 32767:
+                raise OverflowError(f"echo_i16() argument 'x' out of range for i16: {x}")
+            _wf_ret = _wf_f_echo_i16(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_i16, __name__, 'echo_i16')
+
+    def _wf_fn_echo_u32(x):
+        """Rust: ``fn echo_u32(x: u32) -> u32``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_u32() argument 'x'", "u32")
+            if not 0 <= x <= 4294967295:
+                raise OverflowError(f"echo_u32() argument 'x' out of range for u32: {x}")
+            _wf_ret = _wf_f_echo_u32(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_u32, __name__, 'echo_u32')
+
+    def _wf_fn_echo_i32(x):
+        """Rust: ``fn echo_i32(x: i32) -> i32``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_i32() argument 'x'", "i32")
+            if not -2147483648 <= x <= 2147483647:
+                raise OverflowError(f"echo_i32() argument 'x' out of range for i32: {x}")
+            _wf_ret = _wf_f_echo_i32(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_i32, __name__, 'echo_i32')
+
+    def _wf_fn_echo_u64(x):
+        """Rust: ``fn echo_u64(x: u64) -> u64``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_u64() argument 'x'", "u64")
+            if not 0 <= x <= 18446744073709551615:
+                raise OverflowError(f"echo_u64() argument 'x' out of range for u64: {x}")
+            _wf_ret = _wf_f_echo_u64(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_u64, __name__, 'echo_u64')
+
+    def _wf_fn_echo_i64(x):
+        """Rust: ``fn echo_i64(x: i64) -> i64``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_i64() argument 'x'", "i64")
+            if not -9223372036854775808 <= x <= 9223372036854775807:
+                raise OverflowError(f"echo_i64() argument 'x' out of range for i64: {x}")
+            _wf_ret = _wf_f_echo_i64(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_i64, __name__, 'echo_i64')
+
+    def _wf_fn_echo_usize(x):
+        """Rust: ``fn echo_usize(x: usize) -> usize``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_usize() argument 'x'", "usize")
+            if not 0 <= x <= 4294967295:
+                raise OverflowError(f"echo_usize() argument 'x' out of range for usize: {x}")
+            _wf_ret = _wf_f_echo_usize(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_usize, __name__, 'echo_usize')
+
+    def _wf_fn_echo_isize(x):
+        """Rust: ``fn echo_isize(x: isize) -> isize``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "echo_isize() argument 'x'", "isize")
+            if not -2147483648 <= x <= 2147483647:
+                raise OverflowError(f"echo_isize() argument 'x' out of range for isize: {x}")
+            _wf_ret = _wf_f_echo_isize(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_isize, __name__, 'echo_isize')
+
+    def _wf_fn_echo_f32(x):
+        """Rust: ``fn echo_f32(x: f32) -> f32``"""
+        with _wf_lock:
+            if x.__class__ is not float:
+                x = _wf_as_float(x, "echo_f32() argument 'x'", "f32")
+            _wf_ret = _wf_f_echo_f32(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_f32, __name__, 'echo_f32')
+
+    def _wf_fn_echo_f64(x):
+        """Rust: ``fn echo_f64(x: f64) -> f64``"""
+        with _wf_lock:
+            if x.__class__ is not float:
+                x = _wf_as_float(x, "echo_f64() argument 'x'", "f64")
+            _wf_ret = _wf_f_echo_f64(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_echo_f64, __name__, 'echo_f64')
+
+    def _wf_fn_echo_bool(x):
+        """Rust: ``fn echo_bool(x: bool) -> bool``"""
+        with _wf_lock:
+            if x is True:
+                _wf_b1 = 1
+            elif x is False:
+                _wf_b1 = 0
+            else:
+                raise TypeError(f"echo_bool() argument 'x' must be bool, not {type(x).__name__}")
+            _wf_ret = _wf_f_echo_bool(_wf_b1)
+            return _wf_ret != 0
+    _wf_tidy(_wf_fn_echo_bool, __name__, 'echo_bool')
+
+    def _wf_fn_echo_char(x):
+        """Rust: ``fn echo_char(x: char) -> char``"""
+        with _wf_lock:
+            if not isinstance(x, str) or len(x) != 1:
+                raise TypeError(f"echo_char() argument 'x' must be a str of one character, not {_wf_describe(x)}")
+            _wf_c1 = ord(x)
+            if 0xD800 <= _wf_c1 <= 0xDFFF:
+                raise ValueError(f"echo_char() argument 'x' must be a Unicode scalar value, not a surrogate: {x!r}")
+            _wf_ret = _wf_f_echo_char(_wf_c1)
+            return _wf_chr(_wf_ret)
+    _wf_tidy(_wf_fn_echo_char, __name__, 'echo_char')
+
+    def _wf_fn_next_char(x):
+        """Rust: ``fn next_char(x: char) -> char``"""
+        with _wf_lock:
+            if not isinstance(x, str) or len(x) != 1:
+                raise TypeError(f"next_char() argument 'x' must be a str of one character, not {_wf_describe(x)}")
+            _wf_c1 = ord(x)
+            if 0xD800 <= _wf_c1 <= 0xDFFF:
+                raise ValueError(f"next_char() argument 'x' must be a Unicode scalar value, not a surrogate: {x!r}")
+            _wf_ret = _wf_f_next_char(_wf_c1)
+            return _wf_chr(_wf_ret)
+    _wf_tidy(_wf_fn_next_char, __name__, 'next_char')
+
+    def _wf_fn_not_(x):
+        """Rust: ``fn not(x: bool) -> bool``"""
+        with _wf_lock:
+            if x is True:
+                _wf_b1 = 1
+            elif x is False:
+                _wf_b1 = 0
+            else:
+                raise TypeError(f"not_() argument 'x' must be bool, not {type(x).__name__}")
+            _wf_ret = _wf_f_not_(_wf_b1)
+            return _wf_ret != 0
+    _wf_tidy(_wf_fn_not_, __name__, 'not_')
+
+    def _wf_fn_wrapping_inc_u64(x):
+        """Rust: ``fn wrapping_inc_u64(x: u64) -> u64``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "wrapping_inc_u64() argument 'x'", "u64")
+            if not 0 <= x <= 18446744073709551615:
+                raise OverflowError(f"wrapping_inc_u64() argument 'x' out of range for u64: {x}")
+            _wf_ret = _wf_f_wrapping_inc_u64(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_wrapping_inc_u64, __name__, 'wrapping_inc_u64')
+
+    def _wf_fn_nothing():
+        """Rust: ``fn nothing()``"""
+        with _wf_lock:
+            _wf_ret = _wf_f_nothing()
+    _wf_tidy(_wf_fn_nothing, __name__, 'nothing')
+
+    def _wf_fn_str_len(s):
+        """Rust: ``fn str_len(s: &str) -> usize``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                if s.__class__ is not str:
+                    s = _wf_as_str(s, "str_len() argument 's'")
+                _wf_d1 = s.encode()
+                _wf_n2 = len(_wf_d1)
+                _wf_off = _wf_base
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n2 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_d1)
+                    _wf_off = _wf_p3 + _wf_n2
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                _wf_s4 = _wf_p3 | _wf_n2 << 32
+                _wf_ret = _wf_f_str_len(_wf_s4)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            return _wf_ret
+    _wf_tidy(_wf_fn_str_len, __name__, 'str_len')
+
+    def _wf_fn_char_count(s):
+        """Rust: ``fn char_count(s: &str) -> usize``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                if s.__class__ is not str:
+                    s = _wf_as_str(s, "char_count() argument 's'")
+                _wf_d1 = s.encode()
+                _wf_n2 = len(_wf_d1)
+                _wf_off = _wf_base
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n2 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_d1)
+                    _wf_off = _wf_p3 + _wf_n2
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                _wf_s4 = _wf_p3 | _wf_n2 << 32
+                _wf_ret = _wf_f_char_count(_wf_s4)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            return _wf_ret
+    _wf_tidy(_wf_fn_char_count, __name__, 'char_count')
+
+    def _wf_fn_echo_string(s):
+        """Rust: ``fn echo_string(s: String) -> String``"""
+        with _wf_lock:
+            _wf_ng = len(_wf_gives)
+            try:
+                if s.__class__ is not str:
+                    s = _wf_as_str(s, "echo_string() argument 's'")
+                _wf_s1 = _wf_give_str(s)
+                del _wf_gives[_wf_ng:]
+                _wf_ret = _wf_f_echo_string(_wf_s1)
+            finally:
+                if len(_wf_gives) > _wf_ng:
+                    _wf_ungive(_wf_ng)
+            _wf_p2 = _wf_ret & 0xFFFFFFFF
+            _wf_n3 = _wf_ret >> 32 & 0x7FFFFFFF
+            _wf_v4 = _wf_read(_wf_p2, _wf_n3)
+            if _wf_n3 and not _wf_ret >> 63:
+                _wf_free(_wf_p2, _wf_n3, 1)
+            _wf_v4 = _wf_decode(_wf_v4)
+            return _wf_v4
+    _wf_tidy(_wf_fn_echo_string, __name__, 'echo_string')
+
+    def _wf_fn_upper(s):
+        """Rust: ``fn upper(s: &str) -> String``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                if s.__class__ is not str:
+                    s = _wf_as_str(s, "upper() argument 's'")
+                _wf_d1 = s.encode()
+                _wf_n2 = len(_wf_d1)
+                _wf_off = _wf_base
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n2 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_d1)
+                    _wf_off = _wf_p3 + _wf_n2
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                _wf_s4 = _wf_p3 | _wf_n2 << 32
+                _wf_ret = _wf_f_upper(_wf_s4)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            _wf_p5 = _wf_ret & 0xFFFFFFFF
+            _wf_n6 = _wf_ret >> 32 & 0x7FFFFFFF
+            _wf_v7 = _wf_read(_wf_p5, _wf_n6)
+            if _wf_n6 and not _wf_ret >> 63:
+                _wf_free(_wf_p5, _wf_n6, 1)
+            _wf_v7 = _wf_decode(_wf_v7)
+            return _wf_v7
+    _wf_tidy(_wf_fn_upper, __name__, 'upper')
+
+    def _wf_fn_static_str():
+        """Rust: ``fn static_str() -> &str``"""
+        with _wf_lock:
+            _wf_ret = _wf_f_static_str()
+            return _wf_read_str(_wf_ret)
+    _wf_tidy(_wf_fn_static_str, __name__, 'static_str')
+
+    def _wf_fn_two_strs(a, b):
+        """Rust: ``fn two_strs(a: &str, b: String) -> String``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            _wf_ng = len(_wf_gives)
+            try:
+                if a.__class__ is not str:
+                    a = _wf_as_str(a, "two_strs() argument 'a'")
+                _wf_d1 = a.encode()
+                _wf_n2 = len(_wf_d1)
+                if b.__class__ is not str:
+                    b = _wf_as_str(b, "two_strs() argument 'b'")
+                _wf_off = _wf_base
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n2 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_d1)
+                    _wf_off = _wf_p3 + _wf_n2
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                _wf_s4 = _wf_p3 | _wf_n2 << 32
+                _wf_s5 = _wf_give_str(b)
+                del _wf_gives[_wf_ng:]
+                _wf_ret = _wf_f_two_strs(_wf_s4, _wf_s5)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+                if len(_wf_gives) > _wf_ng:
+                    _wf_ungive(_wf_ng)
+            _wf_p6 = _wf_ret & 0xFFFFFFFF
+            _wf_n7 = _wf_ret >> 32 & 0x7FFFFFFF
+            _wf_v8 = _wf_read(_wf_p6, _wf_n7)
+            if _wf_n7 and not _wf_ret >> 63:
+                _wf_free(_wf_p6, _wf_n7, 1)
+            _wf_v8 = _wf_decode(_wf_v8)
+            return _wf_v8
+    _wf_tidy(_wf_fn_two_strs, __name__, 'two_strs')
+
+    def _wf_fn_bytes_sum(b):
+        """Rust: ``fn bytes_sum(b: &[u8]) -> u64``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_view1 = _wf_as_buffer(b, 'u8', "bytes_sum() argument 'b'")
+                _wf_off = _wf_base
+                _wf_n4 = _wf_view1.nbytes
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_view1)
+                    _wf_off = _wf_p3 + _wf_n4
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_view1, _wf_n4, 1)
+                _wf_p2 = _wf_p3 | _wf_view1.nbytes // 1 << 32
+                _wf_ret = _wf_f_bytes_sum(_wf_p2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            return _wf_ret
+    _wf_tidy(_wf_fn_bytes_sum, __name__, 'bytes_sum')
+
+    def _wf_fn_bytes_rev(b):
+        """Rust: ``fn bytes_rev(b: Vec<u8>) -> Vec<u8>``"""
+        with _wf_lock:
+            _wf_ng = len(_wf_gives)
+            try:
+                _wf_view1 = _wf_as_buffer(b, 'u8', "bytes_rev() argument 'b'")
+                _wf_p2 = _wf_give(_wf_view1, _wf_view1.nbytes, 1) | _wf_view1.nbytes // 1 << 32
+                del _wf_gives[_wf_ng:]
+                _wf_ret = _wf_f_bytes_rev(_wf_p2)
+            finally:
+                if len(_wf_gives) > _wf_ng:
+                    _wf_ungive(_wf_ng)
+            return _wf_read_array(_wf_ret, 'u8', True)
+    _wf_tidy(_wf_fn_bytes_rev, __name__, 'bytes_rev')
+
+    def _wf_fn_fill(b, v):
+        """Rust: ``fn fill(b: &mut [u8], v: u8)``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_view1 = _wf_as_buffer(b, 'u8', "fill() argument 'b'", True)
+                if v.__class__ is not int:
+                    v = _wf_as_int(v, "fill() argument 'v'", "u8")
+                if not 0 <= v <= 255:
+                    raise OverflowError(f"fill() argument 'v' out of range for u8: {v}")
+                _wf_off = _wf_base
+                _wf_n4 = _wf_view1.nbytes
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_view1)
+                    _wf_off = _wf_p3 + _wf_n4
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_view1, _wf_n4, 1)
+                _wf_p2 = _wf_p3 | _wf_view1.nbytes // 1 << 32
+                _wf_ret = _wf_f_fill(_wf_p2, v)
+                _wf_copy_back(_wf_p2, _wf_view1)
+                _wf_sync_list(b, _wf_view1, 'u8')
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+    _wf_tidy(_wf_fn_fill, __name__, 'fill')
+
+    def _wf_fn_f64_sum(xs):
+        """Rust: ``fn f64_sum(xs: &[f64]) -> f64``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_view1 = _wf_as_buffer(xs, 'f64', "f64_sum() argument 'xs'")
+                _wf_off = _wf_base
+                _wf_n4 = _wf_view1.nbytes
+                _wf_p3 = (_wf_off + 7) & -8
+                if _wf_p3 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_view1)
+                    _wf_off = _wf_p3 + _wf_n4
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_view1, _wf_n4, 8)
+                _wf_p2 = _wf_p3 | _wf_view1.nbytes // 8 << 32
+                _wf_ret = _wf_f_f64_sum(_wf_p2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            return _wf_ret
+    _wf_tidy(_wf_fn_f64_sum, __name__, 'f64_sum')
+
+    def _wf_fn_i32_double(xs):
+        """Rust: ``fn i32_double(xs: &mut [i32])``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_view1 = _wf_as_buffer(xs, 'i32', "i32_double() argument 'xs'", True)
+                _wf_off = _wf_base
+                _wf_n4 = _wf_view1.nbytes
+                _wf_p3 = (_wf_off + 3) & -4
+                if _wf_p3 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_view1)
+                    _wf_off = _wf_p3 + _wf_n4
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_view1, _wf_n4, 4)
+                _wf_p2 = _wf_p3 | _wf_view1.nbytes // 4 << 32
+                _wf_ret = _wf_f_i32_double(_wf_p2)
+                _wf_copy_back(_wf_p2, _wf_view1)
+                _wf_sync_list(xs, _wf_view1, 'i32')
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+    _wf_tidy(_wf_fn_i32_double, __name__, 'i32_double')
+
+    def _wf_fn_u64_range(n):
+        """Rust: ``fn u64_range(n: u64) -> Vec<u64>``"""
+        with _wf_lock:
+            if n.__class__ is not int:
+                n = _wf_as_int(n, "u64_range() argument 'n'", "u64")
+            if not 0 <= n <= 18446744073709551615:
+                raise OverflowError(f"u64_range() argument 'n' out of range for u64: {n}")
+            _wf_ret = _wf_f_u64_range(n)
+            return _wf_read_array(_wf_ret, 'u64', True)
+    _wf_tidy(_wf_fn_u64_range, __name__, 'u64_range')
+
+    def _wf_fn_f32_scale(xs, k):
+        """Rust: ``fn f32_scale(xs: Vec<f32>, k: f32) -> Vec<f32>``"""
+        with _wf_lock:
+            _wf_ng = len(_wf_gives)
+            try:
+                _wf_view1 = _wf_as_buffer(xs, 'f32', "f32_scale() argument 'xs'")
+                if k.__class__ is not float:
+                    k = _wf_as_float(k, "f32_scale() argument 'k'", "f32")
+                _wf_p2 = _wf_give(_wf_view1, _wf_view1.nbytes, 4) | _wf_view1.nbytes // 4 << 32
+                del _wf_gives[_wf_ng:]
+                _wf_ret = _wf_f_f32_scale(_wf_p2, k)
+            finally:
+                if len(_wf_gives) > _wf_ng:
+                    _wf_ungive(_wf_ng)
+            return _wf_read_array(_wf_ret, 'f32', True)
+    _wf_tidy(_wf_fn_f32_scale, __name__, 'f32_scale')
+
+    def _wf_fn_i16_echo(xs):
+        """Rust: ``fn i16_echo(xs: &[i16]) -> Vec<i16>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_view1 = _wf_as_buffer(xs, 'i16', "i16_echo() argument 'xs'")
+                _wf_off = _wf_base
+                _wf_n4 = _wf_view1.nbytes
+                _wf_p3 = (_wf_off + 1) & -2
+                if _wf_p3 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_view1)
+                    _wf_off = _wf_p3 + _wf_n4
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_view1, _wf_n4, 2)
+                _wf_p2 = _wf_p3 | _wf_view1.nbytes // 2 << 32
+                _wf_ret = _wf_f_i16_echo(_wf_p2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            return _wf_read_array(_wf_ret, 'i16', True)
+    _wf_tidy(_wf_fn_i16_echo, __name__, 'i16_echo')
+
+    def _wf_fn_i8_neg(xs):
+        """Rust: ``fn i8_neg(xs: &[i8]) -> Vec<i8>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_view1 = _wf_as_buffer(xs, 'i8', "i8_neg() argument 'xs'")
+                _wf_off = _wf_base
+                _wf_n4 = _wf_view1.nbytes
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_view1)
+                    _wf_off = _wf_p3 + _wf_n4
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_view1, _wf_n4, 1)
+                _wf_p2 = _wf_p3 | _wf_view1.nbytes // 1 << 32
+                _wf_ret = _wf_f_i8_neg(_wf_p2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            return _wf_read_array(_wf_ret, 'i8', True)
+    _wf_tidy(_wf_fn_i8_neg, __name__, 'i8_neg')
+
+    def _wf_fn_opt_i32(x):
+        """Rust: ``fn opt_i32(x: Option<i32>) -> Option<i32>``"""
+        with _wf_lock:
+            _wf_o1 = x
+            if _wf_o1 is not None:
+                if _wf_o1.__class__ is not int:
+                    _wf_o1 = _wf_as_int(_wf_o1, "opt_i32() argument 'x'", "i32")
+                if not -2147483648 <= _wf_o1 <= 2147483647:
+                    raise OverflowError(f"opt_i32() argument 'x' out of range for i32: {_wf_o1}")
+            if _wf_o1 is None:
+                _wf_a2 = 0
+            else:
+                _wf_a2 = 0x100000000 | _wf_o1 & 0xFFFFFFFF
+            _wf_ret = _wf_f_opt_i32(_wf_a2)
+            if _wf_ret >> 32 & 1:
+                _wf_w4 = _wf_ret & 0xFFFFFFFF
+                _wf_r3 = _wf_w4 - (_wf_w4 >> 31 << 32)
+            else:
+                _wf_r3 = None
+            return _wf_r3
+    _wf_tidy(_wf_fn_opt_i32, __name__, 'opt_i32')
+
+    def _wf_fn_opt_u32(x):
+        """Rust: ``fn opt_u32(x: Option<u32>) -> Option<u32>``"""
+        with _wf_lock:
+            _wf_o1 = x
+            if _wf_o1 is not None:
+                if _wf_o1.__class__ is not int:
+                    _wf_o1 = _wf_as_int(_wf_o1, "opt_u32() argument 'x'", "u32")
+                if not 0 <= _wf_o1 <= 4294967295:
+                    raise OverflowError(f"opt_u32() argument 'x' out of range for u32: {_wf_o1}")
+            if _wf_o1 is None:
+                _wf_a2 = 0
+            else:
+                _wf_a2 = 0x100000000 | _wf_o1 & 0xFFFFFFFF
+            _wf_ret = _wf_f_opt_u32(_wf_a2)
+            if _wf_ret >> 32 & 1:
+                _wf_w4 = _wf_ret & 0xFFFFFFFF
+                _wf_r3 = _wf_w4
+            else:
+                _wf_r3 = None
+            return _wf_r3
+    _wf_tidy(_wf_fn_opt_u32, __name__, 'opt_u32')
+
+    def _wf_fn_opt_u64(x):
+        """Rust: ``fn opt_u64(x: Option<u64>) -> Option<u64>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_o1 = x
+                if _wf_o1 is not None:
+                    if _wf_o1.__class__ is not int:
+                        _wf_o1 = _wf_as_int(_wf_o1, "opt_u64() argument 'x'", "u64")
+                    if not 0 <= _wf_o1 <= 18446744073709551615:
+                        raise OverflowError(f"opt_u64() argument 'x' out of range for u64: {_wf_o1}")
+                _wf_off = _wf_base
+                if _wf_o1 is None:
+                    _wf_a2 = 0
+                else:
+                    _wf_d3 = _wf_pack_u64(_wf_o1 & 0xFFFFFFFFFFFFFFFF)
+                    _wf_n4 = 8
+                    _wf_a2 = (_wf_off + 7) & -8
+                    if _wf_a2 + _wf_n4 <= _wf_end:
+                        _wf_write(_wf_a2, _wf_d3)
+                        _wf_off = _wf_a2 + _wf_n4
+                    else:
+                        _wf_a2 = _wf_lend_big(_wf_d3, _wf_n4, 8)
+                _wf_ret = _wf_f_opt_u64(_wf_a2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            if _wf_ret:
+                _wf_bits6 = _wf_read_u64(_wf_ret)
+                _wf_r5 = _wf_bits6
+            else:
+                _wf_r5 = None
+            return _wf_r5
+    _wf_tidy(_wf_fn_opt_u64, __name__, 'opt_u64')
+
+    def _wf_fn_opt_i64(x):
+        """Rust: ``fn opt_i64(x: Option<i64>) -> Option<i64>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_o1 = x
+                if _wf_o1 is not None:
+                    if _wf_o1.__class__ is not int:
+                        _wf_o1 = _wf_as_int(_wf_o1, "opt_i64() argument 'x'", "i64")
+                    if not -9223372036854775808 <= _wf_o1 <= 9223372036854775807:
+                        raise OverflowError(f"opt_i64() argument 'x' out of range for i64: {_wf_o1}")
+                _wf_off = _wf_base
+                if _wf_o1 is None:
+                    _wf_a2 = 0
+                else:
+                    _wf_d3 = _wf_pack_u64(_wf_o1 & 0xFFFFFFFFFFFFFFFF)
+                    _wf_n4 = 8
+                    _wf_a2 = (_wf_off + 7) & -8
+                    if _wf_a2 + _wf_n4 <= _wf_end:
+                        _wf_write(_wf_a2, _wf_d3)
+                        _wf_off = _wf_a2 + _wf_n4
+                    else:
+                        _wf_a2 = _wf_lend_big(_wf_d3, _wf_n4, 8)
+                _wf_ret = _wf_f_opt_i64(_wf_a2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            if _wf_ret:
+                _wf_bits6 = _wf_read_u64(_wf_ret)
+                _wf_r5 = _wf_bits6 - (_wf_bits6 >> 63 << 64)
+            else:
+                _wf_r5 = None
+            return _wf_r5
+    _wf_tidy(_wf_fn_opt_i64, __name__, 'opt_i64')
+
+    def _wf_fn_opt_f32(x):
+        """Rust: ``fn opt_f32(x: Option<f32>) -> Option<f32>``"""
+        with _wf_lock:
+            _wf_o1 = x
+            if _wf_o1 is not None:
+                if _wf_o1.__class__ is not float:
+                    _wf_o1 = _wf_as_float(_wf_o1, "opt_f32() argument 'x'", "f32")
+            if _wf_o1 is None:
+                _wf_a2 = 0
+            else:
+                _wf_a2 = 0x100000000 | _wf_f32_bits(_wf_o1)
+            _wf_ret = _wf_f_opt_f32(_wf_a2)
+            if _wf_ret >> 32 & 1:
+                _wf_r3 = _wf_f32_from_bits(_wf_ret)
+            else:
+                _wf_r3 = None
+            return _wf_r3
+    _wf_tidy(_wf_fn_opt_f32, __name__, 'opt_f32')
+
+    def _wf_fn_opt_f64(x):
+        """Rust: ``fn opt_f64(x: Option<f64>) -> Option<f64>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_o1 = x
+                if _wf_o1 is not None:
+                    if _wf_o1.__class__ is not float:
+                        _wf_o1 = _wf_as_float(_wf_o1, "opt_f64() argument 'x'", "f64")
+                _wf_off = _wf_base
+                if _wf_o1 is None:
+                    _wf_a2 = 0
+                else:
+                    _wf_d3 = _wf_pack_u64(_wf_f64_bits(_wf_o1) & 0xFFFFFFFFFFFFFFFF)
+                    _wf_n4 = 8
+                    _wf_a2 = (_wf_off + 7) & -8
+                    if _wf_a2 + _wf_n4 <= _wf_end:
+                        _wf_write(_wf_a2, _wf_d3)
+                        _wf_off = _wf_a2 + _wf_n4
+                    else:
+                        _wf_a2 = _wf_lend_big(_wf_d3, _wf_n4, 8)
+                _wf_ret = _wf_f_opt_f64(_wf_a2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            if _wf_ret:
+                _wf_bits6 = _wf_read_u64(_wf_ret)
+                _wf_r5 = _wf_f64_from_bits(_wf_bits6)
+            else:
+                _wf_r5 = None
+            return _wf_r5
+    _wf_tidy(_wf_fn_opt_f64, __name__, 'opt_f64')
+
+    def _wf_fn_opt_str(x):
+        """Rust: ``fn opt_str(x: Option<&str>) -> Option<String>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_o1 = x
+                if _wf_o1 is not None:
+                    if _wf_o1.__class__ is not str:
+                        _wf_o1 = _wf_as_str(_wf_o1, "opt_str() argument 'x'")
+                    _wf_d2 = _wf_o1.encode()
+                    _wf_n3 = len(_wf_d2)
+                _wf_off = _wf_base
+                if _wf_o1 is None:
+                    _wf_a6 = 0
+                else:
+                    _wf_p4 = _wf_off
+                    if _wf_p4 + _wf_n3 <= _wf_end:
+                        _wf_write(_wf_p4, _wf_d2)
+                        _wf_off = _wf_p4 + _wf_n3
+                    else:
+                        _wf_p4 = _wf_lend_big(_wf_d2, _wf_n3, 1)
+                    _wf_s5 = _wf_p4 | _wf_n3 << 32
+                    _wf_d7 = _wf_pack_u64(_wf_s5 & 0xFFFFFFFFFFFFFFFF)
+                    _wf_n8 = 8
+                    _wf_a6 = (_wf_off + 7) & -8
+                    if _wf_a6 + _wf_n8 <= _wf_end:
+                        _wf_write(_wf_a6, _wf_d7)
+                        _wf_off = _wf_a6 + _wf_n8
+                    else:
+                        _wf_a6 = _wf_lend_big(_wf_d7, _wf_n8, 8)
+                _wf_ret = _wf_f_opt_str(_wf_a6)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            if _wf_ret:
+                _wf_bits10 = _wf_read_u64(_wf_ret)
+                _wf_p11 = _wf_bits10 & 0xFFFFFFFF
+                _wf_n12 = _wf_bits10 >> 32 & 0x7FFFFFFF
+                _wf_v13 = _wf_read(_wf_p11, _wf_n12)
+                if _wf_n12 and not _wf_bits10 >> 63:
+                    _wf_free(_wf_p11, _wf_n12, 1)
+                _wf_v13 = _wf_decode(_wf_v13)
+                _wf_r9 = _wf_v13
+            else:
+                _wf_r9 = None
+            return _wf_r9
+    _wf_tidy(_wf_fn_opt_str, __name__, 'opt_str')
+
+    def _wf_fn_opt_bool(x):
+        """Rust: ``fn opt_bool(x: Option<bool>) -> Option<bool>``"""
+        with _wf_lock:
+            _wf_o1 = x
+            if _wf_o1 is not None:
+                if _wf_o1 is True:
+                    _wf_b2 = 1
+                elif _wf_o1 is False:
+                    _wf_b2 = 0
+                else:
+                    raise TypeError(f"opt_bool() argument 'x' must be bool, not {type(_wf_o1).__name__}")
+            if _wf_o1 is None:
+                _wf_a3 = 0
+            else:
+                _wf_a3 = 0x100000000 | _wf_b2 & 0xFFFFFFFF
+            _wf_ret = _wf_f_opt_bool(_wf_a3)
+            if _wf_ret >> 32 & 1:
+                _wf_r4 = (_wf_ret & 0xFFFFFFFF) != 0
+            else:
+                _wf_r4 = None
+            return _wf_r4
+    _wf_tidy(_wf_fn_opt_bool, __name__, 'opt_bool')
+
+    def _wf_fn_opt_char(x):
+        """Rust: ``fn opt_char(x: Option<char>) -> Option<char>``"""
+        with _wf_lock:
+            _wf_o1 = x
+            if _wf_o1 is not None:
+                if not isinstance(_wf_o1, str) or len(_wf_o1) != 1:
+                    raise TypeError(f"opt_char() argument 'x' must be a str of one character, not {_wf_describe(_wf_o1)}")
+                _wf_c2 = ord(_wf_o1)
+                if 0xD800 <= _wf_c2 <= 0xDFFF:
+                    raise ValueError(f"opt_char() argument 'x' must be a Unicode scalar value, not a surrogate: {_wf_o1!r}")
+            if _wf_o1 is None:
+                _wf_a3 = 0
+            else:
+                _wf_a3 = 0x100000000 | _wf_c2 & 0xFFFFFFFF
+            _wf_ret = _wf_f_opt_char(_wf_a3)
+            if _wf_ret >> 32 & 1:
+                _wf_r4 = _wf_chr(_wf_ret & 0xFFFFFFFF)
+            else:
+                _wf_r4 = None
+            return _wf_r4
+    _wf_tidy(_wf_fn_opt_char, __name__, 'opt_char')
+
+    def _wf_fn_opt_bytes(x):
+        """Rust: ``fn opt_bytes(x: Option<Vec<u8>>) -> Option<Vec<u8>>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            _wf_ng = len(_wf_gives)
+            try:
+                _wf_o1 = x
+                if _wf_o1 is not None:
+                    _wf_view2 = _wf_as_buffer(_wf_o1, 'u8', "opt_bytes() argument 'x'")
+                _wf_off = _wf_base
+                if _wf_o1 is None:
+                    _wf_a4 = 0
+                else:
+                    _wf_p3 = _wf_give(_wf_view2, _wf_view2.nbytes, 1) | _wf_view2.nbytes // 1 << 32
+                    _wf_d5 = _wf_pack_u64(_wf_p3 & 0xFFFFFFFFFFFFFFFF)
+                    _wf_n6 = 8
+                    _wf_a4 = (_wf_off + 7) & -8
+                    if _wf_a4 + _wf_n6 <= _wf_end:
+                        _wf_write(_wf_a4, _wf_d5)
+                        _wf_off = _wf_a4 + _wf_n6
+                    else:
+                        _wf_a4 = _wf_lend_big(_wf_d5, _wf_n6, 8)
+                del _wf_gives[_wf_ng:]
+                _wf_ret = _wf_f_opt_bytes(_wf_a4)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+                if len(_wf_gives) > _wf_ng:
+                    _wf_ungive(_wf_ng)
+            if _wf_ret:
+                _wf_bits8 = _wf_read_u64(_wf_ret)
+                _wf_r7 = _wf_read_array(_wf_bits8, 'u8', True)
+            else:
+                _wf_r7 = None
+            return _wf_r7
+    _wf_tidy(_wf_fn_opt_bytes, __name__, 'opt_bytes')
+
+    def _wf_fn_opt_opt(x):
+        """Rust: ``fn opt_opt(x: Option<Option<i64>>) -> Option<Option<i64>>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_o1 = x
+                if _wf_o1 is not None:
+                    _wf_o2 = _wf_o1
+                    if _wf_o2 is not None:
+                        if _wf_o2.__class__ is not int:
+                            _wf_o2 = _wf_as_int(_wf_o2, "opt_opt() argument 'x'", "i64")
+                        if not -9223372036854775808 <= _wf_o2 <= 9223372036854775807:
+                            raise OverflowError(f"opt_opt() argument 'x' out of range for i64: {_wf_o2}")
+                _wf_off = _wf_base
+                if _wf_o1 is None:
+                    _wf_a6 = 0
+                else:
+                    if _wf_o2 is None:
+                        _wf_a3 = 0
+                    else:
+                        _wf_d4 = _wf_pack_u64(_wf_o2 & 0xFFFFFFFFFFFFFFFF)
+                        _wf_n5 = 8
+                        _wf_a3 = (_wf_off + 7) & -8
+                        if _wf_a3 + _wf_n5 <= _wf_end:
+                            _wf_write(_wf_a3, _wf_d4)
+                            _wf_off = _wf_a3 + _wf_n5
+                        else:
+                            _wf_a3 = _wf_lend_big(_wf_d4, _wf_n5, 8)
+                    _wf_a6 = 0x100000000 | _wf_a3 & 0xFFFFFFFF
+                _wf_ret = _wf_f_opt_opt(_wf_a6)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            if _wf_ret >> 32 & 1:
+                _wf_w8 = _wf_ret & 0xFFFFFFFF
+                if _wf_w8:
+                    _wf_bits10 = _wf_read_u64(_wf_w8)
+                    _wf_r9 = _wf_bits10 - (_wf_bits10 >> 63 << 64)
+                else:
+                    _wf_r9 = None
+                _wf_r7 = _wf_r9
+            else:
+                _wf_r7 = None
+            return _wf_r7
+    _wf_tidy(_wf_fn_opt_opt, __name__, 'opt_opt')
+
+    def _wf_fn_checked_div(a, b):
+        """Rust: ``fn checked_div(a: i64, b: i64) -> Result<i64, _>``"""
+        with _wf_lock:
+            if a.__class__ is not int:
+                a = _wf_as_int(a, "checked_div() argument 'a'", "i64")
+            if not -9223372036854775808 <= a <= 9223372036854775807:
+                raise OverflowError(f"checked_div() argument 'a' out of range for i64: {a}")
+            if b.__class__ is not int:
+                b = _wf_as_int(b, "checked_div() argument 'b'", "i64")
+            if not -9223372036854775808 <= b <= 9223372036854775807:
+                raise OverflowError(f"checked_div() argument 'b' out of range for i64: {b}")
+            _wf_ret = _wf_f_checked_div(a, b)
+            if _wf_ret:
+                raise _wf_result_error()
+            _wf_bits1 = _wf_read_u64(_wf_slot_result)
+            return _wf_bits1 - (_wf_bits1 >> 63 << 64)
+    _wf_tidy(_wf_fn_checked_div, __name__, 'checked_div')
+
+    def _wf_fn_parse_u8(s):
+        """Rust: ``fn parse_u8(s: &str) -> Result<u8, _>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                if s.__class__ is not str:
+                    s = _wf_as_str(s, "parse_u8() argument 's'")
+                _wf_d1 = s.encode()
+                _wf_n2 = len(_wf_d1)
+                _wf_off = _wf_base
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n2 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_d1)
+                    _wf_off = _wf_p3 + _wf_n2
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                _wf_s4 = _wf_p3 | _wf_n2 << 32
+                _wf_ret = _wf_f_parse_u8(_wf_s4)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            if _wf_ret:
+                raise _wf_result_error()
+            _wf_bits5 = _wf_read_u64(_wf_slot_result)
+            _wf_w6 = _wf_bits5 & 0xFFFFFFFF
+            return _wf_w6
+    _wf_tidy(_wf_fn_parse_u8, __name__, 'parse_u8')
+
+    def _wf_fn_result_unit(ok):
+        """Rust: ``fn result_unit(ok: bool) -> Result<(), _>``"""
+        with _wf_lock:
+            if ok is True:
+                _wf_b1 = 1
+            elif ok is False:
+                _wf_b1 = 0
+            else:
+                raise TypeError(f"result_unit() argument 'ok' must be bool, not {type(ok).__name__}")
+            _wf_ret = _wf_f_result_unit(_wf_b1)
+            if _wf_ret:
+                raise _wf_result_error()
+            return None
+    _wf_tidy(_wf_fn_result_unit, __name__, 'result_unit')
+
+    def _wf_fn_result_string(ok):
+        """Rust: ``fn result_string(ok: bool) -> Result<String, _>``"""
+        with _wf_lock:
+            if ok is True:
+                _wf_b1 = 1
+            elif ok is False:
+                _wf_b1 = 0
+            else:
+                raise TypeError(f"result_string() argument 'ok' must be bool, not {type(ok).__name__}")
+            _wf_ret = _wf_f_result_string(_wf_b1)
+            if _wf_ret:
+                raise _wf_result_error()
+            _wf_bits2 = _wf_read_u64(_wf_slot_result)
+            _wf_p3 = _wf_bits2 & 0xFFFFFFFF
+            _wf_n4 = _wf_bits2 >> 32 & 0x7FFFFFFF
+            _wf_v5 = _wf_read(_wf_p3, _wf_n4)
+            if _wf_n4 and not _wf_bits2 >> 63:
+                _wf_free(_wf_p3, _wf_n4, 1)
+            _wf_v5 = _wf_decode(_wf_v5)
+            return _wf_v5
+    _wf_tidy(_wf_fn_result_string, __name__, 'result_string')
+
+    def _wf_fn_result_f32(x):
+        """Rust: ``fn result_f32(x: f32) -> Result<f32, _>``"""
+        with _wf_lock:
+            if x.__class__ is not float:
+                x = _wf_as_float(x, "result_f32() argument 'x'", "f32")
+            _wf_ret = _wf_f_result_f32(x)
+            if _wf_ret:
+                raise _wf_result_error()
+            _wf_bits1 = _wf_read_u64(_wf_slot_result)
+            return _wf_f32_from_bits(_wf_bits1)
+    _wf_tidy(_wf_fn_result_f32, __name__, 'result_f32')
+
+    def _wf_fn_result_opt(x):
+        """Rust: ``fn result_opt(x: Option<u64>) -> Result<Option<u64>, _>``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                _wf_o1 = x
+                if _wf_o1 is not None:
+                    if _wf_o1.__class__ is not int:
+                        _wf_o1 = _wf_as_int(_wf_o1, "result_opt() argument 'x'", "u64")
+                    if not 0 <= _wf_o1 <= 18446744073709551615:
+                        raise OverflowError(f"result_opt() argument 'x' out of range for u64: {_wf_o1}")
+                _wf_off = _wf_base
+                if _wf_o1 is None:
+                    _wf_a2 = 0
+                else:
+                    _wf_d3 = _wf_pack_u64(_wf_o1 & 0xFFFFFFFFFFFFFFFF)
+                    _wf_n4 = 8
+                    _wf_a2 = (_wf_off + 7) & -8
+                    if _wf_a2 + _wf_n4 <= _wf_end:
+                        _wf_write(_wf_a2, _wf_d3)
+                        _wf_off = _wf_a2 + _wf_n4
+                    else:
+                        _wf_a2 = _wf_lend_big(_wf_d3, _wf_n4, 8)
+                _wf_ret = _wf_f_result_opt(_wf_a2)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            if _wf_ret:
+                raise _wf_result_error()
+            _wf_bits5 = _wf_read_u64(_wf_slot_result)
+            _wf_w6 = _wf_bits5 & 0xFFFFFFFF
+            if _wf_w6:
+                _wf_bits8 = _wf_read_u64(_wf_w6)
+                _wf_r7 = _wf_bits8
+            else:
+                _wf_r7 = None
+            return _wf_r7
+    _wf_tidy(_wf_fn_result_opt, __name__, 'result_opt')
+
+    def _wf_fn_result_i16(x):
+        """Rust: ``fn result_i16(x: i16) -> Result<i16, _>``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "result_i16() argument 'x'", "i16")
+            if not -32768 <= x <= 32767:
+                raise OverflowError(f"result_i16() argument 'x' out of range for i16: {x}")
+            _wf_ret = _wf_f_result_i16(x)
+            if _wf_ret:
+                raise _wf_result_error()
+            _wf_bits1 = _wf_read_u64(_wf_slot_result)
+            _wf_w2 = _wf_bits1 & 0xFFFFFFFF
+            return _wf_w2 - (_wf_w2 >> 31 << 32)
+    _wf_tidy(_wf_fn_result_i16, __name__, 'result_i16')
+
+    def _wf_fn_panics(msg):
+        """Rust: ``fn panics(msg: &str) -> u32``"""
+        with _wf_lock:
+            _wf_nt = len(_wf_temps)
+            try:
+                if msg.__class__ is not str:
+                    msg = _wf_as_str(msg, "panics() argument 'msg'")
+                _wf_d1 = msg.encode()
+                _wf_n2 = len(_wf_d1)
+                _wf_off = _wf_base
+                _wf_p3 = _wf_off
+                if _wf_p3 + _wf_n2 <= _wf_end:
+                    _wf_write(_wf_p3, _wf_d1)
+                    _wf_off = _wf_p3 + _wf_n2
+                else:
+                    _wf_p3 = _wf_lend_big(_wf_d1, _wf_n2, 1)
+                _wf_s4 = _wf_p3 | _wf_n2 << 32
+                _wf_ret = _wf_f_panics(_wf_s4)
+            finally:
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
+            return _wf_ret
+    _wf_tidy(_wf_fn_panics, __name__, 'panics')
+
+    def _wf_fn_out_of_bounds(i):
+        """Rust: ``fn out_of_bounds(i: usize) -> i32``"""
+        with _wf_lock:
+            if i.__class__ is not int:
+                i = _wf_as_int(i, "out_of_bounds() argument 'i'", "usize")
+            if not 0 <= i <= 4294967295:
+                raise OverflowError(f"out_of_bounds() argument 'i' out of range for usize: {i}")
+            _wf_ret = _wf_f_out_of_bounds(i)
+            return _wf_ret
+    _wf_tidy(_wf_fn_out_of_bounds, __name__, 'out_of_bounds')
+
+    def _wf_fn_balance_of(a):
+        """Rust: ``fn balance_of(a: &Account) -> u64``"""
+        with _wf_lock:
+            _wf_k2 = False
+            try:
+                if not isinstance(a, _wf_c_Account):
+                    raise _wf_wrong_object(a, 'Account', "balance_of() argument 'a'")
+                _wf_h1 = a._wf_h
+                if not _wf_h1:
+                    raise ClosedError("balance_of() argument 'a': Account object is closed")
+                if a._wf_b < 0:
+                    raise _wf_borrowed(a, "balance_of", False)
+                a._wf_b += 1
+                _wf_k2 = True
+                _wf_ret = _wf_f_balance_of(_wf_h1)
+            finally:
+                if _wf_k2:
+                    a._wf_b -= 1
+            return _wf_ret
+    _wf_tidy(_wf_fn_balance_of, __name__, 'balance_of')
+
+    def _wf_fn_type(x):
+        """Rust: ``fn r#type(x: u8) -> u8``"""
+        with _wf_lock:
+            if x.__class__ is not int:
+                x = _wf_as_int(x, "type() argument 'x'", "u8")
+            if not 0 <= x <= 255:
+                raise OverflowError(f"type() argument 'x' out of range for u8: {x}")
+            _wf_ret = _wf_f_type(x)
+            return _wf_ret
+    _wf_tidy(_wf_fn_type, __name__, 'type')
+
+    return {'_wf_rt': _wf_rt, 'Account': _wf_c_Account, 'echo_u8': _wf_fn_echo_u8, 'echo_i8': _wf_fn_echo_i8, 'echo_u16': _wf_fn_echo_u16, 'echo_i16': _wf_fn_echo_i16, 'echo_u32': _wf_fn_echo_u32, 'echo_i32': _wf_fn_echo_i32, 'echo_u64': _wf_fn_echo_u64, 'echo_i64': _wf_fn_echo_i64, 'echo_usize': _wf_fn_echo_usize, 'echo_isize': _wf_fn_echo_isize, 'echo_f32': _wf_fn_echo_f32, 'echo_f64': _wf_fn_echo_f64, 'echo_bool': _wf_fn_echo_bool, 'echo_char': _wf_fn_echo_char, 'next_char': _wf_fn_next_char, 'not_': _wf_fn_not_, 'wrapping_inc_u64': _wf_fn_wrapping_inc_u64, 'nothing': _wf_fn_nothing, 'str_len': _wf_fn_str_len, 'char_count': _wf_fn_char_count, 'echo_string': _wf_fn_echo_string, 'upper': _wf_fn_upper, 'static_str': _wf_fn_static_str, 'two_strs': _wf_fn_two_strs, 'bytes_sum': _wf_fn_bytes_sum, 'bytes_rev': _wf_fn_bytes_rev, 'fill': _wf_fn_fill, 'f64_sum': _wf_fn_f64_sum, 'i32_double': _wf_fn_i32_double, 'u64_range': _wf_fn_u64_range, 'f32_scale': _wf_fn_f32_scale, 'i16_echo': _wf_fn_i16_echo, 'i8_neg': _wf_fn_i8_neg, 'opt_i32': _wf_fn_opt_i32, 'opt_u32': _wf_fn_opt_u32, 'opt_u64': _wf_fn_opt_u64, 'opt_i64': _wf_fn_opt_i64, 'opt_f32': _wf_fn_opt_f32, 'opt_f64': _wf_fn_opt_f64, 'opt_str': _wf_fn_opt_str, 'opt_bool': _wf_fn_opt_bool, 'opt_char': _wf_fn_opt_char, 'opt_bytes': _wf_fn_opt_bytes, 'opt_opt': _wf_fn_opt_opt, 'checked_div': _wf_fn_checked_div, 'parse_u8': _wf_fn_parse_u8, 'result_unit': _wf_fn_result_unit, 'result_string': _wf_fn_result_string, 'result_f32': _wf_fn_result_f32, 'result_opt': _wf_fn_result_opt, 'result_i16': _wf_fn_result_i16, 'panics': _wf_fn_panics, 'out_of_bounds': _wf_fn_out_of_bounds, 'balance_of': _wf_fn_balance_of, 'type': _wf_fn_type}
 
 
 class Instance:
     """One instance of the module: its functions and classes, with their own memory."""
 
-    def __init__(self, imports: dict[str, _Any] | None = None) -> None:
-        self.__dict__.update(_bind(dict(imports or {})))
+    def __init__(self, imports: dict[str, _wf_Any] | None = None) -> None:
+        self.__dict__.update(_wf_bind(dict(imports or {})))
 
     @property
     def poisoned(self) -> bool:
         """Whether a panic or trap has made this instance unusable."""
-        return bool(self._rt.poisoned)
+        return bool(self._wf_rt.poisoned)
 
     def close(self) -> None:
         """Free the instance (its memory and every object made from it)."""
-        self._rt.close()
+        self._wf_rt.close()
 
     def __enter__(self) -> Instance:
         return self
@@ -1337,38 +1540,46 @@ class Instance:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def __repr__(self) -> str:
+        return f"<{__name__}.Instance{' (poisoned)' if self.poisoned else ''}>"
 
-def load(imports: dict[str, _Any] | None = None) -> Instance:
+
+def load(imports: dict[str, _wf_Any] | None = None) -> Instance:
     """A fresh instance (``imports``: providers of foreign import modules, if any)."""
     return Instance(imports)
 
 
-_default: Instance | None = None
-_EXPORTED = frozenset(['Account', 'balance_of', 'bytes_rev', 'bytes_sum', 'char_count', 'checked_div', 'echo_bool', 'echo_char', 'echo_f32', 'echo_f64', 'echo_i16', 'echo_i32', 'echo_i64', 'echo_i8', 'echo_isize', 'echo_string', 'echo_u16', 'echo_u32', 'echo_u64', 'echo_u8', 'echo_usize', 'f32_scale', 'f64_sum', 'fill', 'i16_echo', 'i32_double', 'i8_neg', 'next_char', 'not_', 'nothing', 'opt_bool', 'opt_bytes', 'opt_char', 'opt_f32', 'opt_f64', 'opt_i32', 'opt_i64', 'opt_opt', 'opt_str', 'opt_u32', 'opt_u64', 'out_of_bounds', 'panics', 'parse_u8', 'result_f32', 'result_i16', 'result_opt', 'result_string', 'result_unit', 'static_str', 'str_len', 'two_strs', 'type', 'u64_range', 'upper', 'wrapping_inc_u64'])
+_wf_default: Instance | None = None
+_wf_EXPORTED = frozenset(['Account', 'balance_of', 'bytes_rev', 'bytes_sum', 'char_count', 'checked_div', 'echo_bool', 'echo_char', 'echo_f32', 'echo_f64', 'echo_i16', 'echo_i32', 'echo_i64', 'echo_i8', 'echo_isize', 'echo_string', 'echo_u16', 'echo_u32', 'echo_u64', 'echo_u8', 'echo_usize', 'f32_scale', 'f64_sum', 'fill', 'i16_echo', 'i32_double', 'i8_neg', 'next_char', 'not_', 'nothing', 'opt_bool', 'opt_bytes', 'opt_char', 'opt_f32', 'opt_f64', 'opt_i32', 'opt_i64', 'opt_opt', 'opt_str', 'opt_u32', 'opt_u64', 'out_of_bounds', 'panics', 'parse_u8', 'result_f32', 'result_i16', 'result_opt', 'result_string', 'result_unit', 'static_str', 'str_len', 'two_strs', 'type', 'u64_range', 'upper', 'wrapping_inc_u64'])
+_wf_default_lock = __import__('threading').Lock()
+_wf_BUILTINS = frozenset(dir(__import__('builtins')))
 
 
-def __getattr__(name: str) -> _Any:
+def __getattr__(name: str) -> _wf_Any:
     # Module-level access makes the shared instance on first use, then caches the name.
-    global _default
-    if name not in _EXPORTED:
+    global _wf_default
+    if name not in _wf_EXPORTED:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     if IMPORTS or FOREIGN_IMPORTS:
         raise NeedsImports(
             f"wf_types needs Python functions for its imports; use wf_types.load(...).{name}",
             hint=f"call load() with {', '.join(IMPORTS or FOREIGN_IMPORTS)}",
         )
-    if _default is None:
-        _default = Instance()
-    value = getattr(_default, name)
-    globals()[name] = value
+    with _wf_default_lock:  # threads racing for the first use share one instance
+        if _wf_default is None:
+            _wf_default = Instance()
+        value = getattr(_wf_default, name)
+        if name not in _wf_BUILTINS:  # a cached `len` would shadow the builtin in this module
+            globals()[name] = value
     return value
 
 
 def reset() -> None:
     """Drop the shared instance (e.g. after a panic poisoned it); the next use makes a new one."""
-    global _default
-    if _default is not None:
-        _default.close()
-        _default = None
-    for name in _EXPORTED:
-        globals().pop(name, None)
+    global _wf_default
+    with _wf_default_lock:
+        if _wf_default is not None:
+            _wf_default.close()
+            _wf_default = None
+        for name in _wf_EXPORTED:
+            globals().pop(name, None)

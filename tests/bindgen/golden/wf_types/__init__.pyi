@@ -8,12 +8,16 @@ from typing import Any
 
 from _typeshed import ReadableBuffer, WriteableBuffer
 
-from wasmforge.bindgen.runtime import ClosedError as ClosedError
-from wasmforge.bindgen.runtime import NeedsImports as NeedsImports
-from wasmforge.bindgen.runtime import RustError as RustError
-from wasmforge.bindgen.runtime import RustPanic as RustPanic
+from ._wasmforge.bindgen.runtime import Error as Error
+from ._wasmforge.bindgen.runtime import RustError as RustError
+from ._wasmforge.bindgen.runtime import RustPanic as RustPanic
+from ._wasmforge.bindgen.runtime import ClosedError as ClosedError
+from ._wasmforge.bindgen.runtime import BorrowError as BorrowError
+from ._wasmforge.bindgen.runtime import NeedsImports as NeedsImports
+from ._wasmforge.bindgen.runtime import InstancePoisoned as InstancePoisoned
+from ._wasmforge.bindgen.runtime import WasmTrap as WasmTrap
 
-__all__ = ['ClosedError', 'Instance', 'RustError', 'RustPanic', 'load', 'reset', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
+__all__ = ['Error', 'RustError', 'RustPanic', 'ClosedError', 'BorrowError', 'NeedsImports', 'InstancePoisoned', 'WasmTrap', 'Instance', 'load', 'reset', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
 
 WASM_PATH: Path
 IMPORTS: tuple[str, ...]
@@ -47,11 +51,11 @@ class Account:
     def __enter__(self) -> Account: ...
     def __exit__(self, *exc: object) -> None: ...
 
-_Account = Account
+_wf_Account = Account
 
 
 class Instance:
-    Account: type[_Account]
+    Account: type[_wf_Account]
     def __init__(self, imports: dict[str, Any] | None = None) -> None: ...
     def echo_u8(self, x: int) -> int:
         """Returns its argument."""
@@ -108,7 +112,7 @@ class Instance:
     def result_i16(self, x: int) -> int: ...
     def panics(self, msg: str) -> int: ...
     def out_of_bounds(self, i: int) -> int: ...
-    def balance_of(self, a: _Account) -> int: ...
+    def balance_of(self, a: _wf_Account) -> int: ...
     def type(self, x: int) -> int: ...
     @property
     def poisoned(self) -> bool: ...
