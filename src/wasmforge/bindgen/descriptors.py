@@ -532,7 +532,8 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             enums.append(item)
         else:
             imports.append(item)
-    for member in (*methods, *properties):
+    members: list[Method | Property] = [*methods, *properties]
+    for member in members:
         owner = classes.get(member.class_name)
         if owner is None:
             what = "method" if isinstance(member, Method) else "property"

@@ -39,6 +39,7 @@ __all__ = [
     "Runtime",
     "RustError",
     "RustPanic",
+    "codec",
     "compiled",
 ]
 
@@ -196,6 +197,16 @@ def tidy(obj: Any, module: str, name: str) -> None:
             if callable(fn) and hasattr(fn, "__qualname__") and not attr.startswith("_wf"):
                 fn.__qualname__ = f"{name}.{fn.__name__}"
                 fn.__module__ = module
+
+
+def as_enum(value: Any, cls: Any, where: str) -> Any:
+    """``value`` as a member of the ``IntEnum`` ``cls`` (members and their int values pass)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{where} must be a {cls.__name__}, not {describe(value)}")
+    try:
+        return cls(value)
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a {cls.__name__} (one of {', '.join(m.name for m in cls)})") from None
 
 
 def decode(data: bytes) -> str:
@@ -485,6 +496,302 @@ class Runtime:
         """The 8 bytes at ``address`` as an unsigned int."""
         return int(_U64.unpack(self.memory.read(address, 8))[0])  # type: ignore[union-attr]
 
+    def take_encoded(self, packed: int, decode: Decoder) -> Any:
+        """Decode an encoded value Rust handed over, freeing it unless it sits in the return buffer."""
+        p = packed & _MASK32
+        n = packed >> 32 & _LEN_MASK
+        data = self.memory.read(p, n)  # type: ignore[union-attr]
+        if n and not packed >> 63:
+            self.free(p, n, 1)
+        return decode(data)
+
     def result_error(self) -> RustError:
         """The ``RustError`` for an ``Err`` just returned (its message sits in the result slot)."""
         return RustError(self.take_str(self.read_u64(self.slot_result)))
+
+
+# ---- encoded values ------------------------------------------------------------------
+# Tuples, maps, 128-bit integers and vectors of anything but plain numbers travel as one
+# little-endian buffer (layout: docs/descriptor-format.md, "Encoded values"). The glue
+# describes each such type as a plan, a nested tuple made at generation time:
+#   ("i", nbytes, signed)  ("f", 4|8)  ("bool",)  ("char",)  ("str",)  ("unit",)
+#   ("vec", elem)  ("opt", inner)  ("tuple", (items...))  ("map", key, value)
+#   ("class", name)  ("enum", name)
+# and gets an encoder and a decoder for it from :func:`codec`.
+
+Encoder = Callable[[Any, str, list[Any]], bytes]
+Decoder = Callable[[bytes], Any]
+_Enc = Callable[[Any, str, bytearray, list[Any]], None]
+_Dec = Callable[[bytes, int], tuple[Any, int]]
+
+
+def _int_enc(nbytes: int, signed: bool) -> _Enc:
+    lo, hi = (-(1 << (8 * nbytes - 1)), (1 << (8 * nbytes - 1)) - 1) if signed else (0, (1 << (8 * nbytes)) - 1)
+    kind = f"{'i' if signed else 'u'}{8 * nbytes}"
+
+    def enc(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+        if v.__class__ is not int:
+            v = as_int(v, where, kind)
+        if not lo <= v <= hi:
+            raise OverflowError(f"{where} out of range for {kind}: {v}")
+        out += v.to_bytes(nbytes, "little", signed=signed)
+
+    return enc
+
+
+def _int_dec(nbytes: int, signed: bool) -> _Dec:
+    from_bytes = int.from_bytes
+
+    def dec(b: bytes, at: int) -> tuple[Any, int]:
+        end = at + nbytes
+        return from_bytes(b[at:end], "little", signed=signed), end
+
+    return dec
+
+
+def _encoder(plan: tuple[Any, ...], types: Mapping[str, Any]) -> _Enc:
+    tag = plan[0]
+    if tag == "i":
+        return _int_enc(plan[1], plan[2])
+    if tag == "f":
+        packer = _F32.pack if plan[1] == 4 else _F64.pack
+
+        def enc_f(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if v.__class__ is not float:
+                v = as_float(v, where, f"f{8 * plan[1]}")
+            out += packer(v)
+
+        return enc_f
+    if tag == "bool":
+
+        def enc_bool(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if v is not True and v is not False:
+                raise TypeError(f"{where} must be bool, not {type(v).__name__}")
+            out.append(v)
+
+        return enc_bool
+    if tag == "char":
+
+        def enc_char(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if not isinstance(v, str) or len(v) != 1 or 0xD800 <= ord(v) <= 0xDFFF:
+                raise TypeError(f"{where} must be a str of one character (not a surrogate), not {describe(v)}")
+            out += _U32.pack(ord(v))
+
+        return enc_char
+    if tag == "str":
+
+        def enc_str(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if v.__class__ is not str:
+                v = as_str(v, where)
+            d = v.encode()
+            out += _U32.pack(len(d))
+            out += d
+
+        return enc_str
+    if tag == "unit":
+
+        def enc_unit(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if v is not None and v != ():
+                raise TypeError(f"{where} must be None or (), not {describe(v)}")
+
+        return enc_unit
+    if tag == "vec":
+        item = _encoder(plan[1], types)
+        if plan[1] == ("i", 1, False):
+
+            def enc_bytes(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+                try:
+                    d = memoryview(v).cast("B")
+                except TypeError:
+                    d = memoryview(bytes(_seq(v, where)))
+                out += _U32.pack(d.nbytes)
+                out += d
+
+            return enc_bytes
+
+        def enc_vec(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            items = _seq(v, where)
+            out += _U32.pack(len(items))
+            for i, x in enumerate(items):
+                item(x, where if i else where, out, taken)
+
+        return enc_vec
+    if tag == "opt":
+        inner = _encoder(plan[1], types)
+
+        def enc_opt(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if v is None:
+                out.append(0)
+            else:
+                out.append(1)
+                inner(v, where, out, taken)
+
+        return enc_opt
+    if tag == "tuple":
+        parts = [_encoder(p, types) for p in plan[1]]
+        n = len(parts)
+
+        def enc_tuple(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if not isinstance(v, (tuple, list)) or len(v) != n:
+                raise TypeError(f"{where} must be a tuple of {n} item(s), not {describe(v)}")
+            for part, x in zip(parts, v):
+                part(x, where, out, taken)
+
+        return enc_tuple
+    if tag == "map":
+        key, value = _encoder(plan[1], types), _encoder(plan[2], types)
+
+        def enc_map(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if not isinstance(v, Mapping):
+                raise TypeError(f"{where} must be a mapping (dict), not {describe(v)}")
+            out += _U32.pack(len(v))
+            for k, x in v.items():
+                key(k, where, out, taken)
+                value(x, where, out, taken)
+
+        return enc_map
+    if tag == "class":
+        cls = types[plan[1]]
+
+        def enc_class(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if not isinstance(v, cls):
+                raise wrong_object(v, plan[1], where)
+            if not v._wf_h:
+                raise ClosedError(f"{where}: {plan[1]} object is closed")
+            if v._wf_b:
+                raise borrowed(v, where, True)
+            if any(t is v for t in taken):
+                raise ValueError(f"{where}: the same {plan[1]} object is given twice (each is moved into Rust)")
+            taken.append(v)
+            out += _U32.pack(v._wf_h)
+
+        return enc_class
+    if tag == "enum":
+        cls = types[plan[1]]
+
+        def enc_enum(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            try:
+                member = cls(v)
+            except (ValueError, TypeError):
+                raise ValueError(f"{where} must be a {plan[1]}, not {describe(v)}") from None
+            out += struct.pack("<i", member)
+
+        return enc_enum
+    raise ValueError(f"unknown plan {plan!r}")
+
+
+def _seq(v: Any, where: str) -> Any:
+    if isinstance(v, (list, tuple)):
+        return v
+    if isinstance(v, (str, bytes, Mapping)) or not hasattr(v, "__iter__"):
+        raise TypeError(f"{where} must be a list, not {describe(v)}")
+    return list(v)
+
+
+def _decoder(plan: tuple[Any, ...], types: Mapping[str, Any]) -> _Dec:
+    tag = plan[0]
+    if tag == "i":
+        return _int_dec(plan[1], plan[2])
+    if tag == "f":
+        unpack = (_F32 if plan[1] == 4 else _F64).unpack_from
+        size = plan[1]
+
+        def dec_f(b: bytes, at: int) -> tuple[Any, int]:
+            return unpack(b, at)[0], at + size
+
+        return dec_f
+    if tag == "bool":
+        return lambda b, at: (b[at] != 0, at + 1)
+    if tag == "char":
+        return lambda b, at: (chr(_U32.unpack_from(b, at)[0]), at + 4)
+    if tag == "str":
+        unpack_u32 = _U32.unpack_from
+
+        def dec_str(b: bytes, at: int) -> tuple[Any, int]:
+            n = unpack_u32(b, at)[0]
+            at += 4
+            return b[at : at + n].decode("utf-8"), at + n
+
+        return dec_str
+    if tag == "unit":
+        return lambda b, at: (None, at)
+    if tag == "vec":
+        if plan[1] == ("i", 1, False):
+
+            def dec_bytes(b: bytes, at: int) -> tuple[Any, int]:
+                n = _U32.unpack_from(b, at)[0]
+                return bytes(b[at + 4 : at + 4 + n]), at + 4 + n
+
+            return dec_bytes
+        item = _decoder(plan[1], types)
+
+        def dec_vec(b: bytes, at: int) -> tuple[Any, int]:
+            n = _U32.unpack_from(b, at)[0]
+            at += 4
+            out = []
+            for _ in range(n):
+                x, at = item(b, at)
+                out.append(x)
+            return out, at
+
+        return dec_vec
+    if tag == "opt":
+        inner = _decoder(plan[1], types)
+
+        def dec_opt(b: bytes, at: int) -> tuple[Any, int]:
+            if b[at] == 0:
+                return None, at + 1
+            return inner(b, at + 1)
+
+        return dec_opt
+    if tag == "tuple":
+        parts = [_decoder(p, types) for p in plan[1]]
+
+        def dec_tuple(b: bytes, at: int) -> tuple[Any, int]:
+            out = []
+            for part in parts:
+                x, at = part(b, at)
+                out.append(x)
+            return tuple(out), at
+
+        return dec_tuple
+    if tag == "map":
+        key, value = _decoder(plan[1], types), _decoder(plan[2], types)
+
+        def dec_map(b: bytes, at: int) -> tuple[Any, int]:
+            n = _U32.unpack_from(b, at)[0]
+            at += 4
+            out = {}
+            for _ in range(n):
+                k, at = key(b, at)
+                out[k], at = value(b, at)
+            return out, at
+
+        return dec_map
+    if tag == "class":
+        wrap = types[plan[1]]._wf_wrap
+        return lambda b, at: (wrap(_U32.unpack_from(b, at)[0]), at + 4)
+    if tag == "enum":
+        cls = types[plan[1]]
+        return lambda b, at: (cls(struct.unpack_from("<i", b, at)[0]), at + 4)
+    raise ValueError(f"unknown plan {plan!r}")
+
+
+def codec(plan: tuple[Any, ...], types: Mapping[str, Any]) -> tuple[Encoder, Decoder]:
+    """The encoder (``enc(value, where, taken) -> bytes``) and decoder (``dec(data) -> value``)
+    of a plan; ``types`` maps class and enum names to their Python classes. Class objects
+    an encoder moves into Rust are appended to ``taken``: the glue closes them when the call starts."""
+    enc_one, dec_one = _encoder(plan, types), _decoder(plan, types)
+
+    def encode(value: Any, where: str, taken: list[Any]) -> bytes:
+        out = bytearray()
+        enc_one(value, where, out, taken)
+        return bytes(out)
+
+    def decode(data: bytes) -> Any:
+        value, end = dec_one(data, 0)
+        if end != len(data):
+            raise ValueError(f"encoded value has {len(data) - end} trailing byte(s)")
+        return value
+
+    return encode, decode

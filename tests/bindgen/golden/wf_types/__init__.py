@@ -12,7 +12,7 @@ from typing import Any as _wf_Any
 
 from ._wasmforge.bindgen.runtime import Error, RustError, RustPanic, ClosedError, BorrowError, NeedsImports, InstancePoisoned, WasmTrap
 from ._wasmforge.bindgen.runtime import Runtime as _wf_Runtime, require_api as _wf_require_api
-from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_as_int, as_str as _wf_as_str, f32_bits as _wf_f32_bits, f32_from_bits as _wf_f32_from_bits, f64_bits as _wf_f64_bits, f64_from_bits as _wf_f64_from_bits, pack_u64 as _wf_pack_u64, describe as _wf_describe, wrong_object as _wf_wrong_object, borrowed as _wf_borrowed, no_copy as _wf_no_copy, tidy as _wf_tidy, decode as _wf_decode
+from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_as_int, as_str as _wf_as_str, f32_bits as _wf_f32_bits, f32_from_bits as _wf_f32_from_bits, f64_bits as _wf_f64_bits, f64_from_bits as _wf_f64_from_bits, pack_u64 as _wf_pack_u64, describe as _wf_describe, wrong_object as _wf_wrong_object, borrowed as _wf_borrowed, no_copy as _wf_no_copy, tidy as _wf_tidy, decode as _wf_decode, as_enum as _wf_as_enum, codec as _wf_codec
 
 _wf_require_api(1, __name__)
 _wf_chr = chr

@@ -226,6 +226,41 @@ fn fix_type(tokens: &[TokenTree], self_ty: Option<&[TokenTree]>) -> Vec<TokenTre
 }
 
 /// First and last span of a token run.
+/// A type for a shim's signature, where only its `Abi` projection matters: every reference
+/// gets `'static` (a shim has no lifetimes to elide from, and `-> &str` has no input to borrow).
+fn static_type(tokens: &[TokenTree]) -> Vec<TokenTree> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        match t {
+            TokenTree::Punct(p) if p.as_char() == '\'' => {
+                out.push(t.clone());
+                if let Some(TokenTree::Ident(name)) = tokens.get(i + 1) {
+                    out.push(TokenTree::Ident(Ident::new("static", name.span())));
+                    i += 1;
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == '&' => {
+                out.push(t.clone());
+                if !tokens.get(i + 1).map_or(false, |n| is_punct(n, '\'')) {
+                    out.push(punct('\'', Spacing::Joint, p.span()));
+                    out.push(TokenTree::Ident(Ident::new("static", p.span())));
+                }
+            }
+            TokenTree::Group(g) => {
+                let inner = static_type(&g.stream().into_iter().collect::<Vec<_>>());
+                let mut ng = Group::new(g.delimiter(), inner.into_iter().collect());
+                ng.set_span(g.span());
+                out.push(TokenTree::Group(ng));
+            }
+            _ => out.push(t.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
 fn span_of(tokens: &[TokenTree]) -> (Span, Span) {
     let first = tokens.first().map(|t| t.span()).unwrap_or_else(Span::call_site);
     (first, tokens.last().map(|t| t.span()).unwrap_or(first))
@@ -717,6 +752,7 @@ fn record(parts: &str) -> String {
 fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[TokenTree]>) -> String {
     let ret = ret_tokens(sig);
     let ret_h = tpl.hole(ts(&ret));
+    let ret_abi = tpl.hole(ts(&static_type(&ret)));
     let mut s = format!("#[export_name = {}] pub unsafe extern \"C\" fn __wf_shim(", lit(symbol));
     if sig.recv != Recv::Static {
         s.push_str("__wf_this: i32,");
@@ -724,10 +760,11 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
     let mut holes = Vec::new();
     for (i, p) in sig.params.iter().enumerate() {
         let h = tpl.hole(ts(&p.ty));
-        s.push_str(&format!("__wf_p{}: <{} as ::wasmforge::WasmType>::Abi,", i, h));
+        let abi = tpl.hole(ts(&static_type(&p.ty)));
+        s.push_str(&format!("__wf_p{}: <{} as ::wasmforge::WasmType>::Abi,", i, abi));
         holes.push(h);
     }
-    s.push_str(&format!(") -> <{} as ::wasmforge::WasmType>::Abi {{ let __wf_anchor = ::wasmforge::Anchor::new();", ret_h));
+    s.push_str(&format!(") -> <{} as ::wasmforge::WasmType>::Abi {{ let __wf_anchor = ::wasmforge::Anchor::new();", ret_abi));
     let mut args = Vec::new();
     if let Some(st) = self_ty {
         let st = tpl.hole(ts(st));
@@ -893,6 +930,7 @@ fn property(tpl: &mut Tpl, class: &Ident, field: &Ident, ty: &[TokenTree], attrs
     let ch = tpl.hole(TokenStream::from(TokenTree::Ident(class.clone())));
     let th = tpl.hole(ts(ty));
     let fh = tpl.hole(TokenStream::from(TokenTree::Ident(field.clone())));
+    let abi = tpl.hole(ts(&static_type(ty)));
     let get = format!("__wf_get_{}_{}", c, f);
     let mut s = format!(
         "const _: () = {{
@@ -901,7 +939,7 @@ fn property(tpl: &mut Tpl, class: &Ident, field: &Ident, ty: &[TokenTree], attrs
                 <{} as ::wasmforge::ToHost>::into_abi_ret(::core::clone::Clone::clone(&this.{}))
             }}",
         lit(&get),
-        th,
+        abi,
         ch,
         th,
         fh
@@ -917,7 +955,7 @@ fn property(tpl: &mut Tpl, class: &Ident, field: &Ident, ty: &[TokenTree], attrs
                 this.{} = <{} as ::wasmforge::FromHost<'_>>::from_abi(v, &__wf_anchor);
             }}",
             lit(&set),
-            th,
+            abi,
             ch,
             fh,
             th
@@ -1136,6 +1174,7 @@ fn import_block(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
         let name = sig.name.to_string();
         let ret = ret_tokens(&sig);
         let rh = tpl.hole(ts(&ret));
+        let rabi = tpl.hole(ts(&static_type(&ret)));
         let vis = tpl.hole(ts(&sig.vis));
         let nh = tpl.hole(TokenStream::from(TokenTree::Ident(sig.name.clone())));
         let mut docs = String::new();
@@ -1148,14 +1187,15 @@ fn import_block(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
         for p in &sig.params {
             let ph = tpl.hole(TokenStream::from(TokenTree::Ident(p.name.clone())));
             let th = tpl.hole(ts(&p.ty));
+            let abi = tpl.hole(ts(&static_type(&p.ty)));
             outer.push_str(&format!("{}: {},", ph, th));
-            inner.push_str(&format!("{}: <{} as ::wasmforge::WasmType>::Abi,", ph, th));
+            inner.push_str(&format!("{}: <{} as ::wasmforge::WasmType>::Abi,", ph, abi));
             call.push_str(&format!("<{} as ::wasmforge::ToHost>::into_abi({}),", th, ph));
         }
         tpl.push(&format!(
             "{docs} #[allow(clippy::too_many_arguments)] {vis} fn {nh}({outer}) -> {rh} {{
                 #[link(wasm_import_module = \"python\")]
-                extern \"C\" {{ #[link_name = {link}] fn __wf_import({inner}) -> <{rh} as ::wasmforge::WasmType>::Abi; }}
+                extern \"C\" {{ #[link_name = {link}] fn __wf_import({inner}) -> <{rabi} as ::wasmforge::WasmType>::Abi; }}
                 let __wf_anchor = ::wasmforge::Anchor::new();
                 unsafe {{ <{rh} as ::wasmforge::FromHost<'_>>::from_abi(__wf_import({call}), &__wf_anchor) }}
             }}",
