@@ -131,6 +131,14 @@ impl Prim for () {
 }
 
 /// A Rust type that can cross the boundary; `Abi` is how it travels.
+#[cfg_attr(
+    wf_diagnostic,
+    diagnostic::on_unimplemented(
+        message = "`{Self}` cannot cross the wasmforge boundary",
+        label = "not a type Python can pass or receive",
+        note = "supported: integers (u8..u128, i8..i128, usize, isize), f32, f64, bool, char, (), &str, String, &[T], &mut [T] and Vec<T> of numbers, Vec<T>/Box<[T]>/&[T] and Option<T> of supported T, tuples, HashMap/BTreeMap, Result<T, E: Display> (results), and structs and enums marked #[wasmforge::export]"
+    )
+)]
 pub trait WasmType {
     /// The primitive the value travels as.
     type Abi: Prim;

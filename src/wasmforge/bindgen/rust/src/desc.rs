@@ -68,6 +68,13 @@ pub const TYPE_MAX: usize = 256;
 pub type TypeDesc = [u8; TYPE_MAX];
 
 /// A Rust type's descriptor, a compile-time constant.
+#[cfg_attr(
+    wf_diagnostic,
+    diagnostic::on_unimplemented(
+        message = "`{Self}` has no wasmforge descriptor",
+        label = "not a type Python can pass or receive (see the `WasmType` error for what is)"
+    )
+)]
 pub trait Describe {
     /// The encoded type.
     const TYPE: TypeDesc;

@@ -294,6 +294,36 @@ impl Tpl {
         let parsed = TokenStream::from_str(&self.src).expect("wasmforge: generated code does not parse");
         fill(parsed, &self.args)
     }
+
+    /// A hole holding `code` (with `$T` standing for `ty`) whose own tokens all carry the
+    /// span of `ty`: a trait the type lacks is then reported at the type, not the attribute.
+    fn spanned(&mut self, code: &str, ty: &[TokenTree]) -> String {
+        let mut sub = Tpl::default();
+        let h = sub.hole(ts(ty));
+        sub.push(&code.replace("$T", &h));
+        let span = ty.first().map_or_else(Span::call_site, |t| t.span());
+        let parsed = TokenStream::from_str(&sub.src).expect("wasmforge: generated code does not parse");
+        let filled = fill(respan(parsed, span), &sub.args);
+        self.hole(filled.into_iter().collect())
+    }
+}
+
+fn respan(ts: TokenStream, span: Span) -> TokenStream {
+    ts.into_iter()
+        .map(|t| match t {
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                TokenTree::Group(ng)
+            }
+            TokenTree::Ident(i) => TokenTree::Ident(Ident::new(&i.to_string(), span)),
+            TokenTree::Punct(p) => punct(p.as_char(), p.spacing(), span),
+            TokenTree::Literal(mut l) => {
+                l.set_span(span);
+                TokenTree::Literal(l)
+            }
+        })
+        .collect()
 }
 
 fn fill(ts: TokenStream, args: &[TokenStream]) -> Vec<TokenTree> {
@@ -724,7 +754,7 @@ fn params_parts(cx: &mut Cx, params: &[Param], tpl: &mut Tpl) -> String {
         let name = p.name.to_string();
         let name = name.trim_start_matches("r#");
         s.push_str(&format!("::wasmforge::desc::Part::Str({}),", lit(name)));
-        s.push_str(&format!("::wasmforge::desc::Part::Ty(<{} as ::wasmforge::Describe>::TYPE),", tpl.hole(ts(&p.ty))));
+        s.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &p.ty)));
         s.push_str(&default_part(cx, p, tpl));
     }
     s
@@ -751,20 +781,20 @@ fn record(parts: &str) -> String {
 /// The shim of a function or method: lift each parameter, call, lower the result.
 fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[TokenTree]>) -> String {
     let ret = ret_tokens(sig);
-    let ret_h = tpl.hole(ts(&ret));
-    let ret_abi = tpl.hole(ts(&static_type(&ret)));
+    let ret_abi = tpl.spanned("<$T as ::wasmforge::WasmType>::Abi", &static_type(&ret));
+    let ret_lower = tpl.spanned("<$T as ::wasmforge::ToHost>::into_abi_ret", &ret);
     let mut s = format!("#[export_name = {}] pub unsafe extern \"C\" fn __wf_shim(", lit(symbol));
     if sig.recv != Recv::Static {
         s.push_str("__wf_this: i32,");
     }
     let mut holes = Vec::new();
     for (i, p) in sig.params.iter().enumerate() {
-        let h = tpl.hole(ts(&p.ty));
-        let abi = tpl.hole(ts(&static_type(&p.ty)));
-        s.push_str(&format!("__wf_p{}: <{} as ::wasmforge::WasmType>::Abi,", i, abi));
-        holes.push(h);
+        let lift = tpl.spanned("<$T as ::wasmforge::FromHost<'_>>::from_abi", &p.ty);
+        let abi = tpl.spanned("<$T as ::wasmforge::WasmType>::Abi", &static_type(&p.ty));
+        s.push_str(&format!("__wf_p{}: {},", i, abi));
+        holes.push(lift);
     }
-    s.push_str(&format!(") -> <{} as ::wasmforge::WasmType>::Abi {{ let __wf_anchor = ::wasmforge::Anchor::new();", ret_abi));
+    s.push_str(&format!(") -> {} {{ let __wf_anchor = ::wasmforge::Anchor::new();", ret_abi));
     let mut args = Vec::new();
     if let Some(st) = self_ty {
         let st = tpl.hole(ts(st));
@@ -779,10 +809,10 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
         }
     }
     for (i, h) in holes.iter().enumerate() {
-        s.push_str(&format!("let __wf_a{} = <{} as ::wasmforge::FromHost<'_>>::from_abi(__wf_p{}, &__wf_anchor);", i, h, i));
+        s.push_str(&format!("let __wf_a{} = {}(__wf_p{}, &__wf_anchor);", i, h, i));
         args.push(format!("__wf_a{}", i));
     }
-    s.push_str(&format!("<{} as ::wasmforge::ToHost>::into_abi_ret({}({})) }}", ret_h, target, args.join(", ")));
+    s.push_str(&format!("{}({}({})) }}", ret_lower, target, args.join(", ")));
     s
 }
 
@@ -808,7 +838,7 @@ fn export_fn(cx: &mut Cx, tokens: &[TokenTree], _attrs: Attrs) -> Vec<TokenTree>
     parts.push_str(&sig.attrs.docs_part(&mut tpl));
     parts.push_str(&params_parts(cx, &sig.params, &mut tpl));
     let ret = ret_tokens(&sig);
-    parts.push_str(&format!("::wasmforge::desc::Part::Ty(<{} as ::wasmforge::Describe>::TYPE),", tpl.hole(ts(&ret))));
+    parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &ret)));
     tpl.push(&record(&parts));
     tpl.push("};");
     tpl.finish()
@@ -1127,7 +1157,7 @@ fn export_impl(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> Ve
         parts.push_str(&format!("::wasmforge::desc::Part::U8({}),", flags));
         parts.push_str(&params_parts(cx, &sig.params, &mut tpl));
         let ret = ret_tokens(&sig);
-        parts.push_str(&format!("::wasmforge::desc::Part::Ty(<{} as ::wasmforge::Describe>::TYPE),", tpl.hole(ts(&ret))));
+        parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &ret)));
         tpl.push(&record(&parts));
         tpl.push("};");
     }
@@ -1207,7 +1237,7 @@ fn import_block(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
         );
         parts.push_str(&sig.attrs.docs_part(&mut tpl));
         parts.push_str(&params_parts(cx, &sig.params, &mut tpl));
-        parts.push_str(&format!("::wasmforge::desc::Part::Ty(<{} as ::wasmforge::Describe>::TYPE),", rh));
+        parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &ret)));
         tpl.push("const _: () = {");
         tpl.push(&record(&parts));
         tpl.push("};");
