@@ -63,6 +63,23 @@ keys: list[str] = c.sorted_keys({"a": 1})
 items: list[wf_compound.Item] = c.make_items(2)
 first: wf_compound.Item | None = c.find_item(items, "a")
 rng: tuple[int, int] = c.Span(1, 2).range
+
+import wf_variants
+from wf_variants import Shape
+
+
+def area(s: Shape) -> float:
+    match s:
+        case Shape.Circle(r):
+            return r * r
+        case Shape.Rect(w, h):
+            return w * h
+    return 0.0
+
+
+everything: list[Shape] = wf_variants.shapes()
+grown: Shape = wf_variants.grow(Shape.Many([Shape.Circle(1.0)]), 2.0)
+biggest: Shape | None = wf_variants.biggest(everything)
 '''
 
 BAD = '''\
@@ -77,6 +94,10 @@ import wf_compound
 wf_attrs.next_color("Red")
 y: list[int] = wf_compound.load(py_split=str.split, py_sum=lambda ps: 0, py_big=abs).words("a")
 wf_attrs.Point(1.0, 2.0).label = 3
+
+import wf_variants
+
+z: float = wf_variants.grow(wf_variants.Shape.Empty(), 1.0)
 '''
 
 
@@ -85,7 +106,7 @@ def stub_dir(build_crate: Any, tmp_path_factory: pytest.TempPathFactory) -> Path
     from wasmforge.bindgen import descriptors, python
 
     out = tmp_path_factory.mktemp("stubs")
-    for crate in ("wf_types", "wf_attrs", "wf_compound"):
+    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants"):
         wasm = build_crate(crate)
         python.generate(descriptors.read(wasm), wasm, out, crate)
     return out
@@ -116,4 +137,5 @@ def test_wrong_types_are_caught(stub_dir: Path) -> None:
     assert '(expression has type "list[str]", variable has type "list[int]")' in proc.stdout
     assert 'Incompatible types in assignment (expression has type "int", variable has type "str")' in proc.stdout
     assert 'Property "label" defined in "Point" is read-only' in proc.stdout
-    assert proc.stdout.count("error:") == 6, proc.stdout
+    assert '(expression has type "Shape", variable has type "float")' in proc.stdout
+    assert proc.stdout.count("error:") == 7, proc.stdout

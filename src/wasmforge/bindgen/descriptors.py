@@ -29,6 +29,8 @@ __all__ = [
     "DescriptorError",
     "Descriptors",
     "EnumDescriptor",
+    "Variant",
+    "VariantsDescriptor",
     "Function",
     "Import",
     "Kind",
@@ -50,7 +52,7 @@ FORMAT_VERSION = 2
 RUNTIME_EXPORTS = ("__wasmforge_malloc", "__wasmforge_free", "__wasmforge_slots", "__wasmforge_init")
 
 _MAGIC = b"wf"
-_KIND_FUNCTION, _KIND_CLASS, _KIND_METHOD, _KIND_IMPORT, _KIND_PROPERTY, _KIND_ENUM = 1, 2, 3, 4, 5, 6
+_KIND_FUNCTION, _KIND_CLASS, _KIND_METHOD, _KIND_IMPORT, _KIND_PROPERTY, _KIND_ENUM, _KIND_VARIANTS = 1, 2, 3, 4, 5, 6, 7
 #: method flag bits (version 2)
 _METHOD_CONSTRUCTOR = 1
 
@@ -92,6 +94,7 @@ class Kind(enum.IntEnum):
     TUPLE = 0x22
     MAP = 0x23
     ENUM = 0x24
+    VARIANTS = 0x25
 
 
 _RUST_NAMES = {
@@ -131,7 +134,7 @@ INT_KINDS: dict[Kind, tuple[int, bool]] = {
     Kind.I128: (128, True),
 }
 _WRAPPERS = {Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, Kind.OPTION, Kind.RESULT}
-_NAMED = {Kind.CLASS, Kind.CLASS_REF, Kind.CLASS_MUT, Kind.ENUM}
+_NAMED = {Kind.CLASS, Kind.CLASS_REF, Kind.CLASS_MUT, Kind.ENUM, Kind.VARIANTS}
 #: kinds followed by a count and that many types
 _SEQUENCES = {Kind.TUPLE, Kind.MAP}
 #: element kinds of vectors and slices that travel as flat memory; any other element
@@ -167,6 +170,7 @@ class Type:
             Kind.RESULT: f"Result<{inner}, _>",
             Kind.CLASS: f"{self.name}",
             Kind.ENUM: f"{self.name}",
+            Kind.VARIANTS: f"{self.name}",
             Kind.CLASS_REF: f"&{self.name}",
             Kind.CLASS_MUT: f"&mut {self.name}",
         }[self.kind]
@@ -183,7 +187,7 @@ class Type:
             return "f32"
         if k == Kind.F64:
             return "f64"
-        if k in (Kind.STR, Kind.STRING, Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, *_SEQUENCES, Kind.U128, Kind.I128):
+        if k in (Kind.STR, Kind.STRING, Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, *_SEQUENCES, Kind.U128, Kind.I128, Kind.VARIANTS):
             return "i64"
         if k == Kind.OPTION:
             assert self.inner is not None
@@ -198,7 +202,7 @@ class Type:
         if self.kind in (Kind.VEC, Kind.SLICE):
             assert self.inner is not None
             return self.inner.kind not in FLAT_ELEMENTS
-        return self.kind in _SEQUENCES or self.kind in (Kind.U128, Kind.I128)
+        return self.kind in _SEQUENCES or self.kind in (Kind.U128, Kind.I128, Kind.VARIANTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +287,24 @@ class ClassDescriptor:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """One variant of an enum with data; tuple variants' fields are named ``_0``, ``_1``, ..."""
+
+    name: str
+    doc: str
+    fields: tuple[Param, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VariantsDescriptor:
+    """An enum with data: one frozen Python class per variant."""
+
+    name: str
+    doc: str
+    variants: tuple[Variant, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class EnumDescriptor:
     """A C-like enum: an ``IntEnum`` in Python; ``variants`` are (name, doc, value)."""
 
@@ -320,6 +342,7 @@ class Descriptors:
     classes: tuple[ClassDescriptor, ...] = ()
     imports: tuple[Import, ...] = ()
     enums: tuple[EnumDescriptor, ...] = ()
+    variant_enums: tuple[VariantsDescriptor, ...] = ()
     #: numeric exports not covered by descriptors (only for modules without the support crate).
     raw_exports: tuple[RawExport, ...] = ()
     #: whether the module carries the support crate's runtime exports.
@@ -453,6 +476,7 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
     properties: list[Property] = []
     imports: list[Import] = []
     enums: list[EnumDescriptor] = []
+    variant_enums: list[VariantsDescriptor] = []
     version = FORMAT_VERSION
     seen: set[tuple[int, str]] = set()
     while cur.pos < len(cur.data):
@@ -510,6 +534,15 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             variants = tuple((cur.string(), _doc(cur.string()), cur.i64()) for _ in range(count))
             key = (kind, name)
             item = EnumDescriptor(name, doc, variants)
+        elif kind == _KIND_VARIANTS:
+            name, doc = cur.string(), _doc(cur.string())
+            count = cur.u8()
+            cases = []
+            for _ in range(count):
+                vname, vdoc, nfields = cur.string(), _doc(cur.string()), cur.u8()
+                cases.append(Variant(vname, vdoc, tuple(Param(cur.string(), cur.type()) for _ in range(nfields))))
+            key = (kind, name)
+            item = VariantsDescriptor(name, doc, tuple(cases))
         else:
             # A record kind from a newer minor revision: skip it, the length says how far.
             cur.pos = body_end
@@ -530,6 +563,8 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             properties.append(item)
         elif isinstance(item, EnumDescriptor):
             enums.append(item)
+        elif isinstance(item, VariantsDescriptor):
+            variant_enums.append(item)
         else:
             imports.append(item)
     members: list[Method | Property] = [*methods, *properties]
@@ -548,6 +583,7 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
         classes=tuple(classes.values()),
         imports=tuple(imports),
         enums=tuple(enums),
+        variant_enums=tuple(variant_enums),
     )
 
 
@@ -587,6 +623,7 @@ def read(module: Module | bytes | bytearray | memoryview | str | PathLike[str]) 
             classes=desc.classes,
             imports=desc.imports,
             enums=desc.enums,
+            variant_enums=desc.variant_enums,
             has_runtime=has_runtime,
             module_imports=module_imports,
         )

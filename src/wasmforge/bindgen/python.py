@@ -179,8 +179,13 @@ def check_names(desc: Descriptors, package: str) -> None:
     """
     if not package.isidentifier() or keyword.iskeyword(package):
         raise GenerateError(f"package name {package!r} is not a Python identifier")
-    classes = {c.name for c in desc.classes} | {e.name for e in desc.enums}
+    classes = {c.name for c in desc.classes} | {e.name for e in desc.enums} | {e.name for e in desc.variant_enums}
     top: list[tuple[str, str, object]] = []
+    for ve in desc.variant_enums:
+        top.append((_check_identifier(ve.name, "enum", ve), "enum", ve))
+        _unique([(_check_identifier(v.name, f"variant of {ve.name}", ve), "variant", ve) for v in ve.variants], f"enum {ve.name}")
+        for v in ve.variants:
+            _check_params(v.fields, f"variant {ve.name}.{v.name}", ve)
     for en in desc.enums:
         top.append((_check_identifier(en.name, "enum", en), "enum", en))
         variants = [(_check_identifier(v, f"variant of {en.name}", en), "variant", en) for v, _, _ in en.variants]
@@ -712,6 +717,8 @@ def plan(ty: Type) -> tuple[object, ...]:
         return ("class", ty.name)
     if k == Kind.ENUM:
         return ("enum", ty.name)
+    if k == Kind.VARIANTS:
+        return ("variant", ty.name)
     raise GenerateError(f"Rust type {ty} cannot travel inside a vector, tuple or map")
 
 
@@ -738,6 +745,9 @@ def _encoded_annotation(ty: Type, *, param: bool, alias: bool) -> str:
         return f"Mapping[{key}, {value}]" if param else f"dict[{key}, {value}]"
     if k in (Kind.U128, Kind.I128):
         return "int"
+    if k == Kind.VARIANTS:
+        assert ty.name is not None
+        return ty.name
     return binding(ty).annotation(param=param, alias=alias)
 
 
@@ -745,7 +755,7 @@ class _Encoded(Binding):
     """Tuples, maps, ``u128``/``i128`` and vectors of anything but plain numbers: one encoded
     buffer (``docs/descriptor-format.md``), written and read by the runtime's codec for the type."""
 
-    kinds = (Kind.TUPLE, Kind.MAP, Kind.U128, Kind.I128)
+    kinds = (Kind.TUPLE, Kind.MAP, Kind.U128, Kind.I128, Kind.VARIANTS)
 
     def hint(self) -> str:
         return "u64"
@@ -1155,6 +1165,10 @@ def _derived_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
     return lines
 
 
+def _enum_names(desc: Descriptors) -> list[str]:
+    return [e.name for e in desc.enums] + [e.name for e in desc.variant_enums]
+
+
 def _enum_code(desc: Descriptors) -> list[str]:
     """C-like enums: ``IntEnum`` classes at module level (the same in every instance)."""
     lines: list[str] = []
@@ -1162,6 +1176,24 @@ def _enum_code(desc: Descriptors) -> list[str]:
         lines += [f"class {_text(en.name)}(_wf_IntEnum):", *_indent(_docstring(en.doc, f"Rust enum ``{_text(en.name)}``."))]
         lines += [f"    {_py(v)} = {value}" for v, _, value in en.variants]
         lines += ["", ""]
+    for ve in desc.variant_enums:
+        en = _text(ve.name)
+        lines += [f"class {en}:", *_indent(_docstring(ve.doc, f"Rust enum ``{en}``: one class per variant.")), "    __slots__ = ()", "", ""]
+        cases = []
+        for index, v in enumerate(ve.variants):
+            vn = _py(v.name)
+            cls = f"_wf_v_{en}_{vn}"
+            cases.append(cls)
+            fields = [f"    {_py(f.name)}: _wf_Any" for f in v.fields]
+            lines += ["@_wf_dataclass(frozen=True, slots=True)", f"class {cls}({en}):", *_indent(_docstring(v.doc, f"``{en}::{vn}``"))]
+            lines += [*fields, "", ""]
+            plans = tuple(plan(f.type) for f in v.fields)
+            lines += [
+                f"{cls}._wf_index, {cls}._wf_plans = {index}, {plans!r}",
+                f"{cls}.__name__, {cls}.__qualname__ = {vn!r}, {f'{en}.{vn}'!r}",
+                f"{en}.{vn} = {cls}  # type: ignore[attr-defined]",
+            ]
+        lines += [f"{en}._wf_variants = ({', '.join(cases)},)  # type: ignore[attr-defined]", "", ""]
     return lines
 
 
@@ -1195,6 +1227,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "",
         "from __future__ import annotations",
         "",
+        *(["from dataclasses import dataclass as _wf_dataclass"] if desc.variant_enums else []),
         *(["from enum import IntEnum as _wf_IntEnum"] if desc.enums else []),
         "from pathlib import Path as _wf_Path",
         "from typing import Any as _wf_Any",
@@ -1206,7 +1239,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         f"_wf_require_api({RUNTIME_API}, __name__)",
         "_wf_chr = chr",
         "",
-        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *(e.name for e in desc.enums), *exported]!r}",
+        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *_enum_names(desc), *exported]!r}",
         "",
         "#: the module file, next to this one.",
         f"WASM_PATH = _wf_Path(__file__).with_name({wasm_name!r})",
@@ -1274,7 +1307,8 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         names[cls.name] = f"_wf_c_{cls.name}"
     codecs = encoded_types(desc)
     if codecs:
-        known = [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes] + [f"{e.name!r}: {e.name}" for e in desc.enums]
+        known = [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes]
+        known += [f"{e.name!r}: {e.name}" for e in (*desc.enums, *desc.variant_enums)]
         body += ["", "_wf_types = {" + ", ".join(known) + "}"]
         body += [f"{name} = _wf_codec({plan(ty)!r}, _wf_types)  # {_text(str(ty))}" for name, ty in codecs.items()]
     for fn in desc.functions:
@@ -1437,7 +1471,7 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
         "@IMPORTS@",
         *(f"from .{RUNTIME_PACKAGE}.bindgen.runtime import {e} as {e}" for e in _EXCEPTIONS),
         "",
-        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *(e.name for e in desc.enums), *exported]!r}",
+        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *_enum_names(desc), *exported]!r}",
         "",
         "WASM_PATH: Path",
         "IMPORTS: tuple[str, ...]",
@@ -1448,6 +1482,14 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
         if en.doc.strip():
             out += _indent(_docstring(en.doc, ""))
         out += [f"    {_py(v)} = {value}" for v, _, value in en.variants]
+    for ve in desc.variant_enums:
+        out += ["", "", f"class {ve.name}:"]
+        if ve.doc.strip():
+            out += _indent(_docstring(ve.doc, ""))
+        for v in ve.variants:
+            out += ["    @dataclass(frozen=True)", f"    class {_py(v.name)}({ve.name}):"]
+            body = [f"        {_py(f.name)}: {_encoded_annotation(f.type, param=False, alias=False)}" for f in v.fields]
+            out += body or ["        pass"]
     for cls in desc.classes:
         out += ["", "", f"class {cls.name}:"]
         if cls.doc.strip():
@@ -1531,6 +1573,8 @@ def _stub_imports(lines: list[str]) -> str:
         std.append("import array")
     if used(r"enum\.IntEnum"):
         std.append("import enum")
+    if used("dataclass"):
+        std.append("from dataclasses import dataclass")
     abc = [n for n in ("Callable", "Mapping", "Sequence") if used(n)]
     if abc:
         std.append(f"from collections.abc import {', '.join(abc)}")

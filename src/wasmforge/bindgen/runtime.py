@@ -516,7 +516,7 @@ class Runtime:
 # describes each such type as a plan, a nested tuple made at generation time:
 #   ("i", nbytes, signed)  ("f", 4|8)  ("bool",)  ("char",)  ("str",)  ("unit",)
 #   ("vec", elem)  ("opt", inner)  ("tuple", (items...))  ("map", key, value)
-#   ("class", name)  ("enum", name)
+#   ("class", name)  ("enum", name)  ("variant", name)
 # and gets an encoder and a decoder for it from :func:`codec`.
 
 Encoder = Callable[[Any, str, list[Any]], bytes]
@@ -666,6 +666,21 @@ def _encoder(plan: tuple[Any, ...], types: Mapping[str, Any]) -> _Enc:
             out += _U32.pack(v._wf_h)
 
         return enc_class
+    if tag == "variant":
+        base = types[plan[1]]
+        fields: list[list[_Enc]] = []
+
+        def enc_variant(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            if not fields:  # built on first use: a variant may hold its own enum
+                fields.extend([_encoder(p, types) for p in case._wf_plans] for case in base._wf_variants)
+            if not isinstance(v, base):
+                raise TypeError(f"{where} must be a {plan[1]} variant, not {describe(v)}")
+            index = v._wf_index
+            out += _U32.pack(index)
+            for enc, name in zip(fields[index], v.__match_args__):
+                enc(getattr(v, name), where, out, taken)
+
+        return enc_variant
     if tag == "enum":
         cls = types[plan[1]]
 
@@ -771,6 +786,22 @@ def _decoder(plan: tuple[Any, ...], types: Mapping[str, Any]) -> _Dec:
     if tag == "class":
         wrap = types[plan[1]]._wf_wrap
         return lambda b, at: (wrap(_U32.unpack_from(b, at)[0]), at + 4)
+    if tag == "variant":
+        cases = types[plan[1]]._wf_variants
+        readers: list[list[_Dec]] = []
+
+        def dec_variant(b: bytes, at: int) -> tuple[Any, int]:
+            if not readers:
+                readers.extend([_decoder(p, types) for p in case._wf_plans] for case in cases)
+            index = _U32.unpack_from(b, at)[0]
+            at += 4
+            values = []
+            for read in readers[index]:
+                x, at = read(b, at)
+                values.append(x)
+            return cases[index](*values), at
+
+        return dec_variant
     if tag == "enum":
         cls = types[plan[1]]
         return lambda b, at: (cls(struct.unpack_from("<i", b, at)[0]), at + 4)

@@ -21,6 +21,7 @@ pub const KIND_METHOD: u8 = 3;
 pub const KIND_IMPORT: u8 = 4;
 pub const KIND_PROPERTY: u8 = 5;
 pub const KIND_ENUM: u8 = 6;
+pub const KIND_VARIANTS: u8 = 7;
 
 /// Method flag: the method is the Python class's constructor.
 pub const METHOD_CONSTRUCTOR: u8 = 1;
@@ -60,6 +61,7 @@ pub const TAG_I128: u8 = 0x21;
 pub const TAG_TUPLE: u8 = 0x22;
 pub const TAG_MAP: u8 = 0x23;
 pub const TAG_ENUM: u8 = 0x24;
+pub const TAG_VARIANTS: u8 = 0x25;
 
 /// Longest encoded type (tags plus class names); byte 0 holds the length.
 pub const TYPE_MAX: usize = 256;

@@ -1066,10 +1066,99 @@ fn export_enum(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> Ve
     tpl.finish()
 }
 
-fn data_enum(cx: &mut Cx, name: &Ident, _attrs: &Attrs, variants: &[(Attrs, Ident, Option<Group>)]) -> Vec<TokenTree> {
-    let span = variants.iter().find_map(|v| v.2.as_ref().map(|g| g.span())).unwrap_or_else(|| name.span());
-    cx.error(span, "enums with fields are not supported yet; export a C-like enum or a struct per variant");
-    Vec::new()
+/// An enum with fields: one Python class per variant; it travels encoded (`u32` variant
+/// index, then the fields in order).
+fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident, Option<Group>)]) -> Vec<TokenTree> {
+    let mut tpl = Tpl::default();
+    let e = tpl.hole(TokenStream::from(TokenTree::Ident(name.clone())));
+    let self_ty = [TokenTree::Ident(name.clone())];
+    let mut enc_arms = String::new();
+    let mut dec_arms = String::new();
+    let mut parts = format!(
+        "::wasmforge::desc::Part::Header(::wasmforge::desc::KIND_VARIANTS), ::wasmforge::desc::Part::Str({}),",
+        lit(&name.to_string())
+    );
+    parts.push_str(&attrs.docs_part(&mut tpl));
+    parts.push_str(&format!("::wasmforge::desc::Part::U8({}),", variants.len()));
+    for (index, (vattrs, v, fields)) in variants.iter().enumerate() {
+        let vh = tpl.hole(TokenStream::from(TokenTree::Ident(v.clone())));
+        // (field name for Python, binding name in the match, type)
+        let mut fs: Vec<(String, Vec<TokenTree>)> = Vec::new();
+        let mut named = false;
+        if let Some(g) = fields {
+            named = g.delimiter() == Delimiter::Brace;
+            for (i, f) in split_commas(&g.stream().into_iter().collect::<Vec<_>>()).iter().enumerate() {
+                let mut k = 0;
+                let fattrs = parse_attrs(cx, f, &mut k);
+                fattrs.check(cx, &[], "a variant's field");
+                if named {
+                    let fname = match f.get(k) {
+                        Some(TokenTree::Ident(id)) => id.to_string(),
+                        _ => continue,
+                    };
+                    fs.push((fname, fix_type(&f[(k + 2).min(f.len())..], Some(&self_ty))));
+                } else {
+                    fs.push((format!("_{}", i), fix_type(&f[k..], Some(&self_ty))));
+                }
+            }
+        }
+        let binds: Vec<String> = (0..fs.len()).map(|i| format!("__wf_f{}", i)).collect();
+        let pattern = if fields.is_none() {
+            String::new()
+        } else if named {
+            let pairs: Vec<String> = fs.iter().zip(&binds).map(|((n, _), b)| format!("{}: {}", n, b)).collect();
+            format!("{{ {} }}", pairs.join(", "))
+        } else {
+            format!("({})", binds.join(", "))
+        };
+        let mut enc = format!("::wasmforge::wire::Encode::encode({}u32, out);", index);
+        let mut decs = Vec::new();
+        for ((_, ty), b) in fs.iter().zip(&binds) {
+            let th = tpl.hole(ts(ty));
+            enc.push_str(&format!("<{} as ::wasmforge::wire::Encode>::encode({}, out);", th, b));
+            decs.push(format!("<{} as ::wasmforge::wire::Decode<'a>>::decode(r)", th));
+        }
+        enc_arms.push_str(&format!("{}::{} {} => {{ {} }}", e, vh, pattern, enc));
+        let built = if fields.is_none() {
+            String::new()
+        } else if named {
+            let pairs: Vec<String> = fs.iter().zip(&decs).map(|((n, _), d)| format!("{}: {}", n, d)).collect();
+            format!("{{ {} }}", pairs.join(", "))
+        } else {
+            format!("({})", decs.join(", "))
+        };
+        dec_arms.push_str(&format!("{} => {}::{} {},", index, e, vh, built));
+        parts.push_str(&name_part(vattrs, v, &mut tpl));
+        parts.push_str(&vattrs.docs_part(&mut tpl));
+        parts.push_str(&format!("::wasmforge::desc::Part::U8({}),", fs.len()));
+        for (fname, ty) in &fs {
+            parts.push_str(&format!(
+                "::wasmforge::desc::Part::Str({}), ::wasmforge::desc::Part::Ty({}),",
+                lit(fname),
+                tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", ty)
+            ));
+        }
+    }
+    tpl.push(&format!(
+        "impl ::wasmforge::wire::Encode for {e} {{
+            fn encode(self, out: &mut ::wasmforge::__private::Vec<u8>) {{ match self {{ {enc_arms} }} }}
+        }}
+        impl<'a> ::wasmforge::wire::Decode<'a> for {e} {{
+            unsafe fn decode(r: &mut ::wasmforge::wire::Reader<'a>) -> Self {{
+                match r.u32() {{ {dec_arms} v => panic!(\"{{}} is not a variant index of {{}}\", v, {name_lit}) }}
+            }}
+        }}
+        impl ::wasmforge::Describe for {e} {{
+            const TYPE: ::wasmforge::desc::TypeDesc = ::wasmforge::desc::named(::wasmforge::desc::TAG_VARIANTS, {name_lit});
+        }}
+        ::wasmforge::__encoded_abi!([] {e});
+        ::wasmforge::__encoded_seq!([] {e});",
+        name_lit = lit(&name.to_string()),
+    ));
+    tpl.push("const _: () = {");
+    tpl.push(&record(&parts));
+    tpl.push("};");
+    tpl.finish()
 }
 
 /// Split the items of an impl or extern block: a fn ends at its body (or `;`), anything else at `;`.
