@@ -1177,23 +1177,23 @@ def _enum_code(desc: Descriptors) -> list[str]:
         lines += [f"    {_py(v)} = {value}" for v, _, value in en.variants]
         lines += ["", ""]
     for ve in desc.variant_enums:
-        en = _text(ve.name)
-        lines += [f"class {en}:", *_indent(_docstring(ve.doc, f"Rust enum ``{en}``: one class per variant.")), "    __slots__ = ()", "", ""]
+        vename = _text(ve.name)
+        lines += [f"class {vename}:", *_indent(_docstring(ve.doc, f"Rust enum ``{vename}``: one class per variant.")), "    __slots__ = ()", "", ""]
         cases = []
         for index, v in enumerate(ve.variants):
             vn = _py(v.name)
-            cls = f"_wf_v_{en}_{vn}"
+            cls = f"_wf_v_{vename}_{vn}"
             cases.append(cls)
             fields = [f"    {_py(f.name)}: _wf_Any" for f in v.fields]
-            lines += ["@_wf_dataclass(frozen=True, slots=True)", f"class {cls}({en}):", *_indent(_docstring(v.doc, f"``{en}::{vn}``"))]
+            lines += ["@_wf_dataclass(frozen=True, slots=True)", f"class {cls}({vename}):", *_indent(_docstring(v.doc, f"``{vename}::{vn}``"))]
             lines += [*fields, "", ""]
             plans = tuple(plan(f.type) for f in v.fields)
             lines += [
                 f"{cls}._wf_index, {cls}._wf_plans = {index}, {plans!r}",
-                f"{cls}.__name__, {cls}.__qualname__ = {vn!r}, {f'{en}.{vn}'!r}",
-                f"{en}.{vn} = {cls}  # type: ignore[attr-defined]",
+                f"{cls}.__name__, {cls}.__qualname__ = {vn!r}, {f'{vename}.{vn}'!r}",
+                f"{vename}.{vn} = {cls}  # type: ignore[attr-defined]",
             ]
-        lines += [f"{en}._wf_variants = ({', '.join(cases)},)  # type: ignore[attr-defined]", "", ""]
+        lines += [f"{vename}._wf_variants = ({', '.join(cases)},)  # type: ignore[attr-defined]", "", ""]
     return lines
 
 
@@ -1308,7 +1308,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
     codecs = encoded_types(desc)
     if codecs:
         known = [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes]
-        known += [f"{e.name!r}: {e.name}" for e in (*desc.enums, *desc.variant_enums)]
+        known += [f"{name!r}: {name}" for name in _enum_names(desc)]
         body += ["", "_wf_types = {" + ", ".join(known) + "}"]
         body += [f"{name} = _wf_codec({plan(ty)!r}, _wf_types)  # {_text(str(ty))}" for name, ty in codecs.items()]
     for fn in desc.functions:
