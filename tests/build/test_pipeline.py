@@ -51,6 +51,7 @@ def test_package_folder_contents(build_example: Any) -> None:
     assert sorted(p.name for p in result.package_dir.iterdir() if p.name != "__pycache__") == [
         "__init__.py",
         "__init__.pyi",
+        "_wasmforge",
         "counter.wasm",
         "py.typed",
     ]

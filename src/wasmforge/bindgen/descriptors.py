@@ -233,6 +233,8 @@ class Function:
     doc: str
     params: tuple[Param, ...]
     result: Type
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +250,8 @@ class Method:
     result: Type
     #: marked ``#[wasmforge(constructor)]``
     constructor: bool = False
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +265,8 @@ class Property:
     #: ``""`` for a ``#[wasmforge(readonly)]`` field
     setter: str
     type: Type
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +283,8 @@ class ClassDescriptor:
     repr_symbol: str = ""
     eq_symbol: str = ""
     hash_symbol: str = ""
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
     @property
     def symbols(self) -> list[str]:
@@ -302,6 +310,8 @@ class VariantsDescriptor:
     name: str
     doc: str
     variants: tuple[Variant, ...]
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +321,8 @@ class EnumDescriptor:
     name: str
     doc: str
     variants: tuple[tuple[str, str, int], ...]
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +334,8 @@ class Import:
     doc: str
     params: tuple[Param, ...]
     result: Type
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,12 +517,12 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             symbol, name, doc = cur.string(), cur.string(), _doc(cur.string())
             params = cur.params(version)
             key: tuple[int, str] = (kind, symbol)
-            item: Any = Function(symbol, name, doc, params, cur.type())
+            item: Any = Function(symbol, name, doc, params, cur.type(), offset=start)
         elif kind == _KIND_CLASS:
             name, doc, drop = cur.string(), _doc(cur.string()), cur.string()
             derived = (cur.string(), cur.string(), cur.string(), cur.string()) if version >= 2 else ("",) * 4
             key = (kind, name)
-            item = ClassDescriptor(name, doc, drop, (), (), *derived)
+            item = ClassDescriptor(name, doc, drop, (), (), *derived, offset=start)
         elif kind == _KIND_METHOD:
             cls, symbol, name, doc = cur.string(), cur.string(), cur.string(), _doc(cur.string())
             recv = cur.u8()
@@ -517,23 +531,25 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             flags = cur.u8() if version >= 2 else 0
             params = cur.params(version)
             key = (kind, symbol)
-            item = Method(cls, symbol, name, doc, Receiver(recv), params, cur.type(), bool(flags & _METHOD_CONSTRUCTOR))
+            item = Method(
+                cls, symbol, name, doc, Receiver(recv), params, cur.type(), bool(flags & _METHOD_CONSTRUCTOR), offset=start
+            )
         elif kind == _KIND_IMPORT:
             module, name, doc = cur.string(), cur.string(), _doc(cur.string())
             params = cur.params(version)
             key = (kind, f"{module}\0{name}")
-            item = Import(module, name, doc, params, cur.type())
+            item = Import(module, name, doc, params, cur.type(), offset=start)
         elif kind == _KIND_PROPERTY:
             cls, name, doc = cur.string(), cur.string(), _doc(cur.string())
             getter, setter = cur.string(), cur.string()
             key = (kind, getter)
-            item = Property(cls, name, doc, getter, setter, cur.type())
+            item = Property(cls, name, doc, getter, setter, cur.type(), offset=start)
         elif kind == _KIND_ENUM:
             name, doc = cur.string(), _doc(cur.string())
             count = cur.u8()
             variants = tuple((cur.string(), _doc(cur.string()), cur.i64()) for _ in range(count))
             key = (kind, name)
-            item = EnumDescriptor(name, doc, variants)
+            item = EnumDescriptor(name, doc, variants, offset=start)
         elif kind == _KIND_VARIANTS:
             name, doc = cur.string(), _doc(cur.string())
             count = cur.u8()
@@ -542,7 +558,7 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
                 vname, vdoc, nfields = cur.string(), _doc(cur.string()), cur.u8()
                 cases.append(Variant(vname, vdoc, tuple(Param(cur.string(), cur.type()) for _ in range(nfields))))
             key = (kind, name)
-            item = VariantsDescriptor(name, doc, tuple(cases))
+            item = VariantsDescriptor(name, doc, tuple(cases), offset=start)
         else:
             # A record kind from a newer minor revision: skip it, the length says how far.
             cur.pos = body_end
@@ -629,7 +645,8 @@ def read(module: Module | bytes | bytearray | memoryview | str | PathLike[str]) 
         )
     raws: list[RawExport] = []
     for exp in m.exports:
-        if exp.kind != ExternKind.FUNC or exp.name.startswith("__"):
+        # Only names that can be Python names are bound; others ("foo-bar", "a.b") stay unbound.
+        if exp.kind != ExternKind.FUNC or exp.name.startswith("__") or not exp.name.isidentifier():
             continue
         ft = m.function_type(exp.index)
         params = tuple(str(t) for t in ft.params)

@@ -16,6 +16,9 @@ from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_
 
 _wf_require_api(1, __name__)
 _wf_chr = chr
+for _wf_e in (Error, RustError, RustPanic, ClosedError, BorrowError, NeedsImports, InstancePoisoned, WasmTrap):
+    # The runtime copy is this package's own: tracebacks and pickles name the package.
+    _wf_e.__module__ = __name__
 
 __all__ = ['Error', 'RustError', 'RustPanic', 'ClosedError', 'BorrowError', 'NeedsImports', 'InstancePoisoned', 'WasmTrap', 'Instance', 'load', 'reset', 'echo_u8', 'echo_i8', 'echo_u16', 'echo_i16', 'echo_u32', 'echo_i32', 'echo_u64', 'echo_i64', 'echo_usize', 'echo_isize', 'echo_f32', 'echo_f64', 'echo_bool', 'echo_char', 'next_char', 'not_', 'wrapping_inc_u64', 'nothing', 'str_len', 'char_count', 'echo_string', 'upper', 'static_str', 'two_strs', 'bytes_sum', 'bytes_rev', 'fill', 'f64_sum', 'i32_double', 'u64_range', 'f32_scale', 'i16_echo', 'i8_neg', 'opt_i32', 'opt_u32', 'opt_u64', 'opt_i64', 'opt_f32', 'opt_f64', 'opt_str', 'opt_bool', 'opt_char', 'opt_bytes', 'opt_opt', 'checked_div', 'parse_u8', 'result_unit', 'result_string', 'result_f32', 'result_opt', 'result_i16', 'panics', 'out_of_bounds', 'balance_of', 'type', 'Account']
 
