@@ -17,6 +17,9 @@ from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_
 
 _wf_require_api(1, __name__)
 _wf_chr = chr
+for _wf_e in (Error, RustError, RustPanic, ClosedError, BorrowError, NeedsImports, InstancePoisoned, WasmTrap):
+    # The runtime copy is this package's own: tracebacks and pickles name the package.
+    _wf_e.__module__ = __name__
 
 __all__ = ['Error', 'RustError', 'RustPanic', 'ClosedError', 'BorrowError', 'NeedsImports', 'InstancePoisoned', 'WasmTrap', 'Instance', 'load', 'reset', 'Color', 'Level', 'greet', 'add_floats', 'defaults', 'next_color', 'color_name', 'level_value', 'into_label', 'first', 'Point', 'Tag', 'Plain']
 

@@ -16,6 +16,9 @@ from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_
 
 _wf_require_api(1, __name__)
 _wf_chr = chr
+for _wf_e in (Error, RustError, RustPanic, ClosedError, BorrowError, NeedsImports, InstancePoisoned, WasmTrap):
+    # The runtime copy is this package's own: tracebacks and pickles name the package.
+    _wf_e.__module__ = __name__
 
 __all__ = ['Error', 'RustError', 'RustPanic', 'ClosedError', 'BorrowError', 'NeedsImports', 'InstancePoisoned', 'WasmTrap', 'Instance', 'load', 'reset', 'echo_u128', 'neg_i128', 'swap', 'nested', 'words', 'join', 'total_len', 'upper_all', 'chunks', 'concat', 'negate', 'chars', 'from_chars', 'boxed', 'boxed_strs', 'maybe_words', 'opt_items', 'counts', 'sorted_keys', 'invert', 'pairs', 'make_items', 'sum_items', 'find_item', 'item_map', 'via_split', 'via_sum', 'via_big', 'Item', 'Span']
 
