@@ -1,6 +1,6 @@
 """Encoded values: 128-bit integers, tuples, vectors of non-numbers (strings, bytes,
 bools, chars, options, classes), boxed slices and maps, both ways and through imports
-(``crates/wf_compound``)."""
+and Python objects held by Rust (``crates/wf_compound``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def inst(bind_crate: Any) -> Any:
         py_split=lambda s: s.split(","),
         py_sum=lambda pairs: sum(v for _, v in pairs),
         py_big=lambda x: x + 1,
+        py_roundtrip=lambda obj: obj,
     )
 
 
@@ -106,3 +107,35 @@ def test_encoded_values_through_imports(inst: Any) -> None:
     assert inst.via_split("a,b,c") == ["a", "b", "c"]
     assert inst.via_sum(4) == 6
     assert inst.via_big(2**100) == 2**100 + 1
+
+
+def test_rust_holds_python_objects_and_hands_them_back(inst: Any) -> None:
+    import gc
+    import weakref
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    alive = weakref.ref(thing)
+    keeper = inst.Keeper()
+    assert keeper.keep(thing) == 1 and keeper.keep([1, 2]) == 2
+    assert keeper.get(0) is thing and keeper.get(1) == [1, 2] and keeper.get(9) is None
+    assert keeper.all()[0] is thing
+    del thing
+    gc.collect()
+    assert alive() is not None  # Rust's reference keeps it
+    keeper.forget()  # Rust drops its PyObjects
+    gc.collect()
+    assert alive() is None
+    assert not inst._wf_rt.objects
+
+
+def test_python_objects_compare_by_identity_and_cross_imports(inst: Any) -> None:
+    obj = object()
+    assert inst.same(obj, obj) and not inst.same(obj, object())
+    assert inst.through_python(obj) is obj
+    keeper = inst.Keeper()
+    keeper.keep("x")
+    keeper.close()  # dropping the Rust value releases what it held
+    assert not inst._wf_rt.objects

@@ -52,7 +52,10 @@ val: int = wf_attrs.level_value(Level.Top) + Color.Blue
 g: str = wf_attrs.greet("x") + wf_attrs.greet("y", 2)
 moved: str = wf_attrs.into_label(p2)
 
-c = wf_compound.load(py_split=lambda s: s.split(), py_sum=lambda ps: sum(v for _, v in ps), py_big=lambda x: x)
+c = wf_compound.load(
+    py_split=lambda s: s.split(), py_sum=lambda ps: sum(v for _, v in ps), py_big=lambda x: x, py_roundtrip=lambda o: o
+)
+held: object = c.Keeper().get(0)
 big: int = c.echo_u128(2**100)
 pair: tuple[str, int] = c.swap((1, "a"))
 ws: list[str] = c.words("a b")
@@ -92,7 +95,7 @@ import wf_attrs
 import wf_compound
 
 wf_attrs.next_color("Red")
-y: list[int] = wf_compound.load(py_split=str.split, py_sum=lambda ps: 0, py_big=abs).words("a")
+y: list[int] = wf_compound.load(py_split=str.split, py_sum=lambda ps: 0, py_big=abs, py_roundtrip=id).words("a")
 wf_attrs.Point(1.0, 2.0).label = 3
 
 import wf_variants

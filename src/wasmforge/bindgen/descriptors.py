@@ -95,6 +95,7 @@ class Kind(enum.IntEnum):
     MAP = 0x23
     ENUM = 0x24
     VARIANTS = 0x25
+    PYOBJECT = 0x26
 
 
 _RUST_NAMES = {
@@ -117,6 +118,7 @@ _RUST_NAMES = {
     Kind.STRING: "String",
     Kind.U128: "u128",
     Kind.I128: "i128",
+    Kind.PYOBJECT: "PyObject",
 }
 #: (bits, signed) of each integer kind; usize/isize are 32-bit on wasm32.
 INT_KINDS: dict[Kind, tuple[int, bool]] = {

@@ -690,6 +690,23 @@ class _Enum(Binding):
         return [], f"{e}({src})"
 
 
+class _PyObject(Binding):
+    """``wasmforge::PyObject``: any Python object, held by Rust through an id in the runtime's table."""
+
+    kinds = (Kind.PYOBJECT,)
+
+    def annotation(self, *, param: bool, alias: bool = False) -> str:
+        return "object"
+
+    def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
+        v = names("obj")
+        # The reference is Rust's from here (dropping it releases the object).
+        return _Lowered([], [f"{v} = _wf_put_object({src})"], v)
+
+    def lift(self, src: str, names: _Names, *, from_bits: bool) -> tuple[list[str], str]:
+        return [], f"_wf_take_object({src} & {_M32})" if from_bits else f"_wf_take_object({src})"
+
+
 def plan(ty: Type) -> tuple[object, ...]:
     """The runtime codec's description of an encoded type (see ``runtime.codec``)."""
     k = ty.kind
@@ -719,6 +736,8 @@ def plan(ty: Type) -> tuple[object, ...]:
         return ("enum", ty.name)
     if k == Kind.VARIANTS:
         return ("variant", ty.name)
+    if k == Kind.PYOBJECT:
+        return ("object",)
     raise GenerateError(f"Rust type {ty} cannot travel inside a vector, tuple or map")
 
 
@@ -779,6 +798,19 @@ class _Encoded(Binding):
         return [], f"_wf_take_encoded({src}, {_codec_name(self.ty)}[1])"
 
 
+def _uses(desc: Descriptors, kind: Kind) -> bool:
+    """Whether any described signature or field mentions a type of ``kind``."""
+
+    def walk(ty: Type) -> bool:
+        return ty.kind == kind or (ty.inner is not None and walk(ty.inner)) or any(walk(t) for t in ty.items)
+
+    sigs: list[Function | Import | Method] = [*desc.functions, *desc.imports, *(m for c in desc.classes for m in c.methods)]
+    types = [t for s in sigs for t in (*(p.type for p in s.params), s.result)]
+    types += [p.type for c in desc.classes for p in c.properties]
+    types += [f.type for e in desc.variant_enums for v in e.variants for f in v.fields]
+    return any(walk(t) for t in types)
+
+
 def encoded_types(desc: Descriptors) -> dict[str, Type]:
     """Every encoded type the glue needs a codec for, by codec name (in a stable order)."""
     found: dict[str, Type] = {}
@@ -802,7 +834,7 @@ def encoded_types(desc: Descriptors) -> dict[str, Type]:
 
 _BINDINGS: dict[Kind, type[Binding]] = {
     kind: cls
-    for cls in (_Int, _Float, _Bool, _Char, _Unit, _Str, _Buffer, _Option, _Result, _Class, _Enum, _Encoded)
+    for cls in (_Int, _Float, _Bool, _Char, _Unit, _Str, _Buffer, _Option, _Result, _Class, _Enum, _Encoded, _PyObject)
     for kind in cls.kinds
 }
 
@@ -1281,6 +1313,8 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         ]
         if encoded_types(desc):
             body.append("_wf_take_encoded = _wf_rt.take_encoded")
+        if _uses(desc, Kind.PYOBJECT):
+            body.append("_wf_put_object, _wf_take_object = _wf_rt.put_object, _wf_rt.take_object")
     names: dict[str, str] = {}
     for fn in desc.functions:
         sig = _signature((binding(p.type).hint() for p in fn.params), fn.result)
@@ -1310,7 +1344,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         names[cls.name] = f"_wf_c_{cls.name}"
     codecs = encoded_types(desc)
     if codecs:
-        known = [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes]
+        known = ["'': _wf_rt"] + [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes]
         known += [f"{name!r}: {name}" for name in _enum_names(desc)]
         body += ["", "_wf_types = {" + ", ".join(known) + "}"]
         body += [f"{name} = _wf_codec({plan(ty)!r}, _wf_types)  # {_text(str(ty))}" for name, ty in codecs.items()]

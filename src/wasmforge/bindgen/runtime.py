@@ -294,10 +294,18 @@ class Runtime:
         self._panic: tuple[str, str, int, int] | None = None
         module = compiled(self.path)
         providers = dict(providers or {})
-        if any(i.module == "wasmforge" and i.name == "panic" for i in module.imports):
-            providers["wasmforge"] = {
-                "panic": HostFunction(self._on_panic, "(u32, u32, u32, u32, u32, u32) -> ()")
-            }
+        #: Python objects Rust holds (``wasmforge::PyObject``): id -> [object, references].
+        self.objects: dict[int, list[Any]] = {}
+        self._next_object = 1
+        self._object_ids: dict[int, int] = {}
+        wanted = {i.name for i in module.imports if i.module == "wasmforge"}
+        offered = {
+            "panic": HostFunction(self._on_panic, "(u32, u32, u32, u32, u32, u32) -> ()"),
+            "object_clone": HostFunction(self._object_clone, "(u32) -> u32"),
+            "object_drop": HostFunction(self._object_drop, "(u32) -> ()"),
+        }
+        if wanted:
+            providers["wasmforge"] = {name: fn for name, fn in offered.items() if name in wanted}
         self.instance = load(module, providers, on_trap=self._on_trap)
         _live.add(self)
         self.memory = self.instance.memory if runtime or "memory" in self.instance.exports else None
@@ -338,6 +346,39 @@ class Runtime:
         """The host layer's specialised callable for an export, with signedness hints."""
         call: Callable[..., Any] = self.instance.func(symbol, signature).call
         return call
+
+    # ---- Python objects held by Rust ---------------------------------------------
+    def put_object(self, obj: Any) -> int:
+        """Give Rust a reference to ``obj``; returns its id (one reference, Rust's to drop).
+        An object Rust already holds keeps its id, so ids compare like ``is``."""
+        oid = self._object_ids.get(id(obj))
+        if oid is not None:
+            self.objects[oid][1] += 1
+            return oid
+        oid = self._next_object
+        while oid in self.objects or not oid:
+            oid = oid + 1 & 0xFFFFFFFF
+        self._next_object = oid + 1 & 0xFFFFFFFF
+        self.objects[oid] = [obj, 1]
+        self._object_ids[id(obj)] = oid
+        return oid
+
+    def take_object(self, oid: int) -> Any:
+        """The object Rust hands back, taking over the reference Rust gave up."""
+        entry = self.objects[oid]
+        self._object_drop(oid)
+        return entry[0]
+
+    def _object_clone(self, oid: int) -> int:
+        self.objects[oid][1] += 1
+        return oid
+
+    def _object_drop(self, oid: int) -> None:
+        entry = self.objects[oid]
+        entry[1] -= 1
+        if not entry[1]:
+            del self.objects[oid]
+            del self._object_ids[id(entry[0])]
 
     # ---- panics ------------------------------------------------------------------
     def _on_panic(self, msg: int, msg_len: int, file: int, file_len: int, line: int, column: int) -> None:
@@ -516,7 +557,7 @@ class Runtime:
 # describes each such type as a plan, a nested tuple made at generation time:
 #   ("i", nbytes, signed)  ("f", 4|8)  ("bool",)  ("char",)  ("str",)  ("unit",)
 #   ("vec", elem)  ("opt", inner)  ("tuple", (items...))  ("map", key, value)
-#   ("class", name)  ("enum", name)  ("variant", name)
+#   ("class", name)  ("enum", name)  ("variant", name)  ("object",)
 # and gets an encoder and a decoder for it from :func:`codec`.
 
 Encoder = Callable[[Any, str, list[Any]], bytes]
@@ -666,6 +707,13 @@ def _encoder(plan: tuple[Any, ...], types: Mapping[str, Any]) -> _Enc:
             out += _U32.pack(v._wf_h)
 
         return enc_class
+    if tag == "object":
+        put = types[""].put_object
+
+        def enc_object(v: Any, where: str, out: bytearray, taken: list[Any]) -> None:
+            out += _U32.pack(put(v))
+
+        return enc_object
     if tag == "variant":
         base = types[plan[1]]
         fields: list[list[_Enc]] = []
@@ -786,6 +834,9 @@ def _decoder(plan: tuple[Any, ...], types: Mapping[str, Any]) -> _Dec:
     if tag == "class":
         wrap = types[plan[1]]._wf_wrap
         return lambda b, at: (wrap(_U32.unpack_from(b, at)[0]), at + 4)
+    if tag == "object":
+        take = types[""].take_object
+        return lambda b, at: (take(_U32.unpack_from(b, at)[0]), at + 4)
     if tag == "variant":
         cases = types[plan[1]]._wf_variants
         readers: list[list[_Dec]] = []

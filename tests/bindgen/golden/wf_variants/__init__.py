@@ -101,7 +101,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     _wf_f_shapes = _wf_rt.func('__wf_fn_shapes', '() -> u64')
     _wf_f_biggest = _wf_rt.func('__wf_fn_biggest', '(u64) -> u32')
 
-    _wf_types = {'Shape': Shape}
+    _wf_types = {'': _wf_rt, 'Shape': Shape}
     _wf_codec_2e108b8980d2 = _wf_codec(('variant', 'Shape'), _wf_types)  # Shape
     _wf_codec_2edceb29e8ba = _wf_codec(('vec', ('variant', 'Shape')), _wf_types)  # Vec<Shape>
 

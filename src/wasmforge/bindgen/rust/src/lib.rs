@@ -34,8 +34,10 @@ mod macros;
 pub mod rt;
 #[doc(hidden)]
 pub mod wire;
+mod object;
 
 pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, SeqIn, SeqOut, ToHost, WasmType};
+pub use object::PyObject;
 pub use wasmforge_macros::{export, import};
 pub use desc::Describe;
 

@@ -183,3 +183,45 @@ pub fn via_sum(n: u32) -> i64 {
 pub fn via_big(x: u128) -> u128 {
     py_big(x)
 }
+
+/// Holds Python objects for Python.
+#[wasmforge::export]
+pub struct Keeper {
+    held: Vec<wasmforge::PyObject>,
+}
+
+#[wasmforge::export]
+impl Keeper {
+    #[wasmforge(constructor)]
+    pub fn new() -> Self {
+        Keeper { held: Vec::new() }
+    }
+    pub fn keep(&mut self, obj: wasmforge::PyObject) -> usize {
+        self.held.push(obj);
+        self.held.len()
+    }
+    pub fn get(&self, i: usize) -> Option<wasmforge::PyObject> {
+        self.held.get(i).cloned()
+    }
+    pub fn all(&self) -> Vec<wasmforge::PyObject> {
+        self.held.clone()
+    }
+    pub fn forget(&mut self) {
+        self.held.clear();
+    }
+}
+
+#[wasmforge::export]
+pub fn same(a: wasmforge::PyObject, b: wasmforge::PyObject) -> bool {
+    a == b
+}
+
+#[wasmforge::export]
+pub fn through_python(obj: wasmforge::PyObject) -> wasmforge::PyObject {
+    py_roundtrip(obj)
+}
+
+#[wasmforge::import]
+extern "C" {
+    fn py_roundtrip(obj: wasmforge::PyObject) -> wasmforge::PyObject;
+}
