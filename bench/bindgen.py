@@ -158,7 +158,7 @@ def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
     """(row, glue calls/s, hand-written calls/s) for each type family."""
     attrs_mod = importlib.import_module("wf_attrs")
     attrs = attrs_mod.load()
-    compound = importlib.import_module("wf_compound").load(py_split=str.split, py_sum=len, py_big=abs)
+    compound = importlib.import_module("wf_compound").load(py_split=str.split, py_sum=len, py_big=abs, py_roundtrip=id)
     variants = importlib.import_module("wf_variants")
     vinst = variants.load()
     rows = []

@@ -859,21 +859,167 @@ def _decoder(plan: tuple[Any, ...], types: Mapping[str, Any]) -> _Dec:
     raise ValueError(f"unknown plan {plan!r}")
 
 
+class _Source:
+    """Python source of one specialised encoder or decoder, built from a plan.
+
+    Only generated variable names and small ints reach the text; everything else (structs,
+    helper functions, the closures for classes and enums) is passed in ``env``.
+    """
+
+    def __init__(self, types: Mapping[str, Any]) -> None:
+        self.lines: list[str] = []
+        self.env: dict[str, Any] = {
+            "U32": _U32, "as_int": as_int, "as_float": as_float, "as_str": as_str, "seq": _seq,
+            "describe": describe, "Mapping": Mapping, "from_bytes": int.from_bytes,
+        }
+        self.types = types
+        self.n = 0
+        #: variants being generated (their own fields refer back through a closure)
+        self.active: set[str] = set()
+
+    def var(self) -> str:
+        self.n += 1
+        return f"v{self.n}"
+
+    def const(self, value: Any) -> str:
+        name = f"k{len(self.env)}"
+        self.env[name] = value
+        return name
+
+    def emit(self, depth: int, *lines: str) -> None:
+        self.lines += ["    " * depth + line for line in lines]
+
+    def enc(self, plan: tuple[Any, ...], x: str, depth: int) -> None:
+        tag = plan[0]
+        e = self.emit
+        if tag == "i":
+            nbytes, signed = plan[1], plan[2]
+            bits = 8 * nbytes
+            lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+            kind = f"{'i' if signed else 'u'}{bits}"
+            e(depth, f"if {x}.__class__ is not int:", f"    {x} = as_int({x}, where, {kind!r})")
+            e(depth, f"if not {lo} <= {x} <= {hi}:", f"    raise OverflowError(f'{{where}} out of range for {kind}: {{{x}}}')")
+            if nbytes == 16:
+                e(depth, f"out += {x}.to_bytes(16, 'little', signed={signed})")
+            else:
+                fmt = {1: "b", 2: "h", 4: "i", 8: "q"}[nbytes]
+                e(depth, f"out += {self.const(struct.Struct('<' + (fmt if signed else fmt.upper())))}.pack({x})")
+        elif tag == "f":
+            kind = f"f{8 * plan[1]}"
+            e(depth, f"if {x}.__class__ is not float:", f"    {x} = as_float({x}, where, {kind!r})")
+            e(depth, f"out += {self.const(_F32 if plan[1] == 4 else _F64)}.pack({x})")
+        elif tag == "bool":
+            e(depth, f"if {x} is True:", "    out.append(1)", f"elif {x} is False:", "    out.append(0)", "else:")
+            e(depth, f"    raise TypeError(f'{{where}} must be bool, not {{type({x}).__name__}}')")
+        elif tag == "str":
+            d = self.var()
+            e(depth, f"if {x}.__class__ is not str:", f"    {x} = as_str({x}, where)")
+            e(depth, f"{d} = {x}.encode()", f"out += U32.pack(len({d}))", f"out += {d}")
+        elif tag == "vec" and plan[1] != ("i", 1, False):
+            items, item = self.var(), self.var()
+            e(depth, f"{items} = {x} if {x}.__class__ is list or {x}.__class__ is tuple else seq({x}, where)")
+            e(depth, f"out += U32.pack(len({items}))", f"for {item} in {items}:")
+            self.enc(plan[1], item, depth + 1)
+        elif tag == "opt":
+            e(depth, f"if {x} is None:", "    out.append(0)", "else:", "    out.append(1)")
+            self.enc(plan[1], x, depth + 1)
+        elif tag == "tuple":
+            n = len(plan[1])
+            parts = [self.var() for _ in plan[1]]
+            e(depth, f"if not isinstance({x}, (tuple, list)) or len({x}) != {n}:")
+            e(depth, f"    raise TypeError(f'{{where}} must be a tuple of {n} item(s), not {{describe({x})}}')")
+            e(depth, f"{', '.join(parts)}{',' if n == 1 else ''} = {x}")
+            for part, p in zip(parts, plan[1]):
+                self.enc(p, part, depth)
+        elif tag == "map":
+            k, v = self.var(), self.var()
+            e(depth, f"if not isinstance({x}, Mapping):", f"    raise TypeError(f'{{where}} must be a mapping (dict), not {{describe({x})}}')")
+            e(depth, f"out += U32.pack(len({x}))", f"for {k}, {v} in {x}.items():")
+            self.enc(plan[1], k, depth + 1)
+            self.enc(plan[2], v, depth + 1)
+        elif tag == "variant" and plan[1] not in self.active:
+            base = self.types[plan[1]]
+            self.active.add(plan[1])  # a variant holding its own enum recurses through the closure
+            i = self.var()
+            e(depth, f"if not isinstance({x}, {self.const(base)}):")
+            e(depth, f"    raise TypeError(f'{{where}} must be a {{{self.const(plan[1])}}} variant, not {{describe({x})}}')")
+            e(depth, f"{i} = {x}._wf_index", f"out += U32.pack({i})")
+            for index, case in enumerate(base._wf_variants):
+                e(depth, f"{'if' if index == 0 else 'elif'} {i} == {index}:")
+                if not case._wf_plans:
+                    e(depth + 1, "pass")
+                for name, fplan in zip(case.__match_args__, case._wf_plans):
+                    f = self.var()
+                    e(depth + 1, f"{f} = {self.const(operator.attrgetter(name))}({x})")
+                    self.enc(fplan, f, depth + 1)
+            self.active.discard(plan[1])
+        else:  # char, unit, bytes, classes, enums, objects, recursive variants: the closures
+            e(depth, f"{self.const(_encoder(plan, self.types))}({x}, where, out, taken)")
+
+    def dec(self, plan: tuple[Any, ...], depth: int) -> str:
+        tag = plan[0]
+        e = self.emit
+        v = self.var()
+        if tag == "i" and plan[1] == 16:
+            e(depth, f"{v} = from_bytes(b[at:at + 16], 'little', signed={plan[2]})", "at += 16")
+        elif tag in ("i", "f"):
+            fmt = {1: "b", 2: "h", 4: "i", 8: "q"}[plan[1]] if tag == "i" else ("f" if plan[1] == 4 else "d")
+            fmt = fmt if tag == "f" or plan[2] else fmt.upper()
+            e(depth, f"{v} = {self.const(struct.Struct('<' + fmt))}.unpack_from(b, at)[0]", f"at += {plan[1]}")
+        elif tag == "bool":
+            e(depth, f"{v} = b[at] != 0", "at += 1")
+        elif tag == "str":
+            n = self.var()
+            e(depth, f"{n} = U32.unpack_from(b, at)[0]", f"{v} = b[at + 4:at + 4 + {n}].decode()", f"at += 4 + {n}")
+        elif tag == "vec" and plan[1] != ("i", 1, False):
+            i = self.var()
+            e(depth, f"{v} = []", "at += 4", f"for {i} in range(U32.unpack_from(b, at - 4)[0]):")
+            item = self.dec(plan[1], depth + 1)
+            e(depth + 1, f"{v}.append({item})")
+        elif tag == "opt":
+            e(depth, "at += 1", "if b[at - 1]:")
+            inner = self.dec(plan[1], depth + 1)
+            e(depth, f"    {v} = {inner}", "else:", f"    {v} = None")
+        elif tag == "tuple":
+            parts = [self.dec(p, depth) for p in plan[1]]
+            e(depth, f"{v} = ({', '.join(parts)}{',' if len(parts) == 1 else ''})")
+        elif tag == "map":
+            i = self.var()
+            e(depth, f"{v} = {{}}", "at += 4", f"for {i} in range(U32.unpack_from(b, at - 4)[0]):")
+            k = self.dec(plan[1], depth + 1)
+            x = self.dec(plan[2], depth + 1)
+            e(depth + 1, f"{v}[{k}] = {x}")
+        elif tag == "variant" and plan[1] not in self.active:
+            cases = self.types[plan[1]]._wf_variants
+            self.active.add(plan[1])
+            i = self.var()
+            e(depth, f"{i} = U32.unpack_from(b, at)[0]", "at += 4")
+            for index, case in enumerate(cases):
+                e(depth, f"{'if' if index == 0 else 'elif'} {i} == {index}:")
+                fields = [self.dec(p, depth + 1) for p in case._wf_plans]
+                e(depth + 1, f"{v} = {self.const(case)}({', '.join(fields)})")
+            e(depth, "else:", f"    raise ValueError(f'{{{i}}} is not a variant index')")
+            self.active.discard(plan[1])
+        else:
+            e(depth, f"{v}, at = {self.const(_decoder(plan, self.types))}(b, at)")
+        return v
+
+
 def codec(plan: tuple[Any, ...], types: Mapping[str, Any]) -> tuple[Encoder, Decoder]:
     """The encoder (``enc(value, where, taken) -> bytes``) and decoder (``dec(data) -> value``)
     of a plan; ``types`` maps class and enum names to their Python classes. Class objects
-    an encoder moves into Rust are appended to ``taken``: the glue closes them when the call starts."""
-    enc_one, dec_one = _encoder(plan, types), _decoder(plan, types)
+    an encoder moves into Rust are appended to ``taken``: the glue closes them when the call starts.
 
-    def encode(value: Any, where: str, taken: list[Any]) -> bytes:
-        out = bytearray()
-        enc_one(value, where, out, taken)
-        return bytes(out)
-
-    def decode(data: bytes) -> Any:
-        value, end = dec_one(data, 0)
-        if end != len(data):
-            raise ValueError(f"encoded value has {len(data) - end} trailing byte(s)")
-        return value
-
-    return encode, decode
+    Both are specialised Python functions compiled from the plan once per instance, so a
+    value costs about what hand-written packing costs.
+    """
+    src = _Source(types)
+    src.emit(0, "def encode(x, where, taken):", "    out = bytearray()")
+    src.enc(plan, "x", 1)
+    src.emit(1, "return out")
+    src.emit(0, "def decode(b):", "    at = 0")
+    value = src.dec(plan, 1)
+    src.emit(1, "if at != len(b):", "    raise ValueError(f'encoded value has {len(b) - at} trailing byte(s)')", f"return {value}")
+    namespace = dict(src.env)
+    exec(compile("\n".join(src.lines), f"<wasmforge codec {plan[0]}>", "exec"), namespace)  # noqa: S102 - source built from the plan's shape only
+    return namespace["encode"], namespace["decode"]
