@@ -61,3 +61,30 @@ def test_wrong_values_are_refused(m: ModuleType) -> None:
         m.area(3)
     with pytest.raises(TypeError, match="must be float"):
         m.area(m.Shape.Circle("x"))
+
+
+def test_enum_errors_raise_one_exception_class_per_variant(m: ModuleType) -> None:
+    assert m.parse_digits("123") == 123
+    with pytest.raises(m.ParseError.Error.BadDigit) as info:
+        m.parse_digits("12x")
+    err = info.value
+    assert isinstance(err, m.ParseError.Error) and isinstance(err, m.RustError)
+    assert (err.at, err.found) == (2, "x") and err.value == m.ParseError.BadDigit(2, "x")
+    assert type(err).__qualname__ == "ParseError.Error.BadDigit"
+    with pytest.raises(m.ParseError.Error.Empty):
+        m.parse_digits("")
+    with pytest.raises(m.ParseError.Error.TooLong) as long:
+        m.parse_digits("1" * 20)
+    assert long.value._0 == 20
+
+
+def test_c_like_enum_errors_and_display_errors(m: ModuleType) -> None:
+    assert m.open(0) == "open"
+    with pytest.raises(m.Denied.Error.NoAccess) as info:
+        m.open(1)
+    assert info.value.value is m.Denied.NoAccess
+    with pytest.raises(m.Denied.Error.Expired):
+        m.open(2)
+    with pytest.raises(m.RustError, match="plain") as plain:
+        m.plain_error(True)
+    assert type(plain.value) is m.RustError

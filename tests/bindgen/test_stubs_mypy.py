@@ -83,6 +83,13 @@ def area(s: Shape) -> float:
 everything: list[Shape] = wf_variants.shapes()
 grown: Shape = wf_variants.grow(Shape.Many([Shape.Circle(1.0)]), 2.0)
 biggest: Shape | None = wf_variants.biggest(everything)
+try:
+    digits: int = wf_variants.parse_digits("12x")
+except wf_variants.ParseError.Error.BadDigit as bad:
+    at: int = bad.at
+    found: str = bad.found
+except wf_variants.ParseError.Error as other:
+    why: wf_variants.ParseError = other.value
 '''
 
 BAD = '''\

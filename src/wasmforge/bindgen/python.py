@@ -617,7 +617,7 @@ class _Result(Binding):
         inner = self.inner()
         if inner.ty.kind == Kind.RESULT:
             raise GenerateError(f"nested Result types ({self.ty}) are not supported")
-        pre = [f"if {src}:", "    raise _wf_result_error()"]
+        pre = [f"if {src}:", f"    raise _wf_result_error({src})"]
         if inner.ty.kind == Kind.UNIT:
             return pre, "None"
         bits = names("bits")
@@ -960,7 +960,7 @@ def _wrapper(
     call = f"{callee}({', '.join(call_args)})"
     if construct:
         # The constructor's handle: returned directly, or in the result slot of a Result.
-        lift_pre = ["if _wf_ret:", "    raise _wf_result_error()"] if result.kind == Kind.RESULT else []
+        lift_pre = ["if _wf_ret:", "    raise _wf_result_error(_wf_ret)"] if result.kind == Kind.RESULT else []
         value = f"_wf_read_u64(_wf_slot_result) & {_M32}" if result.kind == Kind.RESULT else "_wf_ret"
     else:
         lift_pre, value = binding(result).lift("_wf_ret", names, from_bits=False)
@@ -1226,6 +1226,38 @@ def _enum_code(desc: Descriptors) -> list[str]:
                 f"{vename}.{vn} = {cls}  # type: ignore[attr-defined]",
             ]
         lines += [f"{vename}._wf_variants = ({', '.join(cases)},)  # type: ignore[attr-defined]", "", ""]
+    lines += _error_code(desc)
+    return lines
+
+
+def _error_code(desc: Descriptors) -> list[str]:
+    """``E.Error`` for every exported enum: a ``RustError`` raised for ``Err(e)``, with one
+    subclass per variant (``E.Error.Variant``) carrying the value and its fields."""
+    lines: list[str] = []
+    cases: list[tuple[str, list[str]]] = [(e.name, [v for v, _, _ in e.variants]) for e in desc.enums]
+    cases += [(e.name, [v.name for v in e.variants]) for e in desc.variant_enums]
+    for name, variants in cases:
+        n = _text(name)
+        lines += [
+            f"class _wf_x_{n}(RustError):",
+            f'    """Rust returned ``Err`` of ``{n}``: ``value`` is the {n}, its fields are attributes."""',
+            "",
+            "    def __init__(self, value):",
+            "        RustError.__init__(self, repr(value))",
+            "        self.value = value",
+            "        for field in getattr(value, '__match_args__', ()):",
+            "            setattr(self, field, getattr(value, field))",
+            "",
+            "",
+            f"_wf_x_{n}.__name__, _wf_x_{n}.__qualname__ = 'Error', {f'{n}.Error'!r}",
+            f"{n}.Error = _wf_x_{n}  # type: ignore[attr-defined]",
+        ]
+        for v in variants:
+            vn = _py(v)
+            lines += [
+                f"{n}.Error.{vn} = type({vn!r}, (_wf_x_{n},), {{'__qualname__': {f'{n}.Error.{vn}'!r}, '__module__': __name__}})  # type: ignore[attr-defined]",
+            ]
+        lines += ["", ""]
     return lines
 
 
@@ -1348,6 +1380,16 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         known += [f"{name!r}: {name}" for name in _enum_names(desc)]
         body += ["", "_wf_types = {" + ", ".join(known) + "}"]
         body += [f"{name} = _wf_codec({plan(ty)!r}, _wf_types)  # {_text(str(ty))}" for name, ty in codecs.items()]
+    if _enum_names(desc) and not raw:
+        if not codecs:
+            known = ["'': _wf_rt"] + [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes]
+            known += [f"{name!r}: {name}" for name in _enum_names(desc)]
+            body += ["", "_wf_types = {" + ", ".join(known) + "}"]
+        # Err(e) of an exported enum arrives encoded with the enum's name (see abi::ErrWrap).
+        for e in desc.enums:
+            body.append(f"_wf_rt.enum_errors[{e.name!r}] = (_wf_codec(('enum', {e.name!r}), _wf_types)[1], {e.name}.Error)")
+        for ve in desc.variant_enums:
+            body.append(f"_wf_rt.enum_errors[{ve.name!r}] = (_wf_codec(('variant', {ve.name!r}), _wf_types)[1], {ve.name}.Error)")
     for fn in desc.functions:
         body.append("")
         py = _py(fn.name)
@@ -1519,6 +1561,7 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
         if en.doc.strip():
             out += _indent(_docstring(en.doc, ""))
         out += [f"    {_py(v)} = {value}" for v, _, value in en.variants]
+        out += _stub_error(en.name, [v for v, _, _ in en.variants], {})
     for ve in desc.variant_enums:
         out += ["", "", f"class {ve.name}:"]
         if ve.doc.strip():
@@ -1527,6 +1570,8 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
             out += ["    @dataclass(frozen=True)", f"    class {_py(v.name)}({ve.name}):"]
             body = [f"        {_py(f.name)}: {_encoded_annotation(f.type, param=False, alias=False)}" for f in v.fields]
             out += body or ["        pass"]
+        fields = {v.name: [(f.name, _encoded_annotation(f.type, param=False, alias=False)) for f in v.fields] for v in ve.variants}
+        out += _stub_error(ve.name, [v.name for v in ve.variants], fields)
     for cls in desc.classes:
         out += ["", "", f"class {cls.name}:"]
         if cls.doc.strip():
@@ -1596,6 +1641,14 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
         for r in desc.raw_exports:
             out += _stub_raw(r)
     return "\n".join(out).replace("@IMPORTS@", _stub_imports(out)) + "\n"
+
+
+def _stub_error(name: str, variants: list[str], fields: dict[str, list[tuple[str, str]]]) -> list[str]:
+    lines = ["    class Error(RustError):", f"        value: {name}"]
+    for v in variants:
+        lines.append(f"        class {_py(v)}({name}.Error):")
+        lines += [f"            {_py(f)}: {t}" for f, t in fields.get(v, [])] or ["            pass"]
+    return lines
 
 
 def _stub_imports(lines: list[str]) -> str:

@@ -298,6 +298,8 @@ class Runtime:
         self.objects: dict[int, list[Any]] = {}
         self._next_object = 1
         self._object_ids: dict[int, int] = {}
+        #: exported enum name -> (decoder, its ``Error`` exception class), set by the glue.
+        self.enum_errors: dict[str, tuple[Callable[[bytes], Any], Any]] = {}
         wanted = {i.name for i in module.imports if i.module == "wasmforge"}
         offered = {
             "panic": HostFunction(self._on_panic, "(u32, u32, u32, u32, u32, u32) -> ()"),
@@ -546,9 +548,18 @@ class Runtime:
             self.free(p, n, 1)
         return decode(data)
 
-    def result_error(self) -> RustError:
-        """The ``RustError`` for an ``Err`` just returned (its message sits in the result slot)."""
-        return RustError(self.take_str(self.read_u64(self.slot_result)))
+    def result_error(self, tag: int = 1) -> RustError:
+        """The exception for an ``Err`` just returned, its payload in the result slot: tag 1 a
+        message (``RustError``), tag 2 an exported enum's value (its ``E.Error.<Variant>``)."""
+        packed = self.read_u64(self.slot_result)
+        if tag != 2:
+            return RustError(self.take_str(packed))
+        data = self.take_encoded(packed, bytes)
+        n = _U32.unpack_from(data)[0]
+        name = data[4 : 4 + n].decode()
+        decode, error = self.enum_errors[name]
+        value = decode(data[4 + n :])
+        return getattr(error, getattr(value, "name", None) or type(value).__name__, error)(value)  # type: ignore[no-any-return]
 
 
 # ---- encoded values ------------------------------------------------------------------

@@ -46,6 +46,41 @@ class Level(_wf_IntEnum):
     Top = 11
 
 
+class _wf_x_Color(RustError):
+    """Rust returned ``Err`` of ``Color``: ``value`` is the Color, its fields are attributes."""
+
+    def __init__(self, value):
+        RustError.__init__(self, repr(value))
+        self.value = value
+        for field in getattr(value, '__match_args__', ()):
+            setattr(self, field, getattr(value, field))
+
+
+_wf_x_Color.__name__, _wf_x_Color.__qualname__ = 'Error', 'Color.Error'
+Color.Error = _wf_x_Color  # type: ignore[attr-defined]
+Color.Error.Red = type('Red', (_wf_x_Color,), {'__qualname__': 'Color.Error.Red', '__module__': __name__})  # type: ignore[attr-defined]
+Color.Error.Green = type('Green', (_wf_x_Color,), {'__qualname__': 'Color.Error.Green', '__module__': __name__})  # type: ignore[attr-defined]
+Color.Error.Blue = type('Blue', (_wf_x_Color,), {'__qualname__': 'Color.Error.Blue', '__module__': __name__})  # type: ignore[attr-defined]
+
+
+class _wf_x_Level(RustError):
+    """Rust returned ``Err`` of ``Level``: ``value`` is the Level, its fields are attributes."""
+
+    def __init__(self, value):
+        RustError.__init__(self, repr(value))
+        self.value = value
+        for field in getattr(value, '__match_args__', ()):
+            setattr(self, field, getattr(value, field))
+
+
+_wf_x_Level.__name__, _wf_x_Level.__qualname__ = 'Error', 'Level.Error'
+Level.Error = _wf_x_Level  # type: ignore[attr-defined]
+Level.Error.Low = type('Low', (_wf_x_Level,), {'__qualname__': 'Level.Error.Low', '__module__': __name__})  # type: ignore[attr-defined]
+Level.Error.Mid = type('Mid', (_wf_x_Level,), {'__qualname__': 'Level.Error.Mid', '__module__': __name__})  # type: ignore[attr-defined]
+Level.Error.High = type('High', (_wf_x_Level,), {'__qualname__': 'Level.Error.High', '__module__': __name__})  # type: ignore[attr-defined]
+Level.Error.Top = type('Top', (_wf_x_Level,), {'__qualname__': 'Level.Error.Top', '__module__': __name__})  # type: ignore[attr-defined]
+
+
 def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     # Every wrapper is a closure over one runtime's helpers, looked up once here.
     _wf_rt = _wf_Runtime(WASM_PATH, providers, runtime=True)
@@ -131,7 +166,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                     if len(_wf_temps) > _wf_nt:
                         _wf_release(_wf_base, _wf_nt)
                 if _wf_ret:
-                    raise _wf_result_error()
+                    raise _wf_result_error(_wf_ret)
                 self._wf_h = _wf_read_u64(_wf_slot_result) & 0xFFFFFFFF
 
         @classmethod
@@ -891,6 +926,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             return f'<Plain ({state})>'
 
     _wf_tidy(_wf_c_Plain, __name__, 'Plain')
+
+    _wf_types = {'': _wf_rt, 'Point': _wf_c_Point, 'Tag': _wf_c_Tag, 'Plain': _wf_c_Plain, 'Color': Color, 'Level': Level}
+    _wf_rt.enum_errors['Color'] = (_wf_codec(('enum', 'Color'), _wf_types)[1], Color.Error)
+    _wf_rt.enum_errors['Level'] = (_wf_codec(('enum', 'Level'), _wf_types)[1], Level.Error)
 
     def _wf_fn_greet(name, times=1):
         """Repeats `name`, `times` times (a `mut` parameter and a default).

@@ -26,6 +26,14 @@ class Color(enum.IntEnum):
     Red = 1
     Green = 2
     Blue = 4
+    class Error(RustError):
+        value: Color
+        class Red(Color.Error):
+            pass
+        class Green(Color.Error):
+            pass
+        class Blue(Color.Error):
+            pass
 
 
 class Level(enum.IntEnum):
@@ -34,6 +42,16 @@ class Level(enum.IntEnum):
     Mid = 1
     High = 10
     Top = 11
+    class Error(RustError):
+        value: Level
+        class Low(Level.Error):
+            pass
+        class Mid(Level.Error):
+            pass
+        class High(Level.Error):
+            pass
+        class Top(Level.Error):
+            pass
 
 
 class Point:

@@ -242,7 +242,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                     if _wf_k1:
                         self._wf_b = 0
                 if _wf_ret:
-                    raise _wf_result_error()
+                    raise _wf_result_error(_wf_ret)
                 _wf_bits2 = _wf_read_u64(_wf_slot_result)
                 return _wf_bits2
 
@@ -1316,7 +1316,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise OverflowError(f"checked_div() argument 'b' out of range for i64: {b}")
             _wf_ret = _wf_f_checked_div(a, b)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits1 = _wf_read_u64(_wf_slot_result)
             return _wf_bits1 - (_wf_bits1 >> 63 << 64)
     _wf_tidy(_wf_fn_checked_div, __name__, 'checked_div')
@@ -1343,7 +1343,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 if len(_wf_temps) > _wf_nt:
                     _wf_release(_wf_base, _wf_nt)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits5 = _wf_read_u64(_wf_slot_result)
             _wf_w6 = _wf_bits5 & 0xFFFFFFFF
             return _wf_w6
@@ -1360,7 +1360,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise TypeError(f"result_unit() argument 'ok' must be bool, not {type(ok).__name__}")
             _wf_ret = _wf_f_result_unit(_wf_b1)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             return None
     _wf_tidy(_wf_fn_result_unit, __name__, 'result_unit')
 
@@ -1375,7 +1375,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise TypeError(f"result_string() argument 'ok' must be bool, not {type(ok).__name__}")
             _wf_ret = _wf_f_result_string(_wf_b1)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits2 = _wf_read_u64(_wf_slot_result)
             _wf_p3 = _wf_bits2 & 0xFFFFFFFF
             _wf_n4 = _wf_bits2 >> 32 & 0x7FFFFFFF
@@ -1393,7 +1393,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 x = _wf_as_float(x, "result_f32() argument 'x'", "f32")
             _wf_ret = _wf_f_result_f32(x)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits1 = _wf_read_u64(_wf_slot_result)
             return _wf_f32_from_bits(_wf_bits1)
     _wf_tidy(_wf_fn_result_f32, __name__, 'result_f32')
@@ -1426,7 +1426,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 if len(_wf_temps) > _wf_nt:
                     _wf_release(_wf_base, _wf_nt)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits5 = _wf_read_u64(_wf_slot_result)
             _wf_w6 = _wf_bits5 & 0xFFFFFFFF
             if _wf_w6:
@@ -1446,7 +1446,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise OverflowError(f"result_i16() argument 'x' out of range for i16: {x}")
             _wf_ret = _wf_f_result_i16(x)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits1 = _wf_read_u64(_wf_slot_result)
             _wf_w2 = _wf_bits1 & 0xFFFFFFFF
             return _wf_w2 - (_wf_w2 >> 31 << 32)

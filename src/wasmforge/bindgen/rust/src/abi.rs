@@ -568,6 +568,59 @@ impl<T: ToHost, E: Display> ToHost for Result<T, E> {
     }
 }
 
+/// An `Err` on its way to the host. The macros lower `Result<T, E>` results by calling
+/// `(&ErrWrap(..)).lower_err()` with both traits below in scope: method resolution picks
+/// [`ErrViaEnum`] when `E` is an exported enum (tag 2: the enum value, encoded) and falls
+/// back to [`ErrViaDisplay`] (tag 1: `e.to_string()`) otherwise.
+pub struct ErrWrap<E>(pub core::cell::Cell<Option<E>>);
+
+/// An exported enum usable as a typed error (implemented by `#[wasmforge::export]`).
+pub trait EnumError: crate::wire::Encode + Sized {
+    /// The enum's name, which the host uses to find its exception classes.
+    const NAME: &'static str;
+}
+
+/// `Err` of an exported enum.
+pub trait ErrViaEnum {
+    /// (tag, result slot bits).
+    fn lower_err(&self) -> (i32, u64);
+}
+
+/// `Err` of anything `Display`.
+pub trait ErrViaDisplay {
+    /// (tag, result slot bits).
+    fn lower_err(&self) -> (i32, u64);
+}
+
+impl<E: EnumError> ErrViaEnum for ErrWrap<E> {
+    fn lower_err(&self) -> (i32, u64) {
+        let e = self.0.take().expect("error lowered once");
+        (2, crate::wire::to_buffer((E::NAME, e), true) as u64)
+    }
+}
+
+impl<'a, E: Display> ErrViaDisplay for &'a ErrWrap<E> {
+    fn lower_err(&self) -> (i32, u64) {
+        let e = self.0.take().expect("error lowered once");
+        (1, e.to_string().into_abi_ret() as u64)
+    }
+}
+
+/// Store an `Ok` value's bits in the result slot; the tag 0.
+#[inline]
+pub fn result_ok<T: ToHost>(v: T) -> i32 {
+    let bits = v.into_abi_ret().to_bits();
+    unsafe { *core::ptr::addr_of_mut!(SLOTS[1]) = bits };
+    0
+}
+
+/// Store an `Err`'s payload in the result slot; its tag.
+#[inline]
+pub fn result_err((tag, bits): (i32, u64)) -> i32 {
+    unsafe { *core::ptr::addr_of_mut!(SLOTS[1]) = bits };
+    tag
+}
+
 /// A class object moved out of its box: the receiver of methods taking `self`.
 pub struct Owned<T>(pub T);
 

@@ -46,3 +46,52 @@ pub fn shapes() -> Vec<Shape> {
 pub fn biggest(v: Vec<Shape>) -> Option<Shape> {
     v.into_iter().max_by(|a, b| area(a.clone()).partial_cmp(&area(b.clone())).unwrap())
 }
+
+/// Why parsing failed: each variant is a Python exception class.
+#[wasmforge::export]
+#[derive(Debug)]
+pub enum ParseError {
+    Empty,
+    BadDigit { at: u32, found: char },
+    TooLong(u32),
+}
+
+/// A C-like error enum.
+#[wasmforge::export]
+#[derive(Debug, Clone, Copy)]
+pub enum Denied {
+    NoAccess = 1,
+    Expired = 2,
+}
+
+#[wasmforge::export]
+pub fn parse_digits(s: &str) -> Result<u64, ParseError> {
+    if s.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if s.len() > 18 {
+        return Err(ParseError::TooLong(s.len() as u32));
+    }
+    let mut v = 0u64;
+    for (i, c) in s.chars().enumerate() {
+        match c.to_digit(10) {
+            Some(d) => v = v * 10 + d as u64,
+            None => return Err(ParseError::BadDigit { at: i as u32, found: c }),
+        }
+    }
+    Ok(v)
+}
+
+#[wasmforge::export]
+pub fn open(code: u32) -> Result<String, Denied> {
+    match code {
+        0 => Ok(String::from("open")),
+        1 => Err(Denied::NoAccess),
+        _ => Err(Denied::Expired),
+    }
+}
+
+#[wasmforge::export]
+pub fn plain_error(fail: bool) -> Result<(), String> {
+    if fail { Err(String::from("plain")) } else { Ok(()) }
+}

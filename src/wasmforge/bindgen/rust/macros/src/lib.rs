@@ -812,8 +812,35 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
         s.push_str(&format!("let __wf_a{} = {}(__wf_p{}, &__wf_anchor);", i, h, i));
         args.push(format!("__wf_a{}", i));
     }
+    if is_result(&ret) {
+        // Typed errors: resolved per concrete E in the shim (see `abi::ErrWrap`).
+        s.push_str(&format!(
+            "{{ #[allow(unused_imports)] use ::wasmforge::abi::{{ErrViaEnum as _, ErrViaDisplay as _}};
+               match {}({}) {{
+                   ::core::result::Result::Ok(v) => ::wasmforge::abi::result_ok(v),
+                   ::core::result::Result::Err(e) => ::wasmforge::abi::result_err(
+                       (&::wasmforge::abi::ErrWrap(::core::cell::Cell::new(::core::option::Option::Some(e)))).lower_err()),
+               }} }} }}",
+            target,
+            args.join(", ")
+        ));
+        let _ = ret_lower;
+        return s;
+    }
     s.push_str(&format!("{}({}({})) }}", ret_lower, target, args.join(", ")));
     s
+}
+
+/// Whether a type is written `Result<T, E>` (any path ending in `Result` with two arguments).
+fn is_result(ty: &[TokenTree]) -> bool {
+    let lt = match ty.iter().position(|t| is_punct(t, '<')) {
+        Some(i) => i,
+        None => return false,
+    };
+    if lt == 0 || !is_ident(&ty[lt - 1], "Result") || !ty.last().map_or(false, |t| is_punct(t, '>')) {
+        return false;
+    }
+    split_commas(&ty[lt + 1..ty.len() - 1]).len() == 2
 }
 
 fn export_fn(cx: &mut Cx, tokens: &[TokenTree], _attrs: Attrs) -> Vec<TokenTree> {
@@ -1048,6 +1075,7 @@ fn export_enum(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> Ve
         arms.push_str(&format!("{}::{}, ", e, tpl.hole(TokenStream::from(TokenTree::Ident(v.clone())))));
     }
     tpl.push(&format!("::wasmforge::__enum_impls!({}; {});", e, arms));
+    tpl.push(&format!("impl ::wasmforge::abi::EnumError for {} {{ const NAME: &'static str = {}; }}", e, lit(&name.to_string())));
     let mut parts = format!(
         "::wasmforge::desc::Part::Header(::wasmforge::desc::KIND_ENUM), ::wasmforge::desc::Part::Str({}),",
         lit(&name.to_string())
@@ -1152,7 +1180,8 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
             const TYPE: ::wasmforge::desc::TypeDesc = ::wasmforge::desc::named(::wasmforge::desc::TAG_VARIANTS, {name_lit});
         }}
         ::wasmforge::__encoded_abi!([] {e});
-        ::wasmforge::__encoded_seq!([] {e});",
+        ::wasmforge::__encoded_seq!([] {e});
+        impl ::wasmforge::abi::EnumError for {e} {{ const NAME: &'static str = {name_lit}; }}",
         name_lit = lit(&name.to_string()),
     ));
     tpl.push("const _: () = {");
