@@ -90,6 +90,12 @@ except wf_variants.ParseError.Error.BadDigit as bad:
     found: str = bad.found
 except wf_variants.ParseError.Error as other:
     why: wf_variants.ParseError = other.value
+
+import wf_callbacks
+
+tripled: int = wf_callbacks.apply(lambda x: x * 3, 2)
+names: list[str] = wf_callbacks.map_strs(["a"], str.upper)
+wf_callbacks.each(2, print)
 '''
 
 BAD = '''\
@@ -108,6 +114,10 @@ wf_attrs.Point(1.0, 2.0).label = 3
 import wf_variants
 
 z: float = wf_variants.grow(wf_variants.Shape.Empty(), 1.0)
+
+import wf_callbacks
+
+wf_callbacks.apply(lambda x: str(x), 1)
 '''
 
 
@@ -116,7 +126,7 @@ def stub_dir(build_crate: Any, tmp_path_factory: pytest.TempPathFactory) -> Path
     from wasmforge.bindgen import descriptors, python
 
     out = tmp_path_factory.mktemp("stubs")
-    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants"):
+    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks"):
         wasm = build_crate(crate)
         python.generate(descriptors.read(wasm), wasm, out, crate)
     return out
@@ -148,4 +158,5 @@ def test_wrong_types_are_caught(stub_dir: Path) -> None:
     assert 'Incompatible types in assignment (expression has type "int", variable has type "str")' in proc.stdout
     assert 'Property "label" defined in "Point" is read-only' in proc.stdout
     assert '(expression has type "Shape", variable has type "float")' in proc.stdout
-    assert proc.stdout.count("error:") == 7, proc.stdout
+    assert 'Argument 1 to "apply" has incompatible type "Callable[[int], str]"; expected "Callable[[int], int]"' in proc.stdout
+    assert proc.stdout.count("error:") == 9, proc.stdout

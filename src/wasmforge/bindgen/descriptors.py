@@ -96,6 +96,8 @@ class Kind(enum.IntEnum):
     ENUM = 0x24
     VARIANTS = 0x25
     PYOBJECT = 0x26
+    FN = 0x27
+    FN_MUT = 0x28
 
 
 _RUST_NAMES = {
@@ -138,7 +140,7 @@ INT_KINDS: dict[Kind, tuple[int, bool]] = {
 _WRAPPERS = {Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, Kind.OPTION, Kind.RESULT}
 _NAMED = {Kind.CLASS, Kind.CLASS_REF, Kind.CLASS_MUT, Kind.ENUM, Kind.VARIANTS}
 #: kinds followed by a count and that many types
-_SEQUENCES = {Kind.TUPLE, Kind.MAP}
+_SEQUENCES = {Kind.TUPLE, Kind.MAP, Kind.FN, Kind.FN_MUT}
 #: element kinds of vectors and slices that travel as flat memory; any other element
 #: makes the vector travel encoded (``docs/descriptor-format.md``)
 FLAT_ELEMENTS = frozenset(
@@ -163,6 +165,10 @@ class Type:
             return "(" + ", ".join(map(str, self.items)) + ("," if len(self.items) == 1 else "") + ")"
         if self.kind == Kind.MAP:
             return f"Map<{self.items[0]}, {self.items[1]}>"
+        if self.kind in (Kind.FN, Kind.FN_MUT):
+            *args, result = self.items
+            word = "&dyn Fn" if self.kind == Kind.FN else "&mut dyn FnMut"
+            return f"{word}({', '.join(map(str, args))}) -> {result}"
         inner = str(self.inner)
         return {
             Kind.SLICE: f"&[{inner}]",
@@ -189,7 +195,7 @@ class Type:
             return "f32"
         if k == Kind.F64:
             return "f64"
-        if k in (Kind.STR, Kind.STRING, Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, *_SEQUENCES, Kind.U128, Kind.I128, Kind.VARIANTS):
+        if k in (Kind.STR, Kind.STRING, Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, Kind.TUPLE, Kind.MAP, Kind.U128, Kind.I128, Kind.VARIANTS):
             return "i64"
         if k == Kind.OPTION:
             assert self.inner is not None
@@ -204,7 +210,7 @@ class Type:
         if self.kind in (Kind.VEC, Kind.SLICE):
             assert self.inner is not None
             return self.inner.kind not in FLAT_ELEMENTS
-        return self.kind in _SEQUENCES or self.kind in (Kind.U128, Kind.I128, Kind.VARIANTS)
+        return self.kind in (Kind.TUPLE, Kind.MAP, Kind.U128, Kind.I128, Kind.VARIANTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,6 +433,8 @@ class _Cursor:
                 count = self.u8()
                 if kind == Kind.MAP and count != 2:
                     raise self.fail(f"a map type has {count} item types, expected 2")
+                if count == 0:
+                    raise self.fail(f"type {kind.name} has no item types")
                 ty = Type(kind, items=tuple(self.type(depth + 1) for _ in range(count)))
             elif kind in _NAMED:
                 n = self.u8()

@@ -707,6 +707,33 @@ class _PyObject(Binding):
         return [], f"_wf_take_object({src} & {_M32})" if from_bits else f"_wf_take_object({src})"
 
 
+class _Callable(Binding):
+    """``&dyn Fn(A, ..) -> R`` / ``&mut dyn FnMut``: a Python callable, lent for the call.
+
+    It goes into the runtime's object table with the codecs of its arguments (a tuple) and
+    result; Rust calls it through import ``wasmforge.call``; the entry goes when the call returns.
+    """
+
+    kinds = (Kind.FN, Kind.FN_MUT)
+
+    def parts(self) -> tuple[Type, Type]:
+        *args, result = self.ty.items
+        return Type(Kind.TUPLE, items=tuple(args)), result
+
+    def annotation(self, *, param: bool, alias: bool = False) -> str:
+        args, result = self.parts()
+        given = ", ".join(_encoded_annotation(t, param=False, alias=alias) for t in args.items)
+        returned = "object" if result.kind == Kind.UNIT else _encoded_annotation(result, param=True, alias=alias)
+        return f"Callable[[{given}], {returned}]"
+
+    def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
+        args, result = self.parts()
+        v = names("fn")
+        check = [f"if not callable({src}):", f"    raise TypeError(f\"{_text(where)} must be callable, not {{_wf_describe({src})}}\")"]
+        pre = [f"{v} = _wf_put_object(({src}, {_codec_name(args)}[1], {_codec_name(result)}[0]))"]
+        return _Lowered(check, pre, v, [f"_wf_drop_object({v})"])
+
+
 def plan(ty: Type) -> tuple[object, ...]:
     """The runtime codec's description of an encoded type (see ``runtime.codec``)."""
     k = ty.kind
@@ -816,6 +843,10 @@ def encoded_types(desc: Descriptors) -> dict[str, Type]:
     found: dict[str, Type] = {}
 
     def walk(ty: Type) -> None:
+        if ty.kind in _Callable.kinds:
+            for part in _Callable(ty).parts():  # a callable's arguments and result, whatever they are
+                found.setdefault(_codec_name(part), part)
+            return
         if ty.encoded or ty.kind in _Encoded.kinds:
             found.setdefault(_codec_name(ty), ty)
             return
@@ -834,7 +865,7 @@ def encoded_types(desc: Descriptors) -> dict[str, Type]:
 
 _BINDINGS: dict[Kind, type[Binding]] = {
     kind: cls
-    for cls in (_Int, _Float, _Bool, _Char, _Unit, _Str, _Buffer, _Option, _Result, _Class, _Enum, _Encoded, _PyObject)
+    for cls in (_Int, _Float, _Bool, _Char, _Unit, _Str, _Buffer, _Option, _Result, _Class, _Enum, _Encoded, _PyObject, _Callable)
     for kind in cls.kinds
 }
 
@@ -1322,6 +1353,8 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
     ]
     body: list[str] = []
     host_imports: list[str] = []
+    # Calls may nest when Rust can call Python: imports, or Python callables passed in.
+    reentrant = bool(imports) or ("wasmforge", "call") in desc.module_imports
     if imports:
         body.append(f"from .{RUNTIME_PACKAGE}.host import HostFunction as _wf_HostFunction")
         body.append('_wf_python = providers.get("python", {})')
@@ -1345,8 +1378,9 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         ]
         if encoded_types(desc):
             body.append("_wf_take_encoded = _wf_rt.take_encoded")
-        if _uses(desc, Kind.PYOBJECT):
+        if _uses(desc, Kind.PYOBJECT) or _uses(desc, Kind.FN) or _uses(desc, Kind.FN_MUT):
             body.append("_wf_put_object, _wf_take_object = _wf_rt.put_object, _wf_rt.take_object")
+            body.append("_wf_drop_object = _wf_rt.drop_object")
     names: dict[str, str] = {}
     for fn in desc.functions:
         sig = _signature((binding(p.type).hint() for p in fn.params), fn.result)
@@ -1372,7 +1406,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
     # Classes first: functions refer to them in their checks.
     for cls in desc.classes:
         body.append("")
-        body += _class_code(cls, bool(imports))
+        body += _class_code(cls, reentrant)
         names[cls.name] = f"_wf_c_{cls.name}"
     codecs = encoded_types(desc)
     if codecs:
@@ -1400,7 +1434,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
             fn.result,
             fn.doc + f"\n\nRust: ``{_rust_sig(fn.name, fn.params, fn.result)}``",
             py,
-            reentrant=bool(imports),
+            reentrant=reentrant,
         )
         body.append(f"_wf_tidy(_wf_fn_{py}, __name__, {py!r})")
         names[py] = f"_wf_fn_{py}"

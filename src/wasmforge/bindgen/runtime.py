@@ -305,6 +305,7 @@ class Runtime:
             "panic": HostFunction(self._on_panic, "(u32, u32, u32, u32, u32, u32) -> ()"),
             "object_clone": HostFunction(self._object_clone, "(u32) -> u32"),
             "object_drop": HostFunction(self._object_drop, "(u32) -> ()"),
+            "call": HostFunction(self._call, "(u32, u64) -> u64"),
         }
         if wanted:
             providers["wasmforge"] = {name: fn for name, fn in offered.items() if name in wanted}
@@ -370,6 +371,24 @@ class Runtime:
         entry = self.objects[oid]
         self._object_drop(oid)
         return entry[0]
+
+    def drop_object(self, oid: int) -> None:
+        """Release the reference the glue gave for a call (a callable lent to it)."""
+        self._object_drop(oid)
+
+    def _call(self, oid: int, packed: int) -> int:
+        # Rust calls a lent Python callable: decode the arguments, call, encode the result
+        # into an allocation Rust owns.
+        fn, decode_args, encode_result = self.objects[oid][0]
+        args = self.take_encoded(packed, decode_args)
+        data = encode_result(fn(*args), "result of the Python callable", [])
+        n = len(data)
+        p = self.malloc(n, 1) if n else 1
+        if not p:
+            raise MemoryError(f"wasm module could not allocate {n} bytes")
+        if n:
+            self.memory.write(p, data)  # type: ignore[union-attr]
+        return p | n << 32
 
     def _object_clone(self, oid: int) -> int:
         self.objects[oid][1] += 1
@@ -939,7 +958,8 @@ class _Source:
             parts = [self.var() for _ in plan[1]]
             e(depth, f"if not isinstance({x}, (tuple, list)) or len({x}) != {n}:")
             e(depth, f"    raise TypeError(f'{{where}} must be a tuple of {n} item(s), not {{describe({x})}}')")
-            e(depth, f"{', '.join(parts)}{',' if n == 1 else ''} = {x}")
+            if n:
+                e(depth, f"{', '.join(parts)}{',' if n == 1 else ''} = {x}")
             for part, p in zip(parts, plan[1]):
                 self.enc(p, part, depth)
         elif tag == "map":

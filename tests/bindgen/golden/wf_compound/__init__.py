@@ -76,6 +76,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     _wf_result_error, _wf_slot_result = _wf_rt.result_error, _wf_rt.slot_result
     _wf_take_encoded = _wf_rt.take_encoded
     _wf_put_object, _wf_take_object = _wf_rt.put_object, _wf_rt.take_object
+    _wf_drop_object = _wf_rt.drop_object
     _wf_f_echo_u128 = _wf_rt.func('__wf_fn_echo_u128', '(u64) -> u64')
     _wf_f_neg_i128 = _wf_rt.func('__wf_fn_neg_i128', '(u64) -> u64')
     _wf_f_swap = _wf_rt.func('__wf_fn_swap', '(u64) -> u64')

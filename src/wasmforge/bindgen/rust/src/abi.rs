@@ -179,6 +179,14 @@ impl Anchor {
         unsafe { &*ptr }
     }
 
+    /// Keep `value` until the anchor drops, mutably (each kept value is its own box).
+    #[allow(clippy::mut_from_ref)]
+    pub fn keep_mut<T>(&self, value: T) -> &mut T {
+        let ptr = Box::into_raw(Box::new(value));
+        self.kept.borrow_mut().push(Kept { ptr: ptr as *mut (), drop: drop_box::<T> });
+        unsafe { &mut *ptr }
+    }
+
     /// Adopt a buffer the host allocated with `__wasmforge_malloc(len, 1)`: readable for the
     /// anchor's lifetime, freed when it drops.
     ///

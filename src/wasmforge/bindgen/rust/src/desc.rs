@@ -63,6 +63,8 @@ pub const TAG_MAP: u8 = 0x23;
 pub const TAG_ENUM: u8 = 0x24;
 pub const TAG_VARIANTS: u8 = 0x25;
 pub const TAG_PYOBJECT: u8 = 0x26;
+pub const TAG_FN: u8 = 0x27;
+pub const TAG_FN_MUT: u8 = 0x28;
 
 /// Longest encoded type (tags plus class names); byte 0 holds the length.
 pub const TYPE_MAX: usize = 256;

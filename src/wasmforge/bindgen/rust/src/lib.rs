@@ -34,6 +34,7 @@ mod macros;
 pub mod rt;
 #[doc(hidden)]
 pub mod wire;
+mod callback;
 mod object;
 
 pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, SeqIn, SeqOut, ToHost, WasmType};
