@@ -45,6 +45,8 @@ def test_vectors_of_strings(inst: Any) -> None:
     assert inst.upper_all(("x", "y")) == ["X", "Y"]
     big = ["x" * 100] * 100  # past the 1 KiB return buffer: freed by the host
     assert inst.upper_all(big) == ["X" * 100] * 100
+    huge = ["é" * 1000] * 100  # past the 64 KiB scratch space: lent from an allocation
+    assert inst.total_len(huge) == 200_000 and inst.join(huge[:3], "") == "é" * 3000
     with pytest.raises(TypeError, match="must be a list"):
         inst.join("ab", "-")
     with pytest.raises(TypeError, match="must be str"):

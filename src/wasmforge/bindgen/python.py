@@ -813,13 +813,19 @@ class _Encoded(Binding):
         if self.ty.kind == Kind.SLICE_MUT:
             raise GenerateError(f"{where}: {self.ty} is not supported (&mut slices hold numbers)")
         codec, d, v = _codec_name(self.ty), names("d"), names("x")
-        taken = names("taken")
-        check = [f"{taken} = []", f"{d} = {codec}[0]({src}, \"{_text(where)}\", {taken})"]
-        # The buffer is Rust's from the call on; class objects inside moved with it.
-        pre = [f"{v} = _wf_give({d}, len({d}), 1) | len({d}) << 32"]
-        if "'class'" in repr(plan(self.ty)):
-            pre += [f"for _wf_o in {taken}:", "    _wf_o._wf_h = 0"]
-        return _Lowered(check, pre, v, gives=True)
+        moves = "'class'" in repr(plan(self.ty))
+        # Class objects inside move into Rust; without any, the encoder appends to nothing.
+        taken = names("taken") if moves else "_wf_no_objects"
+        check = ([f"{taken} = []"] if moves else []) + [f"{d} = {codec}[0]({src}, \"{_text(where)}\", {taken})"]
+        consume = [f"for _wf_o in {taken}:", "    _wf_o._wf_h = 0"] if moves else []
+        if give:
+            # An import's result: allocated for Rust, which frees it.
+            return _Lowered(check, [f"{v} = _wf_give({d}, len({d}), 1) | len({d}) << 32", *consume], v, gives=True)
+        # An argument: lent for the call (bit 63), like a &str.
+        n, p = names("n"), names("p")
+        check.append(f"{n} = len({d})")
+        pre = [*_lend(d, n, 1, p, names), f"{v} = {p} | {n} << 32 | 0x8000000000000000", *consume]
+        return _Lowered(check, pre, v, lends=True)
 
     def lift(self, src: str, names: _Names, *, from_bits: bool) -> tuple[list[str], str]:
         return [], f"_wf_take_encoded({src}, {_codec_name(self.ty)}[1])"
@@ -1377,7 +1383,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
             "_wf_result_error, _wf_slot_result = _wf_rt.result_error, _wf_rt.slot_result",
         ]
         if encoded_types(desc):
-            body.append("_wf_take_encoded = _wf_rt.take_encoded")
+            body.append("_wf_take_encoded, _wf_no_objects = _wf_rt.take_encoded, ()")
         if _uses(desc, Kind.PYOBJECT) or _uses(desc, Kind.FN) or _uses(desc, Kind.FN_MUT):
             body.append("_wf_put_object, _wf_take_object = _wf_rt.put_object, _wf_rt.take_object")
             body.append("_wf_drop_object = _wf_rt.drop_object")

@@ -40,7 +40,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     _wf_ungive, _wf_read_str, _wf_read_array, _wf_read_u64 = _wf_rt.ungive, _wf_rt.read_str, _wf_rt.read_array, _wf_rt.read_u64
     _wf_as_buffer, _wf_copy_back, _wf_sync_list = _wf_rt.as_buffer, _wf_rt.copy_back, _wf_rt.sync_list
     _wf_result_error, _wf_slot_result = _wf_rt.result_error, _wf_rt.slot_result
-    _wf_take_encoded = _wf_rt.take_encoded
+    _wf_take_encoded, _wf_no_objects = _wf_rt.take_encoded, ()
     _wf_put_object, _wf_take_object = _wf_rt.put_object, _wf_rt.take_object
     _wf_drop_object = _wf_rt.drop_object
     _wf_f_apply = _wf_rt.func('__wf_fn_apply', '(u32, i32) -> i32')
@@ -82,20 +82,28 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_map_strs(items, f):
         """Rust: ``fn map_strs(items: Vec<String>, f: &dyn Fn(String) -> String) -> Vec<String>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_99ccf5992687[0](items, "map_strs() argument 'items'", _wf_taken3)
+                _wf_d1 = _wf_codec_99ccf5992687[0](items, "map_strs() argument 'items'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
                 if not callable(f):
                     raise TypeError(f"map_strs() argument 'f' must be callable, not {_wf_describe(f)}")
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                _wf_fn4 = _wf_put_object((f, _wf_codec_0c3664b9626e[1], _wf_codec_50ac2ebdbba2[0]))
-                del _wf_gives[_wf_ng:]
-                _wf_ret = _wf_f_map_strs(_wf_x2, _wf_fn4)
-                _wf_drop_object(_wf_fn4)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_fn5 = _wf_put_object((f, _wf_codec_0c3664b9626e[1], _wf_codec_50ac2ebdbba2[0]))
+                _wf_rt.sp = _wf_off
+                _wf_ret = _wf_f_map_strs(_wf_x2, _wf_fn5)
+                _wf_drop_object(_wf_fn5)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_99ccf5992687[1])
     _wf_tidy(_wf_fn_map_strs, __name__, 'map_strs')
 

@@ -37,8 +37,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     _wf_user_py_split = _wf_python['py_split']
     def _wf_import_py_split(_wf_a0):
         _wf_value = _wf_user_py_split(_wf_read_str(_wf_a0))
-        _wf_taken3 = []
-        _wf_d1 = _wf_codec_99ccf5992687[0](_wf_value, "result of Python import py_split()", _wf_taken3)
+        _wf_d1 = _wf_codec_99ccf5992687[0](_wf_value, "result of Python import py_split()", _wf_no_objects)
         _wf_ng = len(_wf_gives)
         _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
         del _wf_gives[_wf_ng:]  # Rust owns it from here
@@ -54,8 +53,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     _wf_user_py_big = _wf_python['py_big']
     def _wf_import_py_big(_wf_a0):
         _wf_value = _wf_user_py_big(_wf_take_encoded(_wf_a0, _wf_codec_dc43c58bb0d2[1]))
-        _wf_taken3 = []
-        _wf_d1 = _wf_codec_dc43c58bb0d2[0](_wf_value, "result of Python import py_big()", _wf_taken3)
+        _wf_d1 = _wf_codec_dc43c58bb0d2[0](_wf_value, "result of Python import py_big()", _wf_no_objects)
         _wf_ng = len(_wf_gives)
         _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
         del _wf_gives[_wf_ng:]  # Rust owns it from here
@@ -74,7 +72,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     _wf_ungive, _wf_read_str, _wf_read_array, _wf_read_u64 = _wf_rt.ungive, _wf_rt.read_str, _wf_rt.read_array, _wf_rt.read_u64
     _wf_as_buffer, _wf_copy_back, _wf_sync_list = _wf_rt.as_buffer, _wf_rt.copy_back, _wf_rt.sync_list
     _wf_result_error, _wf_slot_result = _wf_rt.result_error, _wf_rt.slot_result
-    _wf_take_encoded = _wf_rt.take_encoded
+    _wf_take_encoded, _wf_no_objects = _wf_rt.take_encoded, ()
     _wf_put_object, _wf_take_object = _wf_rt.put_object, _wf_rt.take_object
     _wf_drop_object = _wf_rt.drop_object
     _wf_f_echo_u128 = _wf_rt.func('__wf_fn_echo_u128', '(u64) -> u64')
@@ -366,22 +364,30 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 if not _wf_h:
                     raise ClosedError("Span.range(): Span object is closed")
                 _wf_k1 = False
-                _wf_ng = len(_wf_gives)
+                _wf_sp = _wf_off = _wf_rt.sp
+                _wf_nt = len(_wf_temps)
                 try:
                     if self._wf_b:
                         raise _wf_borrowed(self, "Span.range", True)
                     self._wf_b = -1
                     _wf_k1 = True
-                    _wf_taken4 = []
-                    _wf_d2 = _wf_codec_758794232826[0](value, "Span.range() argument 'value'", _wf_taken4)
-                    _wf_x3 = _wf_give(_wf_d2, len(_wf_d2), 1) | len(_wf_d2) << 32
-                    del _wf_gives[_wf_ng:]
+                    _wf_d2 = _wf_codec_758794232826[0](value, "Span.range() argument 'value'", _wf_no_objects)
+                    _wf_n4 = len(_wf_d2)
+                    _wf_p5 = _wf_off
+                    if _wf_p5 + _wf_n4 <= _wf_end:
+                        _wf_write(_wf_p5, _wf_d2)
+                        _wf_off = _wf_p5 + _wf_n4
+                    else:
+                        _wf_p5 = _wf_lend_big(_wf_d2, _wf_n4, 1)
+                    _wf_x3 = _wf_p5 | _wf_n4 << 32 | 0x8000000000000000
+                    _wf_rt.sp = _wf_off
                     _wf_ret = _wf_s_Span_range(_wf_h, _wf_x3)
                 finally:
                     if _wf_k1:
                         self._wf_b = 0
-                    if len(_wf_gives) > _wf_ng:
-                        _wf_ungive(_wf_ng)
+                    _wf_rt.sp = _wf_sp
+                    if len(_wf_temps) > _wf_nt:
+                        _wf_release(_wf_sp, _wf_nt)
 
         range = property(_wf_get_range, _wf_set_range)
 
@@ -410,22 +416,30 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 if not _wf_h:
                     raise ClosedError("Span.tags(): Span object is closed")
                 _wf_k1 = False
-                _wf_ng = len(_wf_gives)
+                _wf_sp = _wf_off = _wf_rt.sp
+                _wf_nt = len(_wf_temps)
                 try:
                     if self._wf_b:
                         raise _wf_borrowed(self, "Span.tags", True)
                     self._wf_b = -1
                     _wf_k1 = True
-                    _wf_taken4 = []
-                    _wf_d2 = _wf_codec_99ccf5992687[0](value, "Span.tags() argument 'value'", _wf_taken4)
-                    _wf_x3 = _wf_give(_wf_d2, len(_wf_d2), 1) | len(_wf_d2) << 32
-                    del _wf_gives[_wf_ng:]
+                    _wf_d2 = _wf_codec_99ccf5992687[0](value, "Span.tags() argument 'value'", _wf_no_objects)
+                    _wf_n4 = len(_wf_d2)
+                    _wf_p5 = _wf_off
+                    if _wf_p5 + _wf_n4 <= _wf_end:
+                        _wf_write(_wf_p5, _wf_d2)
+                        _wf_off = _wf_p5 + _wf_n4
+                    else:
+                        _wf_p5 = _wf_lend_big(_wf_d2, _wf_n4, 1)
+                    _wf_x3 = _wf_p5 | _wf_n4 << 32 | 0x8000000000000000
+                    _wf_rt.sp = _wf_off
                     _wf_ret = _wf_s_Span_tags(_wf_h, _wf_x3)
                 finally:
                     if _wf_k1:
                         self._wf_b = 0
-                    if len(_wf_gives) > _wf_ng:
-                        _wf_ungive(_wf_ng)
+                    _wf_rt.sp = _wf_sp
+                    if len(_wf_temps) > _wf_nt:
+                        _wf_release(_wf_sp, _wf_nt)
 
         tags = property(_wf_get_tags, _wf_set_tags)
 
@@ -646,64 +660,96 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_echo_u128(x):
         """Rust: ``fn echo_u128(x: u128) -> u128``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_dc43c58bb0d2[0](x, "echo_u128() argument 'x'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_dc43c58bb0d2[0](x, "echo_u128() argument 'x'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_echo_u128(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_dc43c58bb0d2[1])
     _wf_tidy(_wf_fn_echo_u128, __name__, 'echo_u128')
 
     def _wf_fn_neg_i128(x):
         """Rust: ``fn neg_i128(x: i128) -> i128``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_a55a2d48fae3[0](x, "neg_i128() argument 'x'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_a55a2d48fae3[0](x, "neg_i128() argument 'x'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_neg_i128(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_a55a2d48fae3[1])
     _wf_tidy(_wf_fn_neg_i128, __name__, 'neg_i128')
 
     def _wf_fn_swap(pair):
         """Rust: ``fn swap(pair: (i32, String)) -> (String, i32)``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_579dd12f2094[0](pair, "swap() argument 'pair'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_579dd12f2094[0](pair, "swap() argument 'pair'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_swap(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_7866d5101a6c[1])
     _wf_tidy(_wf_fn_swap, __name__, 'swap')
 
     def _wf_fn_nested(t):
         """Rust: ``fn nested(t: (u8, (bool, char), Option<f64>)) -> ((u8, bool), (char, Option<f64>))``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_df46df9d313e[0](t, "nested() argument 't'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_df46df9d313e[0](t, "nested() argument 't'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_nested(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_4250b21deef6[1])
     _wf_tidy(_wf_fn_nested, __name__, 'nested')
 
@@ -738,69 +784,87 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
         with _wf_lock:
             _wf_sp = _wf_off = _wf_rt.sp
             _wf_nt = len(_wf_temps)
-            _wf_ng = len(_wf_gives)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_99ccf5992687[0](parts, "join() argument 'parts'", _wf_taken3)
+                _wf_d1 = _wf_codec_99ccf5992687[0](parts, "join() argument 'parts'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
                 if sep.__class__ is not str:
                     sep = _wf_as_str(sep, "join() argument 'sep'")
-                _wf_d4 = sep.encode()
-                _wf_n5 = len(_wf_d4)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                _wf_p6 = _wf_off
-                if _wf_p6 + _wf_n5 <= _wf_end:
-                    _wf_write(_wf_p6, _wf_d4)
-                    _wf_off = _wf_p6 + _wf_n5
+                _wf_d5 = sep.encode()
+                _wf_n6 = len(_wf_d5)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
                 else:
-                    _wf_p6 = _wf_lend_big(_wf_d4, _wf_n5, 1)
-                _wf_s7 = _wf_p6 | _wf_n5 << 32
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_p7 = _wf_off
+                if _wf_p7 + _wf_n6 <= _wf_end:
+                    _wf_write(_wf_p7, _wf_d5)
+                    _wf_off = _wf_p7 + _wf_n6
+                else:
+                    _wf_p7 = _wf_lend_big(_wf_d5, _wf_n6, 1)
+                _wf_s8 = _wf_p7 | _wf_n6 << 32
                 _wf_rt.sp = _wf_off
-                del _wf_gives[_wf_ng:]
-                _wf_ret = _wf_f_join(_wf_x2, _wf_s7)
+                _wf_ret = _wf_f_join(_wf_x2, _wf_s8)
             finally:
                 _wf_rt.sp = _wf_sp
                 if len(_wf_temps) > _wf_nt:
                     _wf_release(_wf_sp, _wf_nt)
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
-            _wf_p8 = _wf_ret & 0xFFFFFFFF
-            _wf_n9 = _wf_ret >> 32 & 0x7FFFFFFF
-            _wf_v10 = _wf_read(_wf_p8, _wf_n9)
-            if _wf_n9 and not _wf_ret >> 63:
-                _wf_free(_wf_p8, _wf_n9, 1)
-            _wf_v10 = _wf_decode(_wf_v10)
-            return _wf_v10
+            _wf_p9 = _wf_ret & 0xFFFFFFFF
+            _wf_n10 = _wf_ret >> 32 & 0x7FFFFFFF
+            _wf_v11 = _wf_read(_wf_p9, _wf_n10)
+            if _wf_n10 and not _wf_ret >> 63:
+                _wf_free(_wf_p9, _wf_n10, 1)
+            _wf_v11 = _wf_decode(_wf_v11)
+            return _wf_v11
     _wf_tidy(_wf_fn_join, __name__, 'join')
 
     def _wf_fn_total_len(parts):
         """Rust: ``fn total_len(parts: &[String]) -> usize``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_99ccf5992687[0](parts, "total_len() argument 'parts'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_99ccf5992687[0](parts, "total_len() argument 'parts'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_total_len(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_ret
     _wf_tidy(_wf_fn_total_len, __name__, 'total_len')
 
     def _wf_fn_upper_all(parts):
         """Rust: ``fn upper_all(parts: Vec<String>) -> Vec<String>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_99ccf5992687[0](parts, "upper_all() argument 'parts'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_99ccf5992687[0](parts, "upper_all() argument 'parts'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_upper_all(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_99ccf5992687[1])
     _wf_tidy(_wf_fn_upper_all, __name__, 'upper_all')
 
@@ -835,32 +899,48 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_concat(parts):
         """Rust: ``fn concat(parts: Vec<Vec<u8>>) -> Vec<u8>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_bd35b74811d7[0](parts, "concat() argument 'parts'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_bd35b74811d7[0](parts, "concat() argument 'parts'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_concat(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_read_array(_wf_ret, 'u8', True)
     _wf_tidy(_wf_fn_concat, __name__, 'concat')
 
     def _wf_fn_negate(flags):
         """Rust: ``fn negate(flags: Vec<bool>) -> Vec<bool>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_14e68cf80554[0](flags, "negate() argument 'flags'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_14e68cf80554[0](flags, "negate() argument 'flags'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_negate(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_14e68cf80554[1])
     _wf_tidy(_wf_fn_negate, __name__, 'negate')
 
@@ -893,23 +973,31 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_from_chars(cs):
         """Rust: ``fn from_chars(cs: Vec<char>) -> String``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_64f1f7b7543d[0](cs, "from_chars() argument 'cs'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_64f1f7b7543d[0](cs, "from_chars() argument 'cs'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_from_chars(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
-            _wf_p4 = _wf_ret & 0xFFFFFFFF
-            _wf_n5 = _wf_ret >> 32 & 0x7FFFFFFF
-            _wf_v6 = _wf_read(_wf_p4, _wf_n5)
-            if _wf_n5 and not _wf_ret >> 63:
-                _wf_free(_wf_p4, _wf_n5, 1)
-            _wf_v6 = _wf_decode(_wf_v6)
-            return _wf_v6
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
+            _wf_p5 = _wf_ret & 0xFFFFFFFF
+            _wf_n6 = _wf_ret >> 32 & 0x7FFFFFFF
+            _wf_v7 = _wf_read(_wf_p5, _wf_n6)
+            if _wf_n6 and not _wf_ret >> 63:
+                _wf_free(_wf_p5, _wf_n6, 1)
+            _wf_v7 = _wf_decode(_wf_v7)
+            return _wf_v7
     _wf_tidy(_wf_fn_from_chars, __name__, 'from_chars')
 
     def _wf_fn_boxed(xs):
@@ -930,16 +1018,24 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_boxed_strs(xs):
         """Rust: ``fn boxed_strs(xs: Vec<String>) -> usize``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_99ccf5992687[0](xs, "boxed_strs() argument 'xs'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_99ccf5992687[0](xs, "boxed_strs() argument 'xs'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_boxed_strs(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_ret
     _wf_tidy(_wf_fn_boxed_strs, __name__, 'boxed_strs')
 
@@ -990,64 +1086,96 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_opt_items(xs):
         """Rust: ``fn opt_items(xs: Vec<Option<i64>>) -> Vec<Option<i64>>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_88d871ad5a7c[0](xs, "opt_items() argument 'xs'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_88d871ad5a7c[0](xs, "opt_items() argument 'xs'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_opt_items(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_88d871ad5a7c[1])
     _wf_tidy(_wf_fn_opt_items, __name__, 'opt_items')
 
     def _wf_fn_counts(words):
         """Rust: ``fn counts(words: Vec<String>) -> Map<String, u32>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_99ccf5992687[0](words, "counts() argument 'words'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_99ccf5992687[0](words, "counts() argument 'words'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_counts(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_1be0a35cca5c[1])
     _wf_tidy(_wf_fn_counts, __name__, 'counts')
 
     def _wf_fn_sorted_keys(m):
         """Rust: ``fn sorted_keys(m: Map<String, i64>) -> Vec<String>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_9238d73621f9[0](m, "sorted_keys() argument 'm'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_9238d73621f9[0](m, "sorted_keys() argument 'm'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_sorted_keys(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_99ccf5992687[1])
     _wf_tidy(_wf_fn_sorted_keys, __name__, 'sorted_keys')
 
     def _wf_fn_invert(m):
         """Rust: ``fn invert(m: Map<u8, String>) -> Map<String, u8>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_70ef3354d62d[0](m, "invert() argument 'm'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_70ef3354d62d[0](m, "invert() argument 'm'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_invert(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_04738b09e910[1])
     _wf_tidy(_wf_fn_invert, __name__, 'invert')
 
@@ -1076,18 +1204,27 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_sum_items(items):
         """Rust: ``fn sum_items(items: Vec<Item>) -> i64``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
                 _wf_taken3 = []
                 _wf_d1 = _wf_codec_4f2fc1dce3cb[0](items, "sum_items() argument 'items'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
+                _wf_n4 = len(_wf_d1)
+                _wf_p5 = _wf_off
+                if _wf_p5 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p5, _wf_d1)
+                    _wf_off = _wf_p5 + _wf_n4
+                else:
+                    _wf_p5 = _wf_lend_big(_wf_d1, _wf_n4, 1)
+                _wf_x2 = _wf_p5 | _wf_n4 << 32 | 0x8000000000000000
                 for _wf_o in _wf_taken3:
                     _wf_o._wf_h = 0
-                del _wf_gives[_wf_ng:]
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_sum_items(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_ret
     _wf_tidy(_wf_fn_sum_items, __name__, 'sum_items')
 
@@ -1096,55 +1233,67 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
         with _wf_lock:
             _wf_sp = _wf_off = _wf_rt.sp
             _wf_nt = len(_wf_temps)
-            _wf_ng = len(_wf_gives)
             try:
                 _wf_taken3 = []
                 _wf_d1 = _wf_codec_4f2fc1dce3cb[0](items, "find_item() argument 'items'", _wf_taken3)
+                _wf_n4 = len(_wf_d1)
                 if name.__class__ is not str:
                     name = _wf_as_str(name, "find_item() argument 'name'")
-                _wf_d4 = name.encode()
-                _wf_n5 = len(_wf_d4)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
+                _wf_d6 = name.encode()
+                _wf_n7 = len(_wf_d6)
+                _wf_p5 = _wf_off
+                if _wf_p5 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p5, _wf_d1)
+                    _wf_off = _wf_p5 + _wf_n4
+                else:
+                    _wf_p5 = _wf_lend_big(_wf_d1, _wf_n4, 1)
+                _wf_x2 = _wf_p5 | _wf_n4 << 32 | 0x8000000000000000
                 for _wf_o in _wf_taken3:
                     _wf_o._wf_h = 0
-                _wf_p6 = _wf_off
-                if _wf_p6 + _wf_n5 <= _wf_end:
-                    _wf_write(_wf_p6, _wf_d4)
-                    _wf_off = _wf_p6 + _wf_n5
+                _wf_p8 = _wf_off
+                if _wf_p8 + _wf_n7 <= _wf_end:
+                    _wf_write(_wf_p8, _wf_d6)
+                    _wf_off = _wf_p8 + _wf_n7
                 else:
-                    _wf_p6 = _wf_lend_big(_wf_d4, _wf_n5, 1)
-                _wf_s7 = _wf_p6 | _wf_n5 << 32
+                    _wf_p8 = _wf_lend_big(_wf_d6, _wf_n7, 1)
+                _wf_s9 = _wf_p8 | _wf_n7 << 32
                 _wf_rt.sp = _wf_off
-                del _wf_gives[_wf_ng:]
-                _wf_ret = _wf_f_find_item(_wf_x2, _wf_s7)
+                _wf_ret = _wf_f_find_item(_wf_x2, _wf_s9)
             finally:
                 _wf_rt.sp = _wf_sp
                 if len(_wf_temps) > _wf_nt:
                     _wf_release(_wf_sp, _wf_nt)
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
             if _wf_ret >> 32 & 1:
-                _wf_r8 = _wf_c_Item._wf_wrap(_wf_ret & 0xFFFFFFFF)
+                _wf_r10 = _wf_c_Item._wf_wrap(_wf_ret & 0xFFFFFFFF)
             else:
-                _wf_r8 = None
-            return _wf_r8
+                _wf_r10 = None
+            return _wf_r10
     _wf_tidy(_wf_fn_find_item, __name__, 'find_item')
 
     def _wf_fn_item_map(items):
         """Rust: ``fn item_map(items: Vec<Item>) -> Map<String, Item>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
                 _wf_taken3 = []
                 _wf_d1 = _wf_codec_4f2fc1dce3cb[0](items, "item_map() argument 'items'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
+                _wf_n4 = len(_wf_d1)
+                _wf_p5 = _wf_off
+                if _wf_p5 + _wf_n4 <= _wf_end:
+                    _wf_write(_wf_p5, _wf_d1)
+                    _wf_off = _wf_p5 + _wf_n4
+                else:
+                    _wf_p5 = _wf_lend_big(_wf_d1, _wf_n4, 1)
+                _wf_x2 = _wf_p5 | _wf_n4 << 32 | 0x8000000000000000
                 for _wf_o in _wf_taken3:
                     _wf_o._wf_h = 0
-                del _wf_gives[_wf_ng:]
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_item_map(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_6402ae95ec98[1])
     _wf_tidy(_wf_fn_item_map, __name__, 'item_map')
 
@@ -1188,16 +1337,24 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_via_big(x):
         """Rust: ``fn via_big(x: u128) -> u128``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_sp = _wf_off = _wf_rt.sp
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_dc43c58bb0d2[0](x, "via_big() argument 'x'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_dc43c58bb0d2[0](x, "via_big() argument 'x'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
+                _wf_rt.sp = _wf_off
                 _wf_ret = _wf_f_via_big(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                _wf_rt.sp = _wf_sp
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_sp, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_dc43c58bb0d2[1])
     _wf_tidy(_wf_fn_via_big, __name__, 'via_big')
 

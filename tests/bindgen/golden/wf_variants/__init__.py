@@ -189,7 +189,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     _wf_ungive, _wf_read_str, _wf_read_array, _wf_read_u64 = _wf_rt.ungive, _wf_rt.read_str, _wf_rt.read_array, _wf_rt.read_u64
     _wf_as_buffer, _wf_copy_back, _wf_sync_list = _wf_rt.as_buffer, _wf_rt.copy_back, _wf_rt.sync_list
     _wf_result_error, _wf_slot_result = _wf_rt.result_error, _wf_rt.slot_result
-    _wf_take_encoded = _wf_rt.take_encoded
+    _wf_take_encoded, _wf_no_objects = _wf_rt.take_encoded, ()
     _wf_f_area = _wf_rt.func('__wf_fn_area', '(u64) -> f64')
     _wf_f_grow = _wf_rt.func('__wf_fn_grow', '(u64, f64) -> u64')
     _wf_f_shapes = _wf_rt.func('__wf_fn_shapes', '() -> u64')
@@ -208,34 +208,46 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_area(s):
         """Rust: ``fn area(s: Shape) -> f64``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_2e108b8980d2[0](s, "area() argument 's'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_2e108b8980d2[0](s, "area() argument 's'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_off = _wf_base
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
                 _wf_ret = _wf_f_area(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
             return _wf_ret
     _wf_tidy(_wf_fn_area, __name__, 'area')
 
     def _wf_fn_grow(s, k):
         """Rust: ``fn grow(s: Shape, k: f64) -> Shape``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_2e108b8980d2[0](s, "grow() argument 's'", _wf_taken3)
+                _wf_d1 = _wf_codec_2e108b8980d2[0](s, "grow() argument 's'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
                 if k.__class__ is not float:
                     k = _wf_as_float(k, "grow() argument 'k'", "f64")
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_off = _wf_base
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
                 _wf_ret = _wf_f_grow(_wf_x2, k)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
             return _wf_take_encoded(_wf_ret, _wf_codec_2e108b8980d2[1])
     _wf_tidy(_wf_fn_grow, __name__, 'grow')
 
@@ -249,22 +261,28 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
     def _wf_fn_biggest(v):
         """Rust: ``fn biggest(v: Vec<Shape>) -> Option<Shape>``"""
         with _wf_lock:
-            _wf_ng = len(_wf_gives)
+            _wf_nt = len(_wf_temps)
             try:
-                _wf_taken3 = []
-                _wf_d1 = _wf_codec_2edceb29e8ba[0](v, "biggest() argument 'v'", _wf_taken3)
-                _wf_x2 = _wf_give(_wf_d1, len(_wf_d1), 1) | len(_wf_d1) << 32
-                del _wf_gives[_wf_ng:]
+                _wf_d1 = _wf_codec_2edceb29e8ba[0](v, "biggest() argument 'v'", _wf_no_objects)
+                _wf_n3 = len(_wf_d1)
+                _wf_off = _wf_base
+                _wf_p4 = _wf_off
+                if _wf_p4 + _wf_n3 <= _wf_end:
+                    _wf_write(_wf_p4, _wf_d1)
+                    _wf_off = _wf_p4 + _wf_n3
+                else:
+                    _wf_p4 = _wf_lend_big(_wf_d1, _wf_n3, 1)
+                _wf_x2 = _wf_p4 | _wf_n3 << 32 | 0x8000000000000000
                 _wf_ret = _wf_f_biggest(_wf_x2)
             finally:
-                if len(_wf_gives) > _wf_ng:
-                    _wf_ungive(_wf_ng)
+                if len(_wf_temps) > _wf_nt:
+                    _wf_release(_wf_base, _wf_nt)
             if _wf_ret:
-                _wf_bits5 = _wf_read_u64(_wf_ret)
-                _wf_r4 = _wf_take_encoded(_wf_bits5, _wf_codec_2e108b8980d2[1])
+                _wf_bits6 = _wf_read_u64(_wf_ret)
+                _wf_r5 = _wf_take_encoded(_wf_bits6, _wf_codec_2e108b8980d2[1])
             else:
-                _wf_r4 = None
-            return _wf_r4
+                _wf_r5 = None
+            return _wf_r5
     _wf_tidy(_wf_fn_biggest, __name__, 'biggest')
 
     def _wf_fn_parse_digits(s):

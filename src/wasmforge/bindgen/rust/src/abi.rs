@@ -187,13 +187,18 @@ impl Anchor {
         unsafe { &mut *ptr }
     }
 
-    /// Adopt a buffer the host allocated with `__wasmforge_malloc(len, 1)`: readable for the
-    /// anchor's lifetime, freed when it drops.
+    /// The bytes of an encoded buffer from the host, readable for the anchor's lifetime. With
+    /// bit 63 ([`LENT`]) the host lent them for the call (it frees them); otherwise it
+    /// allocated them with `__wasmforge_malloc(len, 1)` for Rust, and they are freed when the
+    /// anchor drops.
     ///
     /// # Safety
     /// `abi` must pack such a buffer.
     pub unsafe fn adopt(&self, abi: i64) -> &[u8] {
-        let (p, n) = unpack(abi);
+        let (p, n) = unpack(abi & !(LENT as i64));
+        if abi as u64 & LENT != 0 {
+            return core::slice::from_raw_parts(p, n);
+        }
         self.keep(Vec::from_raw_parts(p, n, n)).as_slice()
     }
 }

@@ -11,9 +11,10 @@
 //! * `Option<T>`: `u8` 0 (`None`) or 1 then `T`.
 //! * a class: its `u32` handle (by value: moved into or out of its box); a C-like enum: `i32`.
 //!
-//! A buffer the host passes is allocated with `__wasmforge_malloc(len, 1)` and belongs to
-//! Rust (freed when the call returns, after borrowed `&str` items were used); a buffer Rust
-//! returns follows the rules of a `Vec<u8>` result (the return buffer when small).
+//! A buffer the host passes as an argument is lent for the call (bit 63 set; borrowed `&str`
+//! items point into it); an import's result is allocated with `__wasmforge_malloc(len, 1)`
+//! and freed when the wrapper returns. A buffer Rust returns follows the rules of a
+//! `Vec<u8>` result (the return buffer when small).
 
 use crate::abi::{lend_back, pack, Anchor, FromHost, SeqIn, SeqOut, ToHost, WasmType};
 use alloc::boxed::Box;
