@@ -10,6 +10,9 @@ Rows:
     are serialized): an enter/exit of that lock, against one ``greet`` call. Target: <= 10%.
   * a 10 MiB ``bytes`` argument crossing into ``&[u8]`` (examples/pixels ``pixel_count``),
     against a plain 10 MiB memcpy in Python (``ctypes.memmove``). Target: >= 50% of memcpy.
+  * one row per type family of the attribute macros (test crates ``wf_attrs``,
+    ``wf_compound``, ``wf_variants``): the glue against the same call hand-written on
+    ``wasmforge.host`` (encode, allocate, call, read, free and decode by hand). Target: <= 1.5x.
   * the size ladder of ``wasmforge build --release``: ``add`` stripped, ``nth_prime`` (std,
     LTO + wasm-opt; the article: 2.0 KB) and ``nth_prime_nostd`` (the article: 168 B).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import struct
 import importlib
 import sys
 import tempfile
@@ -29,6 +33,8 @@ EXAMPLES = REPO / "examples"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import nothing_to_measure  # noqa: E402
 
+TEST_CRATES = REPO / "tests" / "bindgen" / "crates"
+U32 = struct.Struct("<I")
 ARTICLE = {"nth_prime": 2000, "nth_prime_nostd": 168}
 
 
@@ -60,6 +66,8 @@ def main() -> int:
     results = {}
     for name in ("hello", "pixels", "add", "nth_prime", "nth_prime_nostd"):
         results[name] = build(EXAMPLES / name, out_dir=tmp, target_dir=target, toolchain=toolchain, quiet=True)
+    for name in ("wf_attrs", "wf_compound", "wf_variants"):
+        results[name] = build(TEST_CRATES / name, out_dir=tmp, target_dir=target, toolchain=toolchain, quiet=True)
     sys.path.insert(0, str(tmp))
     hello = importlib.import_module("hello")
     pixels = importlib.import_module("pixels")
@@ -125,6 +133,8 @@ def main() -> int:
     cross_bw = best_rate(cross, 10, reps) * size / 2**30
     copy_bw = best_rate(memcpy, 10, reps) * size / 2**30
 
+    families = family_rows(args.calls // 4, args.repeat)
+
     print(f"{'row':<44} {'value':>14} {'peer':>14} {'ratio':>8}  target")
     print(f"{'greet(str)->str calls/s: glue vs by hand':<44} {glue_rate:>14,.0f} {hand_rate:>14,.0f} "
           f"{hand_rate / glue_rate:>7.2f}x  >= 200,000/s, <= 1.5x "
@@ -133,6 +143,9 @@ def main() -> int:
           f"{lock_ns / greet_ns:>7.0%}   <= 10% [{'ok' if lock_ns / greet_ns <= 0.10 else 'MISSED'}]")
     print(f"{'10 MiB bytes -> &[u8] GiB/s vs memcpy':<44} {cross_bw:>14.2f} {copy_bw:>14.2f} "
           f"{cross_bw / copy_bw:>7.0%}   >= 50% [{'ok' if cross_bw / copy_bw >= 0.5 else 'MISSED'}]")
+    for label, glue_r, hand_r in families:
+        print(f"{label:<44} {glue_r:>14,.0f} {hand_r:>14,.0f} {hand_r / glue_r:>7.2f}x  <= 1.5x "
+              f"[{'ok' if hand_r / glue_r <= 1.5 else 'MISSED'}]")
     print()
     print(f"{'size ladder (bytes)':<20} {'raw':>10} {'stripped':>10} {'optimized':>10} {'article':>8}")
     for name in ("add", "nth_prime", "nth_prime_nostd"):
@@ -141,6 +154,115 @@ def main() -> int:
               f"{ARTICLE.get(name, '-'):>8}")
     inst.close()
     return 0
+
+
+def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
+    """(row, glue calls/s, hand-written calls/s) for each type family."""
+    attrs_mod = importlib.import_module("wf_attrs")
+    attrs = attrs_mod.load()
+    compound = importlib.import_module("wf_compound").load(py_split=str.split, py_sum=len, py_big=abs, py_roundtrip=id)
+    variants = importlib.import_module("wf_variants")
+    vinst = variants.load()
+    rows = []
+
+    def rate(fn) -> float:
+        return best_rate(lambda k: [fn() for _ in range(k)], n, repeat)
+
+    def hand_parts(inst):
+        rt = inst._wf_rt
+        return rt, rt.memory, rt.malloc, rt.free
+
+    def take(mem, free, r):
+        p, k = r & 0xFFFFFFFF, r >> 32 & 0x7FFFFFFF
+        data = mem.read(p, k)
+        if k and not r >> 63:
+            free(p, k, 1)
+        return data
+
+    def give(mem, malloc, data):
+        p = malloc(len(data), 1)
+        mem.write(p, data)
+        return p | len(data) << 32
+
+    # pub field as a property
+    point = attrs.Point(1.0, 2.0)
+    rt, mem, malloc, free = hand_parts(attrs)
+    get_x = rt.func("__wf_get_Point_x", "(u32) -> f64")
+    h = point._wf_h
+    rows.append(("property Point.x calls/s: glue vs by hand", rate(lambda: point.x), rate(lambda: get_x(h))))
+
+    # C-like enum both ways
+    color = attrs_mod.Color
+    nxt = rt.func("__wf_fn_next_color", "(i32) -> i32")
+    rows.append(("IntEnum next_color calls/s: glue vs by hand",
+                 rate(lambda: attrs.next_color(color.Red)), rate(lambda: color(nxt(color.Red.value)))))
+
+    # tuple, Vec<String>, u128, maps, Vec<class>
+    rt, mem, malloc, free = hand_parts(compound)
+    swap = rt.func("__wf_fn_swap", "(u64) -> u64")
+
+    def swap_by_hand():
+        d = "a".encode()
+        data = take(mem, free, swap(give(mem, malloc, struct.pack("<iI", 3, len(d)) + d)))
+        k = U32.unpack_from(data)[0]
+        return data[4:4 + k].decode(), struct.unpack_from("<i", data, 4 + k)[0]
+
+    rows.append(("tuple (i32,String) swap calls/s: glue vs hand", rate(lambda: compound.swap((3, "a"))), rate(swap_by_hand)))
+    upper = rt.func("__wf_fn_upper_all", "(u64) -> u64")
+    words = ["alpha", "beta", "gamma", "delta"]
+
+    def upper_by_hand():
+        out = bytearray(U32.pack(len(words)))
+        for w in words:
+            d = w.encode()
+            out += U32.pack(len(d))
+            out += d
+        data = take(mem, free, upper(give(mem, malloc, bytes(out))))
+        at, res = 4, []
+        for _ in range(U32.unpack_from(data)[0]):
+            k = U32.unpack_from(data, at)[0]
+            res.append(data[at + 4:at + 4 + k].decode())
+            at += 4 + k
+        return res
+
+    rows.append(("Vec<String> upper_all calls/s: glue vs hand", rate(lambda: compound.upper_all(words)), rate(upper_by_hand)))
+    echo = rt.func("__wf_fn_echo_u128", "(u64) -> u64")
+    big = 2**100 + 7
+    rows.append(("u128 echo calls/s: glue vs hand", rate(lambda: compound.echo_u128(big)),
+                 rate(lambda: int.from_bytes(take(mem, free, echo(give(mem, malloc, big.to_bytes(16, "little")))), "little"))))
+    counts = rt.func("__wf_fn_counts", "(u64) -> u64")
+    keys = ["a", "b", "a"]
+    packed_keys = U32.pack(3) + b"".join(U32.pack(1) + k.encode() for k in keys)
+
+    def counts_by_hand():
+        data = take(mem, free, counts(give(mem, malloc, packed_keys)))
+        at, res = 4, {}
+        for _ in range(U32.unpack_from(data)[0]):
+            k = U32.unpack_from(data, at)[0]
+            res[data[at + 4:at + 4 + k].decode()] = U32.unpack_from(data, at + 4 + k)[0]
+            at += 8 + k
+        return res
+
+    rows.append(("HashMap counts calls/s: glue vs hand", rate(lambda: compound.counts(keys)), rate(counts_by_hand)))
+    make = rt.func("__wf_fn_make_items", "(u32) -> u64")
+    drop = rt.func("__wf_drop_Item", "(u32) -> ()")
+
+    def items_by_hand():
+        data = take(mem, free, make(3))
+        for i in range(U32.unpack_from(data)[0]):
+            drop(U32.unpack_from(data, 4 + 4 * i)[0])
+
+    rows.append(("Vec<Item> make_items(3) calls/s: glue vs hand", rate(lambda: compound.make_items(3)), rate(items_by_hand)))
+
+    # enum with data by value
+    rt, mem, malloc, free = hand_parts(vinst)
+    area = rt.func("__wf_fn_area", "(u64) -> f64")
+    circle = variants.Shape.Circle(2.0)
+    rows.append(("data enum area(Circle) calls/s: glue vs hand", rate(lambda: vinst.area(circle)),
+                 rate(lambda: area(give(mem, malloc, struct.pack("<Id", 0, circle.r))))))
+    for inst in (attrs, compound, vinst):
+        inst.close()
+    return rows
 
 
 if __name__ == "__main__":

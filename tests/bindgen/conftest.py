@@ -11,24 +11,18 @@ from types import ModuleType
 
 import pytest
 
-from wasmforge.build.toolchain import TARGET, Toolchain, ToolchainNotFound, find
+from wasmforge.build.toolchain import TARGET, Toolchain
 
 CRATES = Path(__file__).resolve().parent / "crates"
 
 
-@pytest.fixture(scope="session")
-def toolchain() -> Toolchain:
-    """The toolchain with the wasm32 target, or a clean skip when there is none."""
-    try:
-        return find()
-    except ToolchainNotFound as err:
-        pytest.skip(f"no Rust toolchain with the {TARGET} target: {err.message}")
+# `toolchain` (tests/conftest.py) runs every test here once per Rust toolchain with the target.
 
 
 @pytest.fixture(scope="session")
-def cargo_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One CARGO_TARGET_DIR for the session, so the support crate compiles once."""
-    return tmp_path_factory.mktemp("cargo-target")
+def cargo_target_dir(toolchain_target_dir: Path) -> Path:
+    """One CARGO_TARGET_DIR per toolchain for the session, so the support crate compiles once."""
+    return toolchain_target_dir
 
 
 def run_cargo(toolchain: Toolchain, crate: Path, target_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

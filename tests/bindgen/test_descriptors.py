@@ -31,7 +31,7 @@ def _record(kind: int, body: bytes, version: int = FORMAT_VERSION) -> bytes:
 def _function(name: str, params: list[tuple[str, bytes]], result: bytes, doc: str = "") -> bytes:
     body = _s(f"__wf_fn_{name}") + _s(name) + _s(doc) + bytes([len(params)])
     for pname, ptype in params:
-        body += _s(pname) + ptype
+        body += _s(pname) + ptype + b"\0"  # no default
     return _record(1, body + result)
 
 
@@ -89,10 +89,10 @@ def test_duplicate_records_are_merged() -> None:
 
 
 def test_methods_attach_to_their_class() -> None:
-    cls = _record(2, _s("Counter") + _s(" Counts.") + _s("__wf_drop_Counter"))
+    cls = _record(2, _s("Counter") + _s(" Counts.") + _s("__wf_drop_Counter") + _s("") * 4)
     method = _record(
         3,
-        _s("Counter") + _s("__wf_m_Counter_get") + _s("get") + _s("") + bytes([1, 0, Kind.U64]),
+        _s("Counter") + _s("__wf_m_Counter_get") + _s("get") + _s("") + bytes([1, 0, 0, Kind.U64]),
     )
     desc = parse(cls + method)
     (c,) = desc.classes
@@ -101,7 +101,7 @@ def test_methods_attach_to_their_class() -> None:
 
 
 def test_method_of_unknown_class_is_an_error() -> None:
-    method = _record(3, _s("Nope") + _s("s") + _s("get") + _s("") + bytes([1, 0, Kind.U64]))
+    method = _record(3, _s("Nope") + _s("s") + _s("get") + _s("") + bytes([1, 0, 0, Kind.U64]))
     with pytest.raises(DescriptorError, match="unknown class Nope"):
         parse(method)
 
@@ -132,3 +132,23 @@ def test_module_without_support_crate_lists_numeric_exports() -> None:
         ("add_random", ("f64",), ("f64",)),
     ]
     assert ("Math", "random") in desc.module_imports
+
+
+def test_rust_type_tags_match_the_reader() -> None:
+    """The support crate's TAG_*, KIND_* and RECV_* constants are the reader's, name for name."""
+    import re
+
+    from wasmforge.bindgen import support_crate
+    from wasmforge.bindgen.descriptors import FLAT_ELEMENTS
+
+    source = (support_crate() / "src" / "desc.rs").read_text()
+    consts = {m[1]: int(m[2], 0) for m in re.finditer(r"pub const (\w+): u8 = (0x[0-9a-f]+|\d+);", source)}
+    tags = {name.removeprefix("TAG_"): v for name, v in consts.items() if name.startswith("TAG_")}
+    assert tags == {k.name: k.value for k in Kind}
+    assert consts["VERSION"] == FORMAT_VERSION
+    recvs = {name.removeprefix("RECV_"): v for name, v in consts.items() if name.startswith("RECV_")}
+    assert recvs == {"STATIC": Receiver.STATIC, "REF": Receiver.REF, "MUT": Receiver.MUT, "OWNED": Receiver.OWNED}
+    # Vectors of exactly these travel flat (abi.rs's flat_seq!), of anything else encoded.
+    flat = re.search(r"flat_seq!\(([^)]*)\);", (support_crate() / "src" / "abi.rs").read_text())
+    assert flat is not None
+    assert {Kind[t.strip().upper()] for t in flat[1].split(",")} == FLAT_ELEMENTS

@@ -21,9 +21,11 @@ def files(build_crate: Any) -> dict[str, str]:
     return python.render(descriptors.read(build_crate("wf_types")), "wf_types", crate="wf_types")
 
 
+@pytest.mark.parametrize("crate", ["wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks"])
 @pytest.mark.parametrize("name", ["__init__.py", "__init__.pyi"])
-def test_matches_golden(files: dict[str, str], name: str) -> None:
-    golden = GOLDEN / "wf_types" / name
+def test_matches_golden(build_crate: Any, crate: str, name: str) -> None:
+    files = python.render(descriptors.read(build_crate(crate)), crate, crate=crate)
+    golden = GOLDEN / crate / name
     if os.environ.get("BLESS"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(files[name], encoding="utf-8")

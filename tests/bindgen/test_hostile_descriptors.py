@@ -141,7 +141,7 @@ def _hostile_crate(root: Path, static: bytes) -> Path:
     (crate / "src" / "lib.rs").write_text(
         textwrap.dedent(
             f"""\
-            wasmforge::export! {{
+            wasmforge::exports! {{
                 pub fn fine(x: i32) -> i32 {{ x }}
             }}
 

@@ -33,6 +33,69 @@ except RustError as err:
     message: str = err.message
 top: str = wf_types.upper("x")
 inst.close()
+
+import copy
+
+import wf_attrs
+import wf_compound
+from wf_attrs import Color, Level, Point
+
+p: Point = Point(1.0, 2.0)
+p2: Point = Point(1.0, 2.0, label="q")
+p.x = 2.5
+fx: float = p.x + p.norm()
+lbl: str = p.label
+same: bool = copy.copy(p) == p
+hashed: int = hash(wf_attrs.Tag("a"))
+col: Color = wf_attrs.next_color(Color.Red)
+val: int = wf_attrs.level_value(Level.Top) + Color.Blue
+g: str = wf_attrs.greet("x") + wf_attrs.greet("y", 2)
+moved: str = wf_attrs.into_label(p2)
+
+c = wf_compound.load(
+    py_split=lambda s: s.split(), py_sum=lambda ps: sum(v for _, v in ps), py_big=lambda x: x, py_roundtrip=lambda o: o
+)
+held: object = c.Keeper().get(0)
+big: int = c.echo_u128(2**100)
+pair: tuple[str, int] = c.swap((1, "a"))
+ws: list[str] = c.words("a b")
+chunks: list[bytes] = c.chunks(b"abc", 2)
+flags: list[bool] = c.negate([True])
+counts: dict[str, int] = c.counts(ws)
+keys: list[str] = c.sorted_keys({"a": 1})
+items: list[wf_compound.Item] = c.make_items(2)
+first: wf_compound.Item | None = c.find_item(items, "a")
+rng: tuple[int, int] = c.Span(1, 2).range
+
+import wf_variants
+from wf_variants import Shape
+
+
+def area(s: Shape) -> float:
+    match s:
+        case Shape.Circle(r):
+            return r * r
+        case Shape.Rect(w, h):
+            return w * h
+    return 0.0
+
+
+everything: list[Shape] = wf_variants.shapes()
+grown: Shape = wf_variants.grow(Shape.Many([Shape.Circle(1.0)]), 2.0)
+biggest: Shape | None = wf_variants.biggest(everything)
+try:
+    digits: int = wf_variants.parse_digits("12x")
+except wf_variants.ParseError.Error.BadDigit as bad:
+    at: int = bad.at
+    found: str = bad.found
+except wf_variants.ParseError.Error as other:
+    why: wf_variants.ParseError = other.value
+
+import wf_callbacks
+
+tripled: int = wf_callbacks.apply(lambda x: x * 3, 2)
+names: list[str] = wf_callbacks.map_strs(["a"], str.upper)
+wf_callbacks.each(2, print)
 '''
 
 BAD = '''\
@@ -40,6 +103,21 @@ import wf_types
 
 x: str = wf_types.echo_u8(1)
 wf_types.upper(3)
+
+import wf_attrs
+import wf_compound
+
+wf_attrs.next_color("Red")
+y: list[int] = wf_compound.load(py_split=str.split, py_sum=lambda ps: 0, py_big=abs, py_roundtrip=id).words("a")
+wf_attrs.Point(1.0, 2.0).label = 3
+
+import wf_variants
+
+z: float = wf_variants.grow(wf_variants.Shape.Empty(), 1.0)
+
+import wf_callbacks
+
+wf_callbacks.apply(lambda x: str(x), 1)
 '''
 
 
@@ -48,8 +126,9 @@ def stub_dir(build_crate: Any, tmp_path_factory: pytest.TempPathFactory) -> Path
     from wasmforge.bindgen import descriptors, python
 
     out = tmp_path_factory.mktemp("stubs")
-    wasm = build_crate("wf_types")
-    python.generate(descriptors.read(wasm), wasm, out, "wf_types")
+    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks"):
+        wasm = build_crate(crate)
+        python.generate(descriptors.read(wasm), wasm, out, crate)
     return out
 
 
@@ -74,3 +153,10 @@ def test_wrong_types_are_caught(stub_dir: Path) -> None:
     assert proc.returncode == 1
     assert 'Incompatible types in assignment (expression has type "int", variable has type "str")' in proc.stdout
     assert 'Argument 1 to "upper" has incompatible type "int"; expected "str"' in proc.stdout
+    assert 'Argument 1 to "next_color" has incompatible type "str"; expected "Color"' in proc.stdout
+    assert '(expression has type "list[str]", variable has type "list[int]")' in proc.stdout
+    assert 'Incompatible types in assignment (expression has type "int", variable has type "str")' in proc.stdout
+    assert 'Property "label" defined in "Point" is read-only' in proc.stdout
+    assert '(expression has type "Shape", variable has type "float")' in proc.stdout
+    assert 'Argument 1 to "apply" has incompatible type "Callable[[int], str]"; expected "Callable[[int], int]"' in proc.stdout
+    assert proc.stdout.count("error:") == 9, proc.stdout

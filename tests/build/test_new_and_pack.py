@@ -44,6 +44,9 @@ def test_new_crate_layout(new_crate: Path) -> None:
     assert sorted(p.name for p in (vendored / "src").iterdir()) == sorted(
         p.name for p in (support_crate() / "src").iterdir()
     )
+    # ... with its attribute macro crate, which the template's lib.rs uses
+    assert (vendored / "macros" / "src" / "lib.rs").read_text() == (support_crate() / "macros" / "src" / "lib.rs").read_text()
+    assert "#[wasmforge::export]" in (new_crate / "src" / "lib.rs").read_text()
     assert (new_crate / "tests" / "test_hello_crate.py").is_file()
 
 

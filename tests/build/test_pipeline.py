@@ -101,7 +101,7 @@ def test_no_support_crate_and_no_exports(toolchain: Any, tmp_path: Path, build_t
     )
     with pytest.raises(NoExportsError, match="does not use the support crate") as info:
         build(crate, toolchain=toolchain, quiet=True, target_dir=build_target_dir)
-    assert info.value.hint and "wasmforge::export!" in info.value.hint
+    assert info.value.hint and "#[wasmforge::export]" in info.value.hint
 
 
 def test_support_crate_but_no_exports(toolchain: Any, tmp_path: Path, build_target_dir: Path) -> None:

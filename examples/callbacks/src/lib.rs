@@ -1,8 +1,7 @@
 //! Python functions called from Rust.
 
-use wasmforge::{export, import};
-
-import! {
+#[wasmforge::import]
+extern "C" {
     /// Writes a line on the Python side.
     fn log(line: &str);
     /// Transforms one value (any Python function).
@@ -13,21 +12,22 @@ import! {
     fn reenter(depth: u32) -> u32;
 }
 
-export! {
-    /// Applies the Python `transform` to each value.
-    pub fn map(values: &[f64]) -> Vec<f64> {
-        log(&format!("mapping {} values", values.len()));
-        values.iter().map(|&v| transform(v)).collect()
-    }
+/// Applies the Python `transform` to each value.
+#[wasmforge::export]
+pub fn map(values: &[f64]) -> Vec<f64> {
+    log(&format!("mapping {} values", values.len()));
+    values.iter().map(|&v| transform(v)).collect()
+}
 
-    /// Greets whoever Python says.
-    pub fn greet_asked() -> String {
-        let name = ask("who?");
-        format!("Hello, {}!", name)
-    }
+/// Greets whoever Python says.
+#[wasmforge::export]
+pub fn greet_asked() -> String {
+    let name = ask("who?");
+    format!("Hello, {}!", name)
+}
 
-    /// Counts down through Python: `countdown(n)` calls `reenter(n - 1)`, which may call back.
-    pub fn countdown(n: u32) -> u32 {
-        if n == 0 { 0 } else { 1 + reenter(n - 1) }
-    }
+/// Counts down through Python: `countdown(n)` calls `reenter(n - 1)`, which may call back.
+#[wasmforge::export]
+pub fn countdown(n: u32) -> u32 {
+    if n == 0 { 0 } else { 1 + reenter(n - 1) }
 }

@@ -10,8 +10,6 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
-use wasmforge::export;
-
 /// A bump allocator over pages taken from `memory.grow`; freeing is a no-op.
 struct Bump;
 
@@ -43,30 +41,31 @@ static ALLOCATOR: Bump = Bump;
 
 wasmforge::panic_handler!();
 
-export! {
-    /// The n-th prime (0-based), by trial division.
-    pub fn nth_prime(n: u32) -> u32 {
-        let mut found = 0;
-        let mut candidate = 1u32;
-        while found <= n {
-            candidate += 1;
-            if (2..candidate).take_while(|d| d * d <= candidate).all(|d| candidate % d != 0) {
-                found += 1;
-            }
+/// The n-th prime (0-based), by trial division.
+#[wasmforge::export]
+pub fn nth_prime(n: u32) -> u32 {
+    let mut found = 0;
+    let mut candidate = 1u32;
+    while found <= n {
+        candidate += 1;
+        if (2..candidate).take_while(|d| d * d <= candidate).all(|d| candidate % d != 0) {
+            found += 1;
         }
-        candidate
     }
+    candidate
+}
 
-    /// Doubles every value.
-    pub fn doubled(values: &[u32]) -> Vec<u32> {
-        values.iter().map(|v| v.wrapping_mul(2)).collect()
-    }
+/// Doubles every value.
+#[wasmforge::export]
+pub fn doubled(values: &[u32]) -> Vec<u32> {
+    values.iter().map(|v| v.wrapping_mul(2)).collect()
+}
 
-    /// Divides, panicking on zero (the message reaches Python).
-    pub fn divide(a: u32, b: u32) -> u32 {
-        if b == 0 {
-            panic!("divide {} by zero", a);
-        }
-        a / b
+/// Divides, panicking on zero (the message reaches Python).
+#[wasmforge::export]
+pub fn divide(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        panic!("divide {} by zero", a);
     }
+    a / b
 }

@@ -1,7 +1,7 @@
 """The binding protocol: the Rust support crate, its descriptor section, and the Python glue.
 
 * ``rust/`` (shipped inside this package, ``support_crate()`` finds it): the ``wasmforge``
-  crate whose ``export!``, ``class!`` and ``import!`` macros write exported shims and
+  crate whose ``#[wasmforge::export]`` and ``#[wasmforge::import]`` attributes write exported shims and
   descriptor records (``docs/descriptor-format.md``).
 * :mod:`wasmforge.bindgen.descriptors`: ``read(module) -> Descriptors``.
 * :mod:`wasmforge.bindgen.python`: ``generate(descriptors, wasm, out_dir, package)``

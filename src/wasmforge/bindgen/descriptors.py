@@ -9,9 +9,10 @@ generator can still give them typed bindings.
 
 from __future__ import annotations
 
+import ast
 import enum
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -27,11 +28,15 @@ __all__ = [
     "ClassDescriptor",
     "DescriptorError",
     "Descriptors",
+    "EnumDescriptor",
+    "Variant",
+    "VariantsDescriptor",
     "Function",
     "Import",
     "Kind",
     "Method",
     "Param",
+    "Property",
     "RawExport",
     "Receiver",
     "Type",
@@ -42,12 +47,14 @@ __all__ = [
 #: name of the custom section the support crate writes.
 SECTION_NAME = "wasmforge.descriptors"
 #: the newest record format this reader understands.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: exports every module built with the support crate carries.
 RUNTIME_EXPORTS = ("__wasmforge_malloc", "__wasmforge_free", "__wasmforge_slots", "__wasmforge_init")
 
 _MAGIC = b"wf"
-_KIND_FUNCTION, _KIND_CLASS, _KIND_METHOD, _KIND_IMPORT = 1, 2, 3, 4
+_KIND_FUNCTION, _KIND_CLASS, _KIND_METHOD, _KIND_IMPORT, _KIND_PROPERTY, _KIND_ENUM, _KIND_VARIANTS = 1, 2, 3, 4, 5, 6, 7
+#: method flag bits (version 2)
+_METHOD_CONSTRUCTOR = 1
 
 
 class DescriptorError(WasmforgeError):
@@ -82,6 +89,15 @@ class Kind(enum.IntEnum):
     CLASS = 0x17
     CLASS_REF = 0x18
     CLASS_MUT = 0x19
+    U128 = 0x20
+    I128 = 0x21
+    TUPLE = 0x22
+    MAP = 0x23
+    ENUM = 0x24
+    VARIANTS = 0x25
+    PYOBJECT = 0x26
+    FN = 0x27
+    FN_MUT = 0x28
 
 
 _RUST_NAMES = {
@@ -102,6 +118,9 @@ _RUST_NAMES = {
     Kind.F64: "f64",
     Kind.STR: "&str",
     Kind.STRING: "String",
+    Kind.U128: "u128",
+    Kind.I128: "i128",
+    Kind.PYOBJECT: "PyObject",
 }
 #: (bits, signed) of each integer kind; usize/isize are 32-bit on wasm32.
 INT_KINDS: dict[Kind, tuple[int, bool]] = {
@@ -115,22 +134,41 @@ INT_KINDS: dict[Kind, tuple[int, bool]] = {
     Kind.ISIZE: (32, True),
     Kind.U64: (64, False),
     Kind.I64: (64, True),
+    Kind.U128: (128, False),
+    Kind.I128: (128, True),
 }
 _WRAPPERS = {Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, Kind.OPTION, Kind.RESULT}
-_NAMED = {Kind.CLASS, Kind.CLASS_REF, Kind.CLASS_MUT}
+_NAMED = {Kind.CLASS, Kind.CLASS_REF, Kind.CLASS_MUT, Kind.ENUM, Kind.VARIANTS}
+#: kinds followed by a count and that many types
+_SEQUENCES = {Kind.TUPLE, Kind.MAP, Kind.FN, Kind.FN_MUT}
+#: element kinds of vectors and slices that travel as flat memory; any other element
+#: makes the vector travel encoded (``docs/descriptor-format.md``)
+FLAT_ELEMENTS = frozenset(
+    {Kind.U8, Kind.I8, Kind.U16, Kind.I16, Kind.U32, Kind.I32, Kind.U64, Kind.I64, Kind.F32, Kind.F64}
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Type:
-    """A Rust type as the descriptor records it: a kind, an inner type or a class name."""
+    """A Rust type as the descriptor records it: a kind, an inner type, items (tuples, maps)
+    or a class/enum name."""
 
     kind: Kind
     inner: Type | None = None
     name: str | None = None
+    items: tuple[Type, ...] = ()
 
     def __str__(self) -> str:
         if self.kind in _RUST_NAMES:
             return _RUST_NAMES[self.kind]
+        if self.kind == Kind.TUPLE:
+            return "(" + ", ".join(map(str, self.items)) + ("," if len(self.items) == 1 else "") + ")"
+        if self.kind == Kind.MAP:
+            return f"Map<{self.items[0]}, {self.items[1]}>"
+        if self.kind in (Kind.FN, Kind.FN_MUT):
+            *args, result = self.items
+            word = "&dyn Fn" if self.kind == Kind.FN else "&mut dyn FnMut"
+            return f"{word}({', '.join(map(str, args))}) -> {result}"
         inner = str(self.inner)
         return {
             Kind.SLICE: f"&[{inner}]",
@@ -139,6 +177,8 @@ class Type:
             Kind.OPTION: f"Option<{inner}>",
             Kind.RESULT: f"Result<{inner}, _>",
             Kind.CLASS: f"{self.name}",
+            Kind.ENUM: f"{self.name}",
+            Kind.VARIANTS: f"{self.name}",
             Kind.CLASS_REF: f"&{self.name}",
             Kind.CLASS_MUT: f"&mut {self.name}",
         }[self.kind]
@@ -155,7 +195,7 @@ class Type:
             return "f32"
         if k == Kind.F64:
             return "f64"
-        if k in (Kind.STR, Kind.STRING, Kind.SLICE, Kind.SLICE_MUT, Kind.VEC):
+        if k in (Kind.STR, Kind.STRING, Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, Kind.TUPLE, Kind.MAP, Kind.U128, Kind.I128, Kind.VARIANTS):
             return "i64"
         if k == Kind.OPTION:
             assert self.inner is not None
@@ -163,12 +203,23 @@ class Type:
         return "i32"
 
 
+    @property
+    def encoded(self) -> bool:
+        """Whether the value travels as an encoded buffer (tuples, maps, 128-bit integers,
+        vectors and slices of anything but plain numbers)."""
+        if self.kind in (Kind.VEC, Kind.SLICE):
+            assert self.inner is not None
+            return self.inner.kind not in FLAT_ELEMENTS
+        return self.kind in (Kind.TUPLE, Kind.MAP, Kind.U128, Kind.I128, Kind.VARIANTS)
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
-    """One parameter: its Rust name and type."""
+    """One parameter: its Rust name, type and Python default (a literal's source text)."""
 
     name: str
     type: Type
+    default: str | None = None
 
 
 class Receiver(enum.IntEnum):
@@ -205,6 +256,23 @@ class Method:
     receiver: Receiver
     params: tuple[Param, ...]
     result: Type
+    #: marked ``#[wasmforge(constructor)]``
+    constructor: bool = False
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Property:
+    """A ``pub`` field of a class: a getter shim, and a setter shim unless read-only."""
+
+    class_name: str
+    name: str
+    doc: str
+    getter: str
+    #: ``""`` for a ``#[wasmforge(readonly)]`` field
+    setter: str
+    type: Type
     #: where the record starts in the descriptor section (-1: not read from one).
     offset: int = field(default=-1, compare=False)
 
@@ -217,6 +285,50 @@ class ClassDescriptor:
     doc: str
     drop_symbol: str
     methods: tuple[Method, ...] = ()
+    properties: tuple[Property, ...] = ()
+    #: shims of the derived traits (``""`` when not derived): Clone, Debug, PartialEq, Hash
+    clone_symbol: str = ""
+    repr_symbol: str = ""
+    eq_symbol: str = ""
+    hash_symbol: str = ""
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
+
+    @property
+    def symbols(self) -> list[str]:
+        """Every export the class's glue calls."""
+        out = [self.drop_symbol, *(m.symbol for m in self.methods)]
+        out += [s for p in self.properties for s in (p.getter, p.setter) if s]
+        return out + [s for s in (self.clone_symbol, self.repr_symbol, self.eq_symbol, self.hash_symbol) if s]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One variant of an enum with data; tuple variants' fields are named ``_0``, ``_1``, ..."""
+
+    name: str
+    doc: str
+    fields: tuple[Param, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VariantsDescriptor:
+    """An enum with data: one frozen Python class per variant."""
+
+    name: str
+    doc: str
+    variants: tuple[Variant, ...]
+    #: where the record starts in the descriptor section (-1: not read from one).
+    offset: int = field(default=-1, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class EnumDescriptor:
+    """A C-like enum: an ``IntEnum`` in Python; ``variants`` are (name, doc, value)."""
+
+    name: str
+    doc: str
+    variants: tuple[tuple[str, str, int], ...]
     #: where the record starts in the descriptor section (-1: not read from one).
     offset: int = field(default=-1, compare=False)
 
@@ -251,6 +363,8 @@ class Descriptors:
     functions: tuple[Function, ...] = ()
     classes: tuple[ClassDescriptor, ...] = ()
     imports: tuple[Import, ...] = ()
+    enums: tuple[EnumDescriptor, ...] = ()
+    variant_enums: tuple[VariantsDescriptor, ...] = ()
     #: numeric exports not covered by descriptors (only for modules without the support crate).
     raw_exports: tuple[RawExport, ...] = ()
     #: whether the module carries the support crate's runtime exports.
@@ -297,9 +411,11 @@ class _Cursor:
         except UnicodeDecodeError:
             raise self.fail("string is not UTF-8") from None
 
-    def type(self) -> Type:
-        # Nesting is bounded by the 64-byte type limit of the crate, so recursion is shallow;
-        # a loop keeps corrupt input from recursing deeply anyway.
+    def type(self, depth: int = 0) -> Type:
+        # Nesting is bounded by the 255-byte type limit of the crate; wrappers are read in a
+        # loop and tuples/maps recurse at most 16 levels, so corrupt input cannot recurse deeply.
+        if depth > 16:
+            raise self.fail("type nests too deeply")
         wrappers: list[Kind] = []
         while True:
             tag = self.u8()
@@ -313,7 +429,14 @@ class _Cursor:
                 if len(wrappers) > 64:
                     raise self.fail("type nests too deeply")
                 continue
-            if kind in _NAMED:
+            if kind in _SEQUENCES:
+                count = self.u8()
+                if kind == Kind.MAP and count != 2:
+                    raise self.fail(f"a map type has {count} item types, expected 2")
+                if count == 0:
+                    raise self.fail(f"type {kind.name} has no item types")
+                ty = Type(kind, items=tuple(self.type(depth + 1) for _ in range(count)))
+            elif kind in _NAMED:
                 n = self.u8()
                 try:
                     ty = Type(kind, name=self.take(n).decode("utf-8"))
@@ -326,9 +449,35 @@ class _Cursor:
             ty = Type(kind, inner=ty)
         return ty
 
-    def params(self) -> tuple[Param, ...]:
+    def params(self, version: int) -> tuple[Param, ...]:
         count = self.u8()
-        return tuple(Param(self.string(), self.type()) for _ in range(count))
+        out = []
+        for _ in range(count):
+            name, ty = self.string(), self.type()
+            out.append(Param(name, ty, self.default() if version >= 2 else None))
+        return tuple(out)
+
+    def default(self) -> str | None:
+        """``tag:u8 [text:string]``: 0 none, 1 a Python literal's text, 2 a string value."""
+        tag = self.u8()
+        if tag == 0:
+            return None
+        text = self.string()
+        if tag == 2:
+            return repr(text)
+        if tag == 1:
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                value = ...
+            if value is None or isinstance(value, (bool, int, float)):
+                return repr(value)
+            raise self.fail(f"default {text!r} is not a number, True, False or None")
+        raise self.fail(f"unknown default tag {tag}")
+
+    def i64(self) -> int:
+        (v,) = struct.unpack("<q", self.take(8))
+        return int(v)
 
 
 def _doc(raw: str) -> str:
@@ -348,7 +497,10 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
     functions: list[Function] = []
     classes: dict[str, ClassDescriptor] = {}
     methods: list[Method] = []
+    properties: list[Property] = []
     imports: list[Import] = []
+    enums: list[EnumDescriptor] = []
+    variant_enums: list[VariantsDescriptor] = []
     version = FORMAT_VERSION
     seen: set[tuple[int, str]] = set()
     while cur.pos < len(cur.data):
@@ -373,26 +525,50 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             raise cur.fail(f"record of {length} bytes runs past the end of the section")
         if kind == _KIND_FUNCTION:
             symbol, name, doc = cur.string(), cur.string(), _doc(cur.string())
-            params = cur.params()
+            params = cur.params(version)
             key: tuple[int, str] = (kind, symbol)
             item: Any = Function(symbol, name, doc, params, cur.type(), offset=start)
         elif kind == _KIND_CLASS:
             name, doc, drop = cur.string(), _doc(cur.string()), cur.string()
+            derived = (cur.string(), cur.string(), cur.string(), cur.string()) if version >= 2 else ("",) * 4
             key = (kind, name)
-            item = ClassDescriptor(name, doc, drop, offset=start)
+            item = ClassDescriptor(name, doc, drop, (), (), *derived, offset=start)
         elif kind == _KIND_METHOD:
             cls, symbol, name, doc = cur.string(), cur.string(), cur.string(), _doc(cur.string())
             recv = cur.u8()
             if recv > 3:
                 raise cur.fail(f"unknown receiver {recv}")
-            params = cur.params()
+            flags = cur.u8() if version >= 2 else 0
+            params = cur.params(version)
             key = (kind, symbol)
-            item = Method(cls, symbol, name, doc, Receiver(recv), params, cur.type(), offset=start)
+            item = Method(
+                cls, symbol, name, doc, Receiver(recv), params, cur.type(), bool(flags & _METHOD_CONSTRUCTOR), offset=start
+            )
         elif kind == _KIND_IMPORT:
             module, name, doc = cur.string(), cur.string(), _doc(cur.string())
-            params = cur.params()
+            params = cur.params(version)
             key = (kind, f"{module}\0{name}")
             item = Import(module, name, doc, params, cur.type(), offset=start)
+        elif kind == _KIND_PROPERTY:
+            cls, name, doc = cur.string(), cur.string(), _doc(cur.string())
+            getter, setter = cur.string(), cur.string()
+            key = (kind, getter)
+            item = Property(cls, name, doc, getter, setter, cur.type(), offset=start)
+        elif kind == _KIND_ENUM:
+            name, doc = cur.string(), _doc(cur.string())
+            count = cur.u8()
+            variants = tuple((cur.string(), _doc(cur.string()), cur.i64()) for _ in range(count))
+            key = (kind, name)
+            item = EnumDescriptor(name, doc, variants, offset=start)
+        elif kind == _KIND_VARIANTS:
+            name, doc = cur.string(), _doc(cur.string())
+            count = cur.u8()
+            cases = []
+            for _ in range(count):
+                vname, vdoc, nfields = cur.string(), _doc(cur.string()), cur.u8()
+                cases.append(Variant(vname, vdoc, tuple(Param(cur.string(), cur.type()) for _ in range(nfields))))
+            key = (kind, name)
+            item = VariantsDescriptor(name, doc, tuple(cases), offset=start)
         else:
             # A record kind from a newer minor revision: skip it, the length says how far.
             cur.pos = body_end
@@ -409,20 +585,29 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             classes[item.name] = item
         elif isinstance(item, Method):
             methods.append(item)
+        elif isinstance(item, Property):
+            properties.append(item)
+        elif isinstance(item, EnumDescriptor):
+            enums.append(item)
+        elif isinstance(item, VariantsDescriptor):
+            variant_enums.append(item)
         else:
             imports.append(item)
-    for method in methods:
-        owner = classes.get(method.class_name)
+    members: list[Method | Property] = [*methods, *properties]
+    for member in members:
+        owner = classes.get(member.class_name)
         if owner is None:
-            raise DescriptorError(f"{origin}: method {method.name} names unknown class {method.class_name}")
-        classes[method.class_name] = ClassDescriptor(
-            owner.name, owner.doc, owner.drop_symbol, (*owner.methods, method), offset=owner.offset
-        )
+            what = "method" if isinstance(member, Method) else "property"
+            raise DescriptorError(f"{origin}: {what} {member.name} names unknown class {member.class_name}")
+        if isinstance(member, Method):
+            classes[member.class_name] = replace(owner, methods=(*owner.methods, member))
+        else:
+            classes[member.class_name] = replace(owner, properties=(*owner.properties, member))
     # The linker orders records as it likes (Rust 1.63 and 1.96 differ): sort by name, so the
     # generated files depend on the crate, not on the toolchain.
     by_name = lambda item: item.name  # noqa: E731
     classes = {
-        name: ClassDescriptor(c.name, c.doc, c.drop_symbol, tuple(sorted(c.methods, key=by_name)), offset=c.offset)
+        name: replace(c, methods=tuple(sorted(c.methods, key=by_name)), properties=tuple(sorted(c.properties, key=by_name)))
         for name, c in sorted(classes.items())
     }
     return Descriptors(
@@ -430,6 +615,8 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
         functions=tuple(sorted(functions, key=by_name)),
         classes=tuple(classes.values()),
         imports=tuple(sorted(imports, key=lambda i: (i.module, i.name))),
+        enums=tuple(sorted(enums, key=by_name)),
+        variant_enums=tuple(sorted(variant_enums, key=by_name)),
     )
 
 
@@ -456,8 +643,7 @@ def read(module: Module | bytes | bytearray | memoryview | str | PathLike[str]) 
         desc = parse(data, origin=origin, base=chunks[0].section.start if len(chunks) == 1 else 0)
         symbols = [f.symbol for f in desc.functions]
         for cls in desc.classes:
-            symbols.append(cls.drop_symbol)
-            symbols.extend(meth.symbol for meth in cls.methods)
+            symbols.extend(cls.symbols)
         missing = [s for s in symbols if s not in exports]
         if missing:
             raise DescriptorError(
@@ -469,6 +655,8 @@ def read(module: Module | bytes | bytearray | memoryview | str | PathLike[str]) 
             functions=desc.functions,
             classes=desc.classes,
             imports=desc.imports,
+            enums=desc.enums,
+            variant_enums=desc.variant_enums,
             has_runtime=has_runtime,
             module_imports=module_imports,
         )

@@ -15,6 +15,7 @@ the same bytes, so a test can regenerate and diff.
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -32,6 +33,7 @@ from wasmforge.bindgen.descriptors import (
     Kind,
     Method,
     Param,
+    Property,
     RawExport,
     Receiver,
     Type,
@@ -165,6 +167,8 @@ def _type_names(ty: Type) -> Iterator[str]:
         ty = ty.inner
     if ty.name is not None:
         yield ty.name
+    for item in ty.items:
+        yield from _type_names(item)
 
 
 def check_names(desc: Descriptors, package: str) -> None:
@@ -175,8 +179,17 @@ def check_names(desc: Descriptors, package: str) -> None:
     """
     if not package.isidentifier() or keyword.iskeyword(package):
         raise GenerateError(f"package name {package!r} is not a Python identifier")
-    classes = {c.name for c in desc.classes}
+    classes = {c.name for c in desc.classes} | {e.name for e in desc.enums} | {e.name for e in desc.variant_enums}
     top: list[tuple[str, str, object]] = []
+    for ve in desc.variant_enums:
+        top.append((_check_identifier(ve.name, "enum", ve), "enum", ve))
+        _unique([(_check_identifier(v.name, f"variant of {ve.name}", ve), "variant", ve) for v in ve.variants], f"enum {ve.name}")
+        for v in ve.variants:
+            _check_params(v.fields, f"variant {ve.name}.{v.name}", ve)
+    for en in desc.enums:
+        top.append((_check_identifier(en.name, "enum", en), "enum", en))
+        variants = [(_check_identifier(v, f"variant of {en.name}", en), "variant", en) for v, _, _ in en.variants]
+        _unique(variants, f"enum {en.name}")
     for fn in desc.functions:
         top.append((_check_identifier(fn.name, "function", fn), "function", fn))
         _check_params(fn.params, f"function {fn.name}", fn)
@@ -187,6 +200,8 @@ def check_names(desc: Descriptors, package: str) -> None:
             py = _check_identifier(m.name, f"method of {cls.name}", m)
             members.append((_method_name(py), "method", m))
             _check_params(m.params, f"method {cls.name}.{m.name}", m)
+        for prop in cls.properties:
+            members.append((_method_name(_check_identifier(prop.name, f"property of {cls.name}", prop)), "property", prop))
         _unique(members, f"class {cls.name}")
     for raw in desc.raw_exports:
         top.append((_check_identifier(raw.name, "export", raw), "export", raw))
@@ -204,9 +219,13 @@ def check_names(desc: Descriptors, package: str) -> None:
         [(_check_identifier(i.name, "import", i), "import", i) for i in desc.imports if i.module == "python"],
         "load()'s parameters",
     )
-    items: list[Function | Method | Import] = [*desc.functions, *(m for c in desc.classes for m in c.methods), *desc.imports]
+    items: list[Function | Method | Import | Property] = [
+        *desc.functions, *(m for c in desc.classes for m in c.methods), *desc.imports,
+        *(p for c in desc.classes for p in c.properties),
+    ]
     for item in items:
-        for ty in (*(p.type for p in item.params), item.result):
+        types = (item.type,) if isinstance(item, Property) else (*(p.type for p in item.params), item.result)
+        for ty in types:
             for name in _type_names(ty):
                 if name not in classes:
                     raise GenerateError(f"{item.name}: type {ty} names class {name!r}, which the module does not export{_where(item)}")
@@ -214,6 +233,10 @@ def check_names(desc: Descriptors, package: str) -> None:
 
 def _check_params(params: tuple[Param, ...], owner: str, item: object) -> None:
     _unique([(_check_identifier(p.name, f"parameter of {owner}", item), "parameter", item) for p in params], owner)
+    defaults = [p.default is not None for p in params]
+    if any(defaults) and defaults != sorted(defaults):
+        first = next(p for p in params if p.default is not None)
+        raise GenerateError(f"{owner}: parameter {first.name!r} has a default but a later one does not{_where(item)}")
 
 
 def _text(s: str) -> str:
@@ -327,7 +350,7 @@ class Binding:
 
 
 class _Int(Binding):
-    kinds = tuple(INT_KINDS)
+    kinds = tuple(k for k, (bits, _) in INT_KINDS.items() if bits <= 64)
 
     def hint(self) -> str:
         bits, signed = INT_KINDS[self.ty.kind]
@@ -594,7 +617,7 @@ class _Result(Binding):
         inner = self.inner()
         if inner.ty.kind == Kind.RESULT:
             raise GenerateError(f"nested Result types ({self.ty}) are not supported")
-        pre = [f"if {src}:", "    raise _wf_result_error()"]
+        pre = [f"if {src}:", f"    raise _wf_result_error({src})"]
         if inner.ty.kind == Kind.UNIT:
             return pre, "None"
         bits = names("bits")
@@ -617,21 +640,19 @@ class _Class(Binding):
         return f"_wf_{self.name}" if alias else self.name
 
     def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
-        if self.ty.kind == Kind.CLASS:
-            raise GenerateError(f"{where}: a {self.name} by value cannot be passed from Python yet (take &{self.name})")
         h, w, c = names("h"), _text(where), _text(self.name)
-        return _Lowered(
-            [
-                f"if not isinstance({src}, _wf_c_{c}):",
-                f"    raise _wf_wrong_object({src}, {c!r}, \"{w}\")",
-                f"{h} = {src}._wf_h",
-                f"if not {h}:",
-                f"    raise ClosedError(\"{w}: {c} object is closed\")",
-            ],
-            [],
-            h,
-            borrows=[(src, c, self.ty.kind == Kind.CLASS_MUT, False)],
-        )
+        check = [
+            f"if not isinstance({src}, _wf_c_{c}):",
+            f"    raise _wf_wrong_object({src}, {c!r}, \"{w}\")",
+            f"{h} = {src}._wf_h",
+            f"if not {h}:",
+            f"    raise ClosedError(\"{w}: {c} object is closed\")",
+        ]
+        if self.ty.kind == Kind.CLASS:
+            # By value: the object moves into Rust; Python sees it closed once the call starts.
+            check += [f"if {src}._wf_b:", f"    raise _wf_borrowed({src}, \"{w}\", True)"]
+            return _Lowered(check, [f"{src}._wf_h = 0"], h)
+        return _Lowered(check, [], h, borrows=[(src, c, self.ty.kind == Kind.CLASS_MUT, False)])
 
     def lift(self, src: str, names: _Names, *, from_bits: bool) -> tuple[list[str], str]:
         if self.ty.kind != Kind.CLASS:
@@ -640,13 +661,225 @@ class _Class(Binding):
         return [], f"{cls}._wf_wrap({src} & {_M32})" if from_bits else f"{cls}._wf_wrap({src})"
 
 
+class _Enum(Binding):
+    """A C-like enum: an ``IntEnum`` at module level, travelling as its ``i32`` discriminant."""
+
+    kinds = (Kind.ENUM,)
+
+    def hint(self) -> str:
+        return "i32"
+
+    def annotation(self, *, param: bool, alias: bool = False) -> str:
+        assert self.ty.name is not None
+        return self.ty.name
+
+    def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
+        e = _text(self.ty.name or "")
+        v = names("e")
+        return _Lowered(
+            [f"if {src}.__class__ is not {e}:", f"    {src} = _wf_as_enum({src}, {e}, \"{_text(where)}\")", f"{v} = {src}._value_"],
+            [],
+            v,
+        )
+
+    def lift(self, src: str, names: _Names, *, from_bits: bool) -> tuple[list[str], str]:
+        e = _text(self.ty.name or "")
+        if from_bits:
+            m = names("w")
+            return [f"{m} = {src} & {_M32}"], f"{e}({m} - ({m} >> 31 << 32))"
+        return [], f"{e}({src})"
+
+
+class _PyObject(Binding):
+    """``wasmforge::PyObject``: any Python object, held by Rust through an id in the runtime's table."""
+
+    kinds = (Kind.PYOBJECT,)
+
+    def annotation(self, *, param: bool, alias: bool = False) -> str:
+        return "object"
+
+    def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
+        v = names("obj")
+        # The reference is Rust's from here (dropping it releases the object).
+        return _Lowered([], [f"{v} = _wf_put_object({src})"], v)
+
+    def lift(self, src: str, names: _Names, *, from_bits: bool) -> tuple[list[str], str]:
+        return [], f"_wf_take_object({src} & {_M32})" if from_bits else f"_wf_take_object({src})"
+
+
+class _Callable(Binding):
+    """``&dyn Fn(A, ..) -> R`` / ``&mut dyn FnMut``: a Python callable, lent for the call.
+
+    It goes into the runtime's object table with the codecs of its arguments (a tuple) and
+    result; Rust calls it through import ``wasmforge.call``; the entry goes when the call returns.
+    """
+
+    kinds = (Kind.FN, Kind.FN_MUT)
+
+    def parts(self) -> tuple[Type, Type]:
+        *args, result = self.ty.items
+        return Type(Kind.TUPLE, items=tuple(args)), result
+
+    def annotation(self, *, param: bool, alias: bool = False) -> str:
+        args, result = self.parts()
+        given = ", ".join(_encoded_annotation(t, param=False, alias=alias) for t in args.items)
+        returned = "object" if result.kind == Kind.UNIT else _encoded_annotation(result, param=True, alias=alias)
+        return f"Callable[[{given}], {returned}]"
+
+    def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
+        args, result = self.parts()
+        v = names("fn")
+        check = [f"if not callable({src}):", f"    raise TypeError(f\"{_text(where)} must be callable, not {{_wf_describe({src})}}\")"]
+        pre = [f"{v} = _wf_put_object(({src}, {_codec_name(args)}[1], {_codec_name(result)}[0]))"]
+        return _Lowered(check, pre, v, [f"_wf_drop_object({v})"])
+
+
+def plan(ty: Type) -> tuple[object, ...]:
+    """The runtime codec's description of an encoded type (see ``runtime.codec``)."""
+    k = ty.kind
+    if k in INT_KINDS:
+        bits, signed = INT_KINDS[k]
+        return ("i", bits // 8, signed)
+    if k in (Kind.F32, Kind.F64):
+        return ("f", 4 if k == Kind.F32 else 8)
+    if k in (Kind.STR, Kind.STRING):
+        return ("str",)
+    simple = {Kind.BOOL: "bool", Kind.CHAR: "char", Kind.UNIT: "unit"}
+    if k in simple:
+        return (simple[k],)
+    if k in (Kind.VEC, Kind.SLICE):
+        assert ty.inner is not None
+        return ("vec", plan(ty.inner))
+    if k == Kind.OPTION:
+        assert ty.inner is not None
+        return ("opt", plan(ty.inner))
+    if k == Kind.TUPLE:
+        return ("tuple", tuple(plan(t) for t in ty.items))
+    if k == Kind.MAP:
+        return ("map", plan(ty.items[0]), plan(ty.items[1]))
+    if k == Kind.CLASS:
+        return ("class", ty.name)
+    if k == Kind.ENUM:
+        return ("enum", ty.name)
+    if k == Kind.VARIANTS:
+        return ("variant", ty.name)
+    if k == Kind.PYOBJECT:
+        return ("object",)
+    raise GenerateError(f"Rust type {ty} cannot travel inside a vector, tuple or map")
+
+
+def _codec_name(ty: Type) -> str:
+    return "_wf_codec_" + hashlib.sha1(repr(plan(ty)).encode()).hexdigest()[:12]
+
+
+def _encoded_annotation(ty: Type, *, param: bool, alias: bool) -> str:
+    """The stub type of a value inside an encoded buffer (what the codec accepts or returns)."""
+    k = ty.kind
+    if k in (Kind.VEC, Kind.SLICE):
+        assert ty.inner is not None
+        if ty.inner.kind == Kind.U8:
+            return "ReadableBuffer | Sequence[int]" if param else "bytes"
+        inner = _encoded_annotation(ty.inner, param=param, alias=alias)
+        return f"Sequence[{inner}]" if param else f"list[{inner}]"
+    if k == Kind.OPTION:
+        assert ty.inner is not None
+        return f"{_encoded_annotation(ty.inner, param=param, alias=alias)} | None"
+    if k == Kind.TUPLE:
+        return "tuple[" + ", ".join(_encoded_annotation(t, param=param, alias=alias) for t in ty.items) + "]"
+    if k == Kind.MAP:
+        key, value = (_encoded_annotation(t, param=param, alias=alias) for t in ty.items)
+        return f"Mapping[{key}, {value}]" if param else f"dict[{key}, {value}]"
+    if k in (Kind.U128, Kind.I128):
+        return "int"
+    if k == Kind.VARIANTS:
+        assert ty.name is not None
+        return ty.name
+    return binding(ty).annotation(param=param, alias=alias)
+
+
+class _Encoded(Binding):
+    """Tuples, maps, ``u128``/``i128`` and vectors of anything but plain numbers: one encoded
+    buffer (``docs/descriptor-format.md``), written and read by the runtime's codec for the type."""
+
+    kinds = (Kind.TUPLE, Kind.MAP, Kind.U128, Kind.I128, Kind.VARIANTS)
+
+    def hint(self) -> str:
+        return "u64"
+
+    def annotation(self, *, param: bool, alias: bool = False) -> str:
+        return _encoded_annotation(self.ty, param=param, alias=alias)
+
+    def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
+        if self.ty.kind == Kind.SLICE_MUT:
+            raise GenerateError(f"{where}: {self.ty} is not supported (&mut slices hold numbers)")
+        codec, d, v = _codec_name(self.ty), names("d"), names("x")
+        moves = "'class'" in repr(plan(self.ty))
+        # Class objects inside move into Rust; without any, the encoder appends to nothing.
+        taken = names("taken") if moves else "_wf_no_objects"
+        check = ([f"{taken} = []"] if moves else []) + [f"{d} = {codec}[0]({src}, \"{_text(where)}\", {taken})"]
+        consume = [f"for _wf_o in {taken}:", "    _wf_o._wf_h = 0"] if moves else []
+        if give:
+            # An import's result: allocated for Rust, which frees it.
+            return _Lowered(check, [f"{v} = _wf_give({d}, len({d}), 1) | len({d}) << 32", *consume], v, gives=True)
+        # An argument: lent for the call (bit 63), like a &str.
+        n, p = names("n"), names("p")
+        check.append(f"{n} = len({d})")
+        pre = [*_lend(d, n, 1, p, names), f"{v} = {p} | {n} << 32 | 0x8000000000000000", *consume]
+        return _Lowered(check, pre, v, lends=True)
+
+    def lift(self, src: str, names: _Names, *, from_bits: bool) -> tuple[list[str], str]:
+        return [], f"_wf_take_encoded({src}, {_codec_name(self.ty)}[1])"
+
+
+def _uses(desc: Descriptors, kind: Kind) -> bool:
+    """Whether any described signature or field mentions a type of ``kind``."""
+
+    def walk(ty: Type) -> bool:
+        return ty.kind == kind or (ty.inner is not None and walk(ty.inner)) or any(walk(t) for t in ty.items)
+
+    sigs: list[Function | Import | Method] = [*desc.functions, *desc.imports, *(m for c in desc.classes for m in c.methods)]
+    types = [t for s in sigs for t in (*(p.type for p in s.params), s.result)]
+    types += [p.type for c in desc.classes for p in c.properties]
+    types += [f.type for e in desc.variant_enums for v in e.variants for f in v.fields]
+    return any(walk(t) for t in types)
+
+
+def encoded_types(desc: Descriptors) -> dict[str, Type]:
+    """Every encoded type the glue needs a codec for, by codec name (in a stable order)."""
+    found: dict[str, Type] = {}
+
+    def walk(ty: Type) -> None:
+        if ty.kind in _Callable.kinds:
+            for part in _Callable(ty).parts():  # a callable's arguments and result, whatever they are
+                found.setdefault(_codec_name(part), part)
+            return
+        if ty.encoded or ty.kind in _Encoded.kinds:
+            found.setdefault(_codec_name(ty), ty)
+            return
+        if ty.inner is not None:
+            walk(ty.inner)
+
+    items: list[Function | Import | Method] = [*desc.functions, *desc.imports, *(m for c in desc.classes for m in c.methods)]
+    for item in items:
+        for ty in (*(p.type for p in item.params), item.result):
+            walk(ty)
+    for cls in desc.classes:
+        for prop in cls.properties:
+            walk(prop.type)
+    return dict(sorted(found.items()))
+
+
 _BINDINGS: dict[Kind, type[Binding]] = {
-    kind: cls for cls in (_Int, _Float, _Bool, _Char, _Unit, _Str, _Buffer, _Option, _Result, _Class) for kind in cls.kinds
+    kind: cls
+    for cls in (_Int, _Float, _Bool, _Char, _Unit, _Str, _Buffer, _Option, _Result, _Class, _Enum, _Encoded, _PyObject, _Callable)
+    for kind in cls.kinds
 }
 
 
 def binding(ty: Type) -> Binding:
     """The binding object of a described type."""
+    if ty.encoded:
+        return _Encoded(ty)
     cls = _BINDINGS.get(ty.kind)
     if cls is None:
         raise GenerateError(f"Rust type {ty} has no Python binding")
@@ -717,7 +950,9 @@ def _wrapper(
     names = _Names()
     args = [_py(p.name) for p in params]
     method = receiver is not None and receiver != Receiver.STATIC
-    header = ", ".join((["self"] if method or construct else []) + args)
+    # Defaults are repr() texts of literals the descriptor reader checked.
+    declared = [a if p.default is None else f"{a}={p.default}" for p, a in zip(params, args)]
+    header = ", ".join((["self"] if method or construct else []) + declared)
     lines = [f"def {pyname}({header}):", *_indent(_docstring(doc, f"``{label}``"))]
     cls = label.split(".")[0]
     head: list[str] = []
@@ -760,7 +995,12 @@ def _wrapper(
         gives = gives or low.gives
     post += syncs
     call = f"{callee}({', '.join(call_args)})"
-    lift_pre, value = binding(result).lift("_wf_ret", names, from_bits=False)
+    if construct:
+        # The constructor's handle: returned directly, or in the result slot of a Result.
+        lift_pre = ["if _wf_ret:", "    raise _wf_result_error(_wf_ret)"] if result.kind == Kind.RESULT else []
+        value = f"_wf_read_u64(_wf_slot_result) & {_M32}" if result.kind == Kind.RESULT else "_wf_ret"
+    else:
+        lift_pre, value = binding(result).lift("_wf_ret", names, from_bits=False)
     setup: list[str] = [f"{flag} = False" for flag, _, _ in flags]
     cleanup: list[str] = []
     for flag, var, mut in reversed(flags):
@@ -786,7 +1026,7 @@ def _wrapper(
     inner = head + setup + (["try:", *_indent(body), "finally:", *_indent(cleanup)] if cleanup else body)
     inner += lift_pre
     if construct:
-        inner.append("self._wf_h = _wf_ret")
+        inner.append(f"self._wf_h = {value}")
     elif result.kind != Kind.UNIT:
         inner.append(f"return {value}")
     lines += ["    with _wf_lock:", *_indent(inner, 2)]
@@ -822,15 +1062,22 @@ def _import_wrapper(imp: Import) -> tuple[list[str], str]:
     return lines, sig
 
 
+def _makes(m: Method, cls: ClassDescriptor) -> bool:
+    """Whether a static method returns a new ``cls`` (or ``Result`` of one)."""
+    ty = m.result.inner if m.result.kind == Kind.RESULT else m.result
+    return m.receiver == Receiver.STATIC and ty is not None and ty.kind == Kind.CLASS and ty.name == cls.name
+
+
 def _constructor(cls: ClassDescriptor) -> Method | None:
-    return next(
-        (
-            m
-            for m in cls.methods
-            if m.name == "new" and m.receiver == Receiver.STATIC and m.result.kind == Kind.CLASS and m.result.name == cls.name
-        ),
-        None,
-    )
+    """The ``#[wasmforge(constructor)]`` method, else a static ``new`` returning the class."""
+    marked = [m for m in cls.methods if m.constructor]
+    if len(marked) > 1:
+        raise GenerateError(f"class {cls.name} has {len(marked)} constructors ({', '.join(m.name for m in marked)}); mark one")
+    for m in marked:
+        if not _makes(m, cls):
+            raise GenerateError(f"{cls.name}.{m.name}: a constructor returns {cls.name} or Result<{cls.name}, E>, not {m.result}")
+        return m
+    return next((m for m in cls.methods if m.name == "new" and _makes(m, cls)), None)
 
 
 def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
@@ -851,7 +1098,7 @@ def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
     if ctor is not None:
         lines += _indent(
             _wrapper(
-                "__init__", sym[ctor.symbol], ctor.params, Type(Kind.UNIT), ctor.doc, name,
+                "__init__", sym[ctor.symbol], ctor.params, ctor.result, ctor.doc, name,
                 construct=True, reentrant=reentrant,
             )
         )
@@ -880,6 +1127,8 @@ def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
         lines += _indent(
             _wrapper(_method_name(m.name), sym[m.symbol], m.params, m.result, doc, label, receiver=m.receiver, reentrant=reentrant)
         )
+    lines += _property_code(cls, reentrant)
+    lines += _derived_code(cls, reentrant)
     lines += [
         "",
         "    def close(self):",
@@ -910,21 +1159,142 @@ def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
         "        except Exception:  # finalizers must not raise (e.g. at interpreter exit)",
         "            pass",
         "",
-        "    def __copy__(self):",
-        "        raise _wf_no_copy(self)",
-        "",
-        "    def __deepcopy__(self, memo):",
-        "        raise _wf_no_copy(self)",
-        "",
+        *([] if cls.clone_symbol else [
+            "    def __copy__(self):",
+            "        raise _wf_no_copy(self)",
+            "",
+            "    def __deepcopy__(self, memo):",
+            "        raise _wf_no_copy(self)",
+            "",
+        ]),
         "    def __reduce_ex__(self, protocol):",
         "        raise _wf_no_copy(self, 'pickled')",
         "",
         "    def __repr__(self):",
-        "        state = 'closed' if not self._wf_h else f'handle {self._wf_h:#x}'",
-        f"        return f'<{name} ({{state}})>'",
+        *(
+            # Debug's text for a live object (the derive's shim), like Rust's {:?}.
+            ["        if not self._wf_h:", f"            return '<{name} (closed)>'", "        return self._wf_debug()"]
+            if cls.repr_symbol
+            else ["        state = 'closed' if not self._wf_h else f'handle {self._wf_h:#x}'", f"        return f'<{name} ({{state}})>'"]
+        ),
         "",
         f"_wf_tidy(_wf_c_{name}, __name__, {name!r})",
     ]
+    return lines
+
+
+def _property_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
+    """``pub`` fields: a property whose getter (and setter unless read-only) call the field's shims."""
+    name = _text(cls.name)
+    lines: list[str] = []
+    for prop in cls.properties:
+        py = _method_name(prop.name)
+        label = f"{name}.{py}"
+        doc = prop.doc + f"\n\nRust: ``{prop.name}: {prop.type}``"
+        lines += ["", *_indent(_wrapper(f"_wf_get_{py}", f"_wf_g_{name}_{py}", (), prop.type, doc, label, receiver=Receiver.REF, reentrant=reentrant))]
+        setter = "None"
+        if prop.setter:
+            setter = f"_wf_set_{py}"
+            value = (Param("value", prop.type),)
+            lines += ["", *_indent(_wrapper(setter, f"_wf_s_{name}_{py}", value, Type(Kind.UNIT), "", label, receiver=Receiver.MUT, reentrant=reentrant))]
+        lines += ["", f"    {py} = property(_wf_get_{py}, {setter})"]
+    return lines
+
+
+def _derived_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
+    """Dunder methods from the struct's derives: Clone, Debug, PartialEq, Hash (with Eq)."""
+    name = _text(cls.name)
+    lines: list[str] = []
+    this = (Param("other", Type(Kind.CLASS_REF, name=cls.name)),)
+    shims = [
+        (cls.clone_symbol, "_wf_clone", (), Type(Kind.CLASS, name=cls.name)),
+        (cls.repr_symbol, "_wf_debug", (), Type(Kind.STRING)),
+        (cls.eq_symbol, "_wf_eq", this, Type(Kind.BOOL)),
+        (cls.hash_symbol, "_wf_hash", (), Type(Kind.I64)),
+    ]
+    for symbol, py, params, result in shims:
+        if symbol:
+            callee = f"_wf_{py.removeprefix('_wf_')}_{name}"
+            lines += ["", *_indent(_wrapper(py, callee, params, result, "", f"{name}.{py}", receiver=Receiver.REF, reentrant=reentrant))]
+    if cls.clone_symbol:
+        # copy.copy and copy.deepcopy make a real, independent clone through Rust's Clone.
+        lines += ["", "    def __copy__(self):", "        return self._wf_clone()", "", "    def __deepcopy__(self, memo):", "        return self._wf_clone()"]
+    if cls.eq_symbol:
+        lines += [
+            "",
+            "    def __eq__(self, other):",
+            f"        if not isinstance(other, _wf_c_{name}):",
+            "            return NotImplemented",
+            "        return self._wf_eq(other)",
+        ]
+        if not cls.hash_symbol:
+            lines += ["", "    __hash__ = None  # PartialEq without Hash + Eq: unhashable, as in Rust"]
+    if cls.hash_symbol:
+        lines += ["", "    def __hash__(self):", "        return self._wf_hash()"]
+    return lines
+
+
+def _enum_names(desc: Descriptors) -> list[str]:
+    return [e.name for e in desc.enums] + [e.name for e in desc.variant_enums]
+
+
+def _enum_code(desc: Descriptors) -> list[str]:
+    """C-like enums: ``IntEnum`` classes at module level (the same in every instance)."""
+    lines: list[str] = []
+    for en in desc.enums:
+        lines += [f"class {_text(en.name)}(_wf_IntEnum):", *_indent(_docstring(en.doc, f"Rust enum ``{_text(en.name)}``."))]
+        lines += [f"    {_py(v)} = {value}" for v, _, value in en.variants]
+        lines += ["", ""]
+    for ve in desc.variant_enums:
+        vename = _text(ve.name)
+        lines += [f"class {vename}:", *_indent(_docstring(ve.doc, f"Rust enum ``{vename}``: one class per variant.")), "    __slots__ = ()", "", ""]
+        cases = []
+        for index, v in enumerate(ve.variants):
+            vn = _py(v.name)
+            cls = f"_wf_v_{vename}_{vn}"
+            cases.append(cls)
+            fields = [f"    {_py(f.name)}: _wf_Any" for f in v.fields]
+            lines += ["@_wf_dataclass(frozen=True, slots=True)", f"class {cls}({vename}):", *_indent(_docstring(v.doc, f"``{vename}::{vn}``"))]
+            lines += [*fields, "", ""]
+            plans = tuple(plan(f.type) for f in v.fields)
+            lines += [
+                f"{cls}._wf_index, {cls}._wf_plans = {index}, {plans!r}",
+                f"{cls}.__name__, {cls}.__qualname__ = {vn!r}, {f'{vename}.{vn}'!r}",
+                f"{vename}.{vn} = {cls}  # type: ignore[attr-defined]",
+            ]
+        lines += [f"{vename}._wf_variants = ({', '.join(cases)},)  # type: ignore[attr-defined]", "", ""]
+    lines += _error_code(desc)
+    return lines
+
+
+def _error_code(desc: Descriptors) -> list[str]:
+    """``E.Error`` for every exported enum: a ``RustError`` raised for ``Err(e)``, with one
+    subclass per variant (``E.Error.Variant``) carrying the value and its fields."""
+    lines: list[str] = []
+    cases: list[tuple[str, list[str]]] = [(e.name, [v for v, _, _ in e.variants]) for e in desc.enums]
+    cases += [(e.name, [v.name for v in e.variants]) for e in desc.variant_enums]
+    for name, variants in cases:
+        n = _text(name)
+        lines += [
+            f"class _wf_x_{n}(RustError):",
+            f'    """Rust returned ``Err`` of ``{n}``: ``value`` is the {n}, its fields are attributes."""',
+            "",
+            "    def __init__(self, value):",
+            "        RustError.__init__(self, repr(value))",
+            "        self.value = value",
+            "        for field in getattr(value, '__match_args__', ()):",
+            "            setattr(self, field, getattr(value, field))",
+            "",
+            "",
+            f"_wf_x_{n}.__name__, _wf_x_{n}.__qualname__ = 'Error', {f'{n}.Error'!r}",
+            f"{n}.Error = _wf_x_{n}  # type: ignore[attr-defined]",
+        ]
+        for v in variants:
+            vn = _py(v)
+            lines += [
+                f"{n}.Error.{vn} = type({vn!r}, (_wf_x_{n},), {{'__qualname__': {f'{n}.Error.{vn}'!r}, '__module__': __name__}})  # type: ignore[attr-defined]",
+            ]
+        lines += ["", ""]
     return lines
 
 
@@ -937,7 +1307,7 @@ def _exported_names(desc: Descriptors) -> list[str]:
 _EXCEPTIONS = ("Error", "RustError", "RustPanic", "ClosedError", "BorrowError", "NeedsImports", "InstancePoisoned", "WasmTrap")
 _RUNTIME_NAMES = (
     "as_float", "as_int", "as_str", "f32_bits", "f32_from_bits", "f64_bits", "f64_from_bits", "pack_u64",
-    "describe", "wrong_object", "borrowed", "no_copy", "tidy", "decode",
+    "describe", "wrong_object", "borrowed", "no_copy", "tidy", "decode", "as_enum", "codec",
 )
 
 
@@ -958,6 +1328,8 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "",
         "from __future__ import annotations",
         "",
+        *(["from dataclasses import dataclass as _wf_dataclass"] if desc.variant_enums else []),
+        *(["from enum import IntEnum as _wf_IntEnum"] if desc.enums else []),
         "from pathlib import Path as _wf_Path",
         "from typing import Any as _wf_Any",
         "",
@@ -971,7 +1343,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         "    # The runtime copy is this package's own: tracebacks and pickles name the package.",
         "    _wf_e.__module__ = __name__",
         "",
-        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *exported]!r}",
+        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *_enum_names(desc), *exported]!r}",
         "",
         "#: the module file, next to this one.",
         f"WASM_PATH = _wf_Path(__file__).with_name({wasm_name!r})",
@@ -981,11 +1353,14 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
         f"FOREIGN_IMPORTS: tuple[str, ...] = {tuple(foreign)!r}",
         "",
         "",
+        *_enum_code(desc),
         "def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:",
         "    # Every wrapper is a closure over one runtime's helpers, looked up once here.",
     ]
     body: list[str] = []
     host_imports: list[str] = []
+    # Calls may nest when Rust can call Python: imports, or Python callables passed in.
+    reentrant = bool(imports) or ("wasmforge", "call") in desc.module_imports
     if imports:
         body.append(f"from .{RUNTIME_PACKAGE}.host import HostFunction as _wf_HostFunction")
         body.append('_wf_python = providers.get("python", {})')
@@ -1007,6 +1382,11 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
             "_wf_as_buffer, _wf_copy_back, _wf_sync_list = _wf_rt.as_buffer, _wf_rt.copy_back, _wf_rt.sync_list",
             "_wf_result_error, _wf_slot_result = _wf_rt.result_error, _wf_rt.slot_result",
         ]
+        if encoded_types(desc):
+            body.append("_wf_take_encoded, _wf_no_objects = _wf_rt.take_encoded, ()")
+        if _uses(desc, Kind.PYOBJECT) or _uses(desc, Kind.FN) or _uses(desc, Kind.FN_MUT):
+            body.append("_wf_put_object, _wf_take_object = _wf_rt.put_object, _wf_rt.take_object")
+            body.append("_wf_drop_object = _wf_rt.drop_object")
     names: dict[str, str] = {}
     for fn in desc.functions:
         sig = _signature((binding(p.type).hint() for p in fn.params), fn.result)
@@ -1017,11 +1397,39 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
             hints = (["u32"] if m.receiver != Receiver.STATIC else []) + [binding(p.type).hint() for p in m.params]
             sig = _signature(hints, m.result)
             body.append(f"_wf_f_{cls.name}_{_py(m.name)} = _wf_rt.func({m.symbol!r}, {sig!r})")
+        for prop in cls.properties:
+            py, hint = _method_name(prop.name), binding(prop.type).hint()
+            body.append(f"_wf_g_{cls.name}_{py} = _wf_rt.func({prop.getter!r}, {f'(u32) -> {hint}'!r})")
+            if prop.setter:
+                body.append(f"_wf_s_{cls.name}_{py} = _wf_rt.func({prop.setter!r}, {f'(u32, {hint}) -> ()'!r})")
+        derived = [
+            (cls.clone_symbol, "clone", "(u32) -> u32"), (cls.repr_symbol, "debug", "(u32) -> u64"),
+            (cls.eq_symbol, "eq", "(u32, u32) -> u32"), (cls.hash_symbol, "hash", "(u32) -> i64"),
+        ]
+        for symbol, short, sig in derived:
+            if symbol:
+                body.append(f"_wf_{short}_{cls.name} = _wf_rt.func({symbol!r}, {sig!r})")
     # Classes first: functions refer to them in their checks.
     for cls in desc.classes:
         body.append("")
-        body += _class_code(cls, bool(imports))
+        body += _class_code(cls, reentrant)
         names[cls.name] = f"_wf_c_{cls.name}"
+    codecs = encoded_types(desc)
+    if codecs:
+        known = ["'': _wf_rt"] + [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes]
+        known += [f"{name!r}: {name}" for name in _enum_names(desc)]
+        body += ["", "_wf_types = {" + ", ".join(known) + "}"]
+        body += [f"{name} = _wf_codec({plan(ty)!r}, _wf_types)  # {_text(str(ty))}" for name, ty in codecs.items()]
+    if _enum_names(desc) and not raw:
+        if not codecs:
+            known = ["'': _wf_rt"] + [f"{c.name!r}: _wf_c_{c.name}" for c in desc.classes]
+            known += [f"{name!r}: {name}" for name in _enum_names(desc)]
+            body += ["", "_wf_types = {" + ", ".join(known) + "}"]
+        # Err(e) of an exported enum arrives encoded with the enum's name (see abi::ErrWrap).
+        for e in desc.enums:
+            body.append(f"_wf_rt.enum_errors[{e.name!r}] = (_wf_codec(('enum', {e.name!r}), _wf_types)[1], {e.name}.Error)")
+        for ve in desc.variant_enums:
+            body.append(f"_wf_rt.enum_errors[{ve.name!r}] = (_wf_codec(('variant', {ve.name!r}), _wf_types)[1], {ve.name}.Error)")
     for fn in desc.functions:
         body.append("")
         py = _py(fn.name)
@@ -1032,7 +1440,7 @@ def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) ->
             fn.result,
             fn.doc + f"\n\nRust: ``{_rust_sig(fn.name, fn.params, fn.result)}``",
             py,
-            reentrant=bool(imports),
+            reentrant=reentrant,
         )
         body.append(f"_wf_tidy(_wf_fn_{py}, __name__, {py!r})")
         names[py] = f"_wf_fn_{py}"
@@ -1151,7 +1559,8 @@ def _stub_def(
     name: str, params: tuple[Param, ...], result: Type, doc: str, *, first: str = "", alias: bool = False
 ) -> list[str]:
     args = ([first] if first else []) + [
-        f"{_py(p.name)}: {binding(p.type).annotation(param=True, alias=alias)}" for p in params
+        f"{_py(p.name)}: {binding(p.type).annotation(param=True, alias=alias)}" + ("" if p.default is None else " = ...")
+        for p in params
     ]
     ret = binding(result).annotation(param=False, alias=alias)
     lines = [f"def {name}({', '.join(args)}) -> {ret}:"]
@@ -1181,16 +1590,46 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
         "@IMPORTS@",
         *(f"from .{RUNTIME_PACKAGE}.bindgen.runtime import {e} as {e}" for e in _EXCEPTIONS),
         "",
-        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *exported]!r}",
+        f"__all__ = {[*_EXCEPTIONS, 'Instance', 'load', 'reset', *_enum_names(desc), *exported]!r}",
         "",
         "WASM_PATH: Path",
         "IMPORTS: tuple[str, ...]",
         "FOREIGN_IMPORTS: tuple[str, ...]",
     ]
+    for en in desc.enums:
+        out += ["", "", f"class {en.name}(enum.IntEnum):"]
+        if en.doc.strip():
+            out += _indent(_docstring(en.doc, ""))
+        out += [f"    {_py(v)} = {value}" for v, _, value in en.variants]
+        out += _stub_error(en.name, [v for v, _, _ in en.variants], {})
+    for ve in desc.variant_enums:
+        out += ["", "", f"class {ve.name}:"]
+        if ve.doc.strip():
+            out += _indent(_docstring(ve.doc, ""))
+        for v in ve.variants:
+            out += ["    @dataclass(frozen=True)", f"    class {_py(v.name)}({ve.name}):"]
+            body = [f"        {_py(f.name)}: {_encoded_annotation(f.type, param=False, alias=False)}" for f in v.fields]
+            out += body or ["        pass"]
+        fields = {v.name: [(f.name, _encoded_annotation(f.type, param=False, alias=False)) for f in v.fields] for v in ve.variants}
+        out += _stub_error(ve.name, [v.name for v in ve.variants], fields)
     for cls in desc.classes:
         out += ["", "", f"class {cls.name}:"]
         if cls.doc.strip():
             out += _indent(_docstring(cls.doc, ""))
+        for prop in cls.properties:
+            ann = binding(prop.type)
+            py = _method_name(prop.name)
+            out += ["    @property", f"    def {py}(self) -> {ann.annotation(param=False)}: ..."]
+            if prop.setter:
+                out += [f"    @{py}.setter", f"    def {py}(self, value: {ann.annotation(param=True)}) -> None: ..."]
+        if cls.clone_symbol:
+            out += [f"    def __copy__(self) -> {cls.name}: ...", f"    def __deepcopy__(self, memo: object) -> {cls.name}: ..."]
+        if cls.eq_symbol:
+            out.append("    def __eq__(self, other: object) -> bool: ...")
+            if not cls.hash_symbol:
+                out.append("    __hash__: None  # type: ignore[assignment]")
+        if cls.hash_symbol:
+            out.append("    def __hash__(self) -> int: ...")
         ctor = _constructor(cls)
         for m in cls.methods:
             if m is ctor:
@@ -1244,6 +1683,14 @@ def _render_stub(desc: Descriptors, package: str, crate: str) -> str:
     return "\n".join(out).replace("@IMPORTS@", _stub_imports(out)) + "\n"
 
 
+def _stub_error(name: str, variants: list[str], fields: dict[str, list[tuple[str, str]]]) -> list[str]:
+    lines = ["    class Error(RustError):", f"        value: {name}"]
+    for v in variants:
+        lines.append(f"        class {_py(v)}({name}.Error):")
+        lines += [f"            {_py(f)}: {t}" for f, t in fields.get(v, [])] or ["            pass"]
+    return lines
+
+
 def _stub_imports(lines: list[str]) -> str:
     """The stub's import block: only what the stub uses (so linters stay quiet)."""
     text = "\n".join(lines)
@@ -1254,7 +1701,11 @@ def _stub_imports(lines: list[str]) -> str:
     std = []
     if used(r"array\.array"):
         std.append("import array")
-    abc = [n for n in ("Callable", "Sequence") if used(n)]
+    if used(r"enum\.IntEnum"):
+        std.append("import enum")
+    if used("dataclass"):
+        std.append("from dataclasses import dataclass")
+    abc = [n for n in ("Callable", "Mapping", "Sequence") if used(n)]
     if abc:
         std.append(f"from collections.abc import {', '.join(abc)}")
     std.append("from pathlib import Path")

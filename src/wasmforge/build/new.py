@@ -32,7 +32,7 @@ publish = false
 crate-type = ["cdylib", "rlib"]
 
 [dependencies]
-# The support crate (its export!/class!/import! macros), copied in from the wasmforge that made
+# The support crate (#[wasmforge::export], #[wasmforge::import]; its macro crate is inside), copied from the wasmforge that made
 # this crate, so the crate builds offline and wherever it is moved.
 wasmforge = {{ path = "{support}" }}
 
@@ -51,16 +51,16 @@ wasm-opt = "-Oz"
 _LIB_RS = """\
 //! {name}: Rust functions for Python, through WebAssembly.
 
-wasmforge::export! {{
-    /// Greets someone by name.
-    pub fn greet(name: &str) -> String {{
-        format!("Hello, {{}}!", name)
-    }}
+/// Greets someone by name.
+#[wasmforge::export]
+pub fn greet(name: &str) -> String {{
+    format!("Hello, {{}}!", name)
+}}
 
-    /// Adds two numbers.
-    pub fn add(a: i64, b: i64) -> i64 {{
-        a.wrapping_add(b)
-    }}
+/// Adds two numbers.
+#[wasmforge::export]
+pub fn add(a: i64, b: i64) -> i64 {{
+    a.wrapping_add(b)
 }}
 """
 

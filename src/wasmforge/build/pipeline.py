@@ -118,11 +118,11 @@ def _check_exports(crate: CrateInfo, desc: _descriptors.Descriptors) -> None:
     if not crate.uses_support_crate and not desc.has_runtime:
         raise NoExportsError(
             f"{manifest}: crate {crate.name} exports no functions and does not use the support crate",
-            hint="add wasmforge to [dependencies] (see 'wasmforge new') and wrap pub fns in wasmforge::export!",
+            hint="add wasmforge to [dependencies] (see 'wasmforge new') and mark pub fns #[wasmforge::export]",
         )
     raise NoExportsError(
         f"{manifest}: crate {crate.name} exports nothing to Python",
-        hint="wrap pub fns in wasmforge::export! { ... } (or add #[no_mangle] pub extern \"C\" fns)",
+        hint="mark pub fns #[wasmforge::export] (or add #[no_mangle] pub extern \"C\" fns)",
     )
 
 

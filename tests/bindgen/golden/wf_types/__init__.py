@@ -12,7 +12,7 @@ from typing import Any as _wf_Any
 
 from ._wasmforge.bindgen.runtime import Error, RustError, RustPanic, ClosedError, BorrowError, NeedsImports, InstancePoisoned, WasmTrap
 from ._wasmforge.bindgen.runtime import Runtime as _wf_Runtime, require_api as _wf_require_api
-from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_as_int, as_str as _wf_as_str, f32_bits as _wf_f32_bits, f32_from_bits as _wf_f32_from_bits, f64_bits as _wf_f64_bits, f64_from_bits as _wf_f64_from_bits, pack_u64 as _wf_pack_u64, describe as _wf_describe, wrong_object as _wf_wrong_object, borrowed as _wf_borrowed, no_copy as _wf_no_copy, tidy as _wf_tidy, decode as _wf_decode
+from ._wasmforge.bindgen.runtime import as_float as _wf_as_float, as_int as _wf_as_int, as_str as _wf_as_str, f32_bits as _wf_f32_bits, f32_from_bits as _wf_f32_from_bits, f64_bits as _wf_f64_bits, f64_from_bits as _wf_f64_from_bits, pack_u64 as _wf_pack_u64, describe as _wf_describe, wrong_object as _wf_wrong_object, borrowed as _wf_borrowed, no_copy as _wf_no_copy, tidy as _wf_tidy, decode as _wf_decode, as_enum as _wf_as_enum, codec as _wf_codec
 
 _wf_require_api(1, __name__)
 _wf_chr = chr
@@ -391,7 +391,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                     if _wf_k1:
                         self._wf_b = 0
                 if _wf_ret:
-                    raise _wf_result_error()
+                    raise _wf_result_error(_wf_ret)
                 _wf_bits2 = _wf_read_u64(_wf_slot_result)
                 return _wf_bits2
 
@@ -533,7 +533,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise OverflowError(f"checked_div() argument 'b' out of range for i64: {b}")
             _wf_ret = _wf_f_checked_div(a, b)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits1 = _wf_read_u64(_wf_slot_result)
             return _wf_bits1 - (_wf_bits1 >> 63 << 64)
     _wf_tidy(_wf_fn_checked_div, __name__, 'checked_div')
@@ -1279,7 +1279,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 if len(_wf_temps) > _wf_nt:
                     _wf_release(_wf_base, _wf_nt)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits5 = _wf_read_u64(_wf_slot_result)
             _wf_w6 = _wf_bits5 & 0xFFFFFFFF
             return _wf_w6
@@ -1303,7 +1303,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 x = _wf_as_float(x, "result_f32() argument 'x'", "f32")
             _wf_ret = _wf_f_result_f32(x)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits1 = _wf_read_u64(_wf_slot_result)
             return _wf_f32_from_bits(_wf_bits1)
     _wf_tidy(_wf_fn_result_f32, __name__, 'result_f32')
@@ -1317,7 +1317,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise OverflowError(f"result_i16() argument 'x' out of range for i16: {x}")
             _wf_ret = _wf_f_result_i16(x)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits1 = _wf_read_u64(_wf_slot_result)
             _wf_w2 = _wf_bits1 & 0xFFFFFFFF
             return _wf_w2 - (_wf_w2 >> 31 << 32)
@@ -1351,7 +1351,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 if len(_wf_temps) > _wf_nt:
                     _wf_release(_wf_base, _wf_nt)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits5 = _wf_read_u64(_wf_slot_result)
             _wf_w6 = _wf_bits5 & 0xFFFFFFFF
             if _wf_w6:
@@ -1373,7 +1373,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise TypeError(f"result_string() argument 'ok' must be bool, not {type(ok).__name__}")
             _wf_ret = _wf_f_result_string(_wf_b1)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             _wf_bits2 = _wf_read_u64(_wf_slot_result)
             _wf_p3 = _wf_bits2 & 0xFFFFFFFF
             _wf_n4 = _wf_bits2 >> 32 & 0x7FFFFFFF
@@ -1395,7 +1395,7 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 raise TypeError(f"result_unit() argument 'ok' must be bool, not {type(ok).__name__}")
             _wf_ret = _wf_f_result_unit(_wf_b1)
             if _wf_ret:
-                raise _wf_result_error()
+                raise _wf_result_error(_wf_ret)
             return None
     _wf_tidy(_wf_fn_result_unit, __name__, 'result_unit')
 

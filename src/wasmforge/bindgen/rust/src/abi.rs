@@ -12,6 +12,7 @@
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::cell::RefCell;
 use core::fmt::Display;
 
 /// One of the four value types a shim may take or return (or `()` for no result).
@@ -130,6 +131,14 @@ impl Prim for () {
 }
 
 /// A Rust type that can cross the boundary; `Abi` is how it travels.
+#[cfg_attr(
+    wf_diagnostic,
+    diagnostic::on_unimplemented(
+        message = "`{Self}` cannot cross the wasmforge boundary",
+        label = "not a type Python can pass or receive",
+        note = "supported: integers (u8..u128, i8..i128, usize, isize), f32, f64, bool, char, (), &str, String, &[T], &mut [T] and Vec<T> of numbers, Vec<T>/Box<[T]>/&[T] and Option<T> of supported T, tuples, HashMap/BTreeMap, Result<T, E: Display> (results), and structs and enums marked #[wasmforge::export]"
+    )
+)]
 pub trait WasmType {
     /// The primitive the value travels as.
     type Abi: Prim;
@@ -137,8 +146,71 @@ pub trait WasmType {
 
 /// Marks the lifetime of one call: values borrowed from the host (`&str`, `&[T]`)
 /// borrow this anchor, so they cannot be kept after the call returns. A parameter
-/// typed `&'static str` fails to compile for that reason.
-pub struct Anchor;
+/// typed `&'static str` fails to compile for that reason. It also keeps what a borrowed
+/// parameter points into (an encoded buffer, a decoded `Vec` behind `&[String]`) until
+/// the call returns; with nothing kept it costs nothing.
+pub struct Anchor {
+    kept: RefCell<Vec<Kept>>,
+}
+
+/// A value kept until the anchor drops, type-erased.
+struct Kept {
+    ptr: *mut (),
+    drop: unsafe fn(*mut ()),
+}
+
+unsafe fn drop_box<T>(p: *mut ()) {
+    drop(Box::from_raw(p as *mut T));
+}
+
+impl Anchor {
+    /// A new anchor for one call.
+    #[inline]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Anchor { kept: RefCell::new(Vec::new()) }
+    }
+
+    /// Keep `value` until the anchor drops; the reference lives as long as the anchor's borrow.
+    pub fn keep<T>(&self, value: T) -> &T {
+        let ptr = Box::into_raw(Box::new(value));
+        self.kept.borrow_mut().push(Kept { ptr: ptr as *mut (), drop: drop_box::<T> });
+        // The box is freed only when the anchor drops, after every borrow of it ended.
+        unsafe { &*ptr }
+    }
+
+    /// Keep `value` until the anchor drops, mutably (each kept value is its own box).
+    #[allow(clippy::mut_from_ref)]
+    pub fn keep_mut<T>(&self, value: T) -> &mut T {
+        let ptr = Box::into_raw(Box::new(value));
+        self.kept.borrow_mut().push(Kept { ptr: ptr as *mut (), drop: drop_box::<T> });
+        unsafe { &mut *ptr }
+    }
+
+    /// The bytes of an encoded buffer from the host, readable for the anchor's lifetime. With
+    /// bit 63 ([`LENT`]) the host lent them for the call (it frees them); otherwise it
+    /// allocated them with `__wasmforge_malloc(len, 1)` for Rust, and they are freed when the
+    /// anchor drops.
+    ///
+    /// # Safety
+    /// `abi` must pack such a buffer.
+    pub unsafe fn adopt(&self, abi: i64) -> &[u8] {
+        let (p, n) = unpack(abi & !(LENT as i64));
+        if abi as u64 & LENT != 0 {
+            return core::slice::from_raw_parts(p, n);
+        }
+        self.keep(Vec::from_raw_parts(p, n, n)).as_slice()
+    }
+}
+
+impl Drop for Anchor {
+    #[inline]
+    fn drop(&mut self) {
+        for k in self.kept.get_mut().drain(..).rev() {
+            unsafe { (k.drop)(k.ptr) };
+        }
+    }
+}
 
 /// A value the host hands to Rust: export parameters, import results.
 pub trait FromHost<'a>: WasmType + Sized {
@@ -181,7 +253,7 @@ pub static mut RET_BUF: RetBuf = RetBuf([0; RET_BUF_SIZE]);
 
 /// Copy `nbytes` at `ptr` into the return buffer; the packed, flagged value if they fit.
 #[inline]
-fn lend_back(ptr: *const u8, nbytes: usize, len: usize) -> Option<i64> {
+pub(crate) fn lend_back(ptr: *const u8, nbytes: usize, len: usize) -> Option<i64> {
     if nbytes > RET_BUF_SIZE {
         return None;
     }
@@ -330,20 +402,19 @@ impl ToHost for String {
     }
 }
 
-impl<'b, T: Elem> WasmType for &'b [T] {
+impl<'b, T> WasmType for &'b [T] {
     type Abi = i64;
 }
-impl<'a, T: Elem> FromHost<'a> for &'a [T] {
+impl<'a, T: SeqIn<'a> + 'a> FromHost<'a> for &'a [T] {
     #[inline]
-    unsafe fn from_abi(abi: i64, _: &'a Anchor) -> Self {
-        let (p, n) = unpack(abi);
-        core::slice::from_raw_parts(p as *const T, n)
+    unsafe fn from_abi(abi: i64, anchor: &'a Anchor) -> Self {
+        T::slice_from(abi, anchor)
     }
 }
-impl<'b, T: Elem> ToHost for &'b [T] {
+impl<'b, T: SeqOut + Clone> ToHost for &'b [T] {
     #[inline]
     fn into_abi(self) -> i64 {
-        pack(self.as_ptr() as *const u8, self.len())
+        T::slice_into(self)
     }
 }
 
@@ -364,32 +435,113 @@ impl<'b, T: Elem> ToHost for &'b mut [T] {
     }
 }
 
-impl<T: Elem> WasmType for Vec<T> {
+impl<T> WasmType for Vec<T> {
     type Abi = i64;
 }
-impl<'a, T: Elem> FromHost<'a> for Vec<T> {
+impl<'a, T: SeqIn<'a>> FromHost<'a> for Vec<T> {
     #[inline]
-    unsafe fn from_abi(abi: i64, _: &'a Anchor) -> Self {
-        let (p, n) = unpack(abi);
-        Vec::from_raw_parts(p as *mut T, n, n)
+    unsafe fn from_abi(abi: i64, anchor: &'a Anchor) -> Self {
+        T::vec_from(abi, anchor)
     }
 }
-impl<T: Elem> ToHost for Vec<T> {
+impl<T: SeqOut> ToHost for Vec<T> {
     #[inline]
     fn into_abi(self) -> i64 {
-        let b = self.into_boxed_slice();
-        let n = b.len();
-        pack(Box::into_raw(b) as *const u8, n)
+        T::vec_into(self, false)
     }
     #[inline]
     fn into_abi_ret(self) -> i64 {
-        let nbytes = self.len() * core::mem::size_of::<T>();
-        match lend_back(self.as_ptr() as *const u8, nbytes, self.len()) {
-            Some(v) => v,
-            None => self.into_abi(),
-        }
+        T::vec_into(self, true)
     }
 }
+
+impl<T> WasmType for Box<[T]> {
+    type Abi = i64;
+}
+impl<'a, T: SeqIn<'a>> FromHost<'a> for Box<[T]> {
+    #[inline]
+    unsafe fn from_abi(abi: i64, anchor: &'a Anchor) -> Self {
+        T::vec_from(abi, anchor).into_boxed_slice()
+    }
+}
+impl<T: SeqOut> ToHost for Box<[T]> {
+    #[inline]
+    fn into_abi(self) -> i64 {
+        T::vec_into(self.into_vec(), false)
+    }
+    #[inline]
+    fn into_abi_ret(self) -> i64 {
+        T::vec_into(self.into_vec(), true)
+    }
+}
+
+/// Element of `Vec<T>`, `Box<[T]>` and `&[T]` handed to Rust: numbers travel flat,
+/// everything else encoded (see `wire`).
+pub trait SeqIn<'a>: Sized {
+    /// The vector the host handed over.
+    ///
+    /// # Safety
+    /// `abi` must follow the protocol for this element type.
+    unsafe fn vec_from(abi: i64, anchor: &'a Anchor) -> Vec<Self>;
+
+    /// A slice valid for the call; by default the decoded vector, kept by the anchor.
+    ///
+    /// # Safety
+    /// As [`SeqIn::vec_from`].
+    unsafe fn slice_from(abi: i64, anchor: &'a Anchor) -> &'a [Self] {
+        anchor.keep(Self::vec_from(abi, anchor)).as_slice()
+    }
+}
+
+/// Element of `Vec<T>`, `Box<[T]>` and `&[T]` handed to the host.
+pub trait SeqOut: Sized {
+    /// Lower a vector; `ret`: an export's result, which may use the return buffer.
+    fn vec_into(v: Vec<Self>, ret: bool) -> i64;
+
+    /// Lower a borrowed slice (an import's argument).
+    fn slice_into(s: &[Self]) -> i64
+    where
+        Self: Clone,
+    {
+        Self::vec_into(s.to_vec(), false)
+    }
+}
+
+macro_rules! flat_seq {
+    ($($t:ty),*) => {$(
+        impl<'a> SeqIn<'a> for $t {
+            #[inline]
+            unsafe fn vec_from(abi: i64, _: &'a Anchor) -> Vec<Self> {
+                let (p, n) = unpack(abi);
+                Vec::from_raw_parts(p as *mut $t, n, n)
+            }
+            #[inline]
+            unsafe fn slice_from(abi: i64, _: &'a Anchor) -> &'a [Self] {
+                let (p, n) = unpack(abi);
+                core::slice::from_raw_parts(p as *const $t, n)
+            }
+        }
+        impl SeqOut for $t {
+            #[inline]
+            fn vec_into(v: Vec<Self>, ret: bool) -> i64 {
+                if ret {
+                    let nbytes = v.len() * core::mem::size_of::<$t>();
+                    if let Some(p) = lend_back(v.as_ptr() as *const u8, nbytes, v.len()) {
+                        return p;
+                    }
+                }
+                let b = v.into_boxed_slice();
+                let n = b.len();
+                pack(Box::into_raw(b) as *const u8, n)
+            }
+            #[inline]
+            fn slice_into(s: &[Self]) -> i64 {
+                pack(s.as_ptr() as *const u8, s.len())
+            }
+        }
+    )*};
+}
+flat_seq!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
 
 impl<T: WasmType> WasmType for Option<T> {
     type Abi = <T::Abi as Prim>::Opt;
@@ -427,6 +579,59 @@ impl<T: ToHost, E: Display> ToHost for Result<T, E> {
         unsafe { *core::ptr::addr_of_mut!(SLOTS[1]) = bits };
         tag
     }
+}
+
+/// An `Err` on its way to the host. The macros lower `Result<T, E>` results by calling
+/// `(&ErrWrap(..)).lower_err()` with both traits below in scope: method resolution picks
+/// [`ErrViaEnum`] when `E` is an exported enum (tag 2: the enum value, encoded) and falls
+/// back to [`ErrViaDisplay`] (tag 1: `e.to_string()`) otherwise.
+pub struct ErrWrap<E>(pub core::cell::Cell<Option<E>>);
+
+/// An exported enum usable as a typed error (implemented by `#[wasmforge::export]`).
+pub trait EnumError: crate::wire::Encode + Sized {
+    /// The enum's name, which the host uses to find its exception classes.
+    const NAME: &'static str;
+}
+
+/// `Err` of an exported enum.
+pub trait ErrViaEnum {
+    /// (tag, result slot bits).
+    fn lower_err(&self) -> (i32, u64);
+}
+
+/// `Err` of anything `Display`.
+pub trait ErrViaDisplay {
+    /// (tag, result slot bits).
+    fn lower_err(&self) -> (i32, u64);
+}
+
+impl<E: EnumError> ErrViaEnum for ErrWrap<E> {
+    fn lower_err(&self) -> (i32, u64) {
+        let e = self.0.take().expect("error lowered once");
+        (2, crate::wire::to_buffer((E::NAME, e), true) as u64)
+    }
+}
+
+impl<'a, E: Display> ErrViaDisplay for &'a ErrWrap<E> {
+    fn lower_err(&self) -> (i32, u64) {
+        let e = self.0.take().expect("error lowered once");
+        (1, e.to_string().into_abi_ret() as u64)
+    }
+}
+
+/// Store an `Ok` value's bits in the result slot; the tag 0.
+#[inline]
+pub fn result_ok<T: ToHost>(v: T) -> i32 {
+    let bits = v.into_abi_ret().to_bits();
+    unsafe { *core::ptr::addr_of_mut!(SLOTS[1]) = bits };
+    0
+}
+
+/// Store an `Err`'s payload in the result slot; its tag.
+#[inline]
+pub fn result_err((tag, bits): (i32, u64)) -> i32 {
+    unsafe { *core::ptr::addr_of_mut!(SLOTS[1]) = bits };
+    tag
 }
 
 /// A class object moved out of its box: the receiver of methods taking `self`.

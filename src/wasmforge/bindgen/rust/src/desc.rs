@@ -13,12 +13,18 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Version of the record format; bumped on any incompatible change.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 pub const KIND_FUNCTION: u8 = 1;
 pub const KIND_CLASS: u8 = 2;
 pub const KIND_METHOD: u8 = 3;
 pub const KIND_IMPORT: u8 = 4;
+pub const KIND_PROPERTY: u8 = 5;
+pub const KIND_ENUM: u8 = 6;
+pub const KIND_VARIANTS: u8 = 7;
+
+/// Method flag: the method is the Python class's constructor.
+pub const METHOD_CONSTRUCTOR: u8 = 1;
 
 pub const RECV_STATIC: u8 = 0;
 pub const RECV_REF: u8 = 1;
@@ -50,14 +56,30 @@ pub const TAG_RESULT: u8 = 0x16;
 pub const TAG_CLASS: u8 = 0x17;
 pub const TAG_CLASS_REF: u8 = 0x18;
 pub const TAG_CLASS_MUT: u8 = 0x19;
+pub const TAG_U128: u8 = 0x20;
+pub const TAG_I128: u8 = 0x21;
+pub const TAG_TUPLE: u8 = 0x22;
+pub const TAG_MAP: u8 = 0x23;
+pub const TAG_ENUM: u8 = 0x24;
+pub const TAG_VARIANTS: u8 = 0x25;
+pub const TAG_PYOBJECT: u8 = 0x26;
+pub const TAG_FN: u8 = 0x27;
+pub const TAG_FN_MUT: u8 = 0x28;
 
-/// Longest encoded type (tags plus a class name).
-pub const TYPE_MAX: usize = 64;
+/// Longest encoded type (tags plus class names); byte 0 holds the length.
+pub const TYPE_MAX: usize = 256;
 
 /// An encoded type: byte 0 holds the length, the encoding follows.
 pub type TypeDesc = [u8; TYPE_MAX];
 
 /// A Rust type's descriptor, a compile-time constant.
+#[cfg_attr(
+    wf_diagnostic,
+    diagnostic::on_unimplemented(
+        message = "`{Self}` has no wasmforge descriptor",
+        label = "not a type Python can pass or receive (see the `WasmType` error for what is)"
+    )
+)]
 pub trait Describe {
     /// The encoded type.
     const TYPE: TypeDesc;
@@ -74,7 +96,7 @@ pub const fn leaf(tag: u8) -> TypeDesc {
 /// `tag` followed by the inner type.
 pub const fn wrap(tag: u8, inner: TypeDesc) -> TypeDesc {
     let n = inner[0] as usize;
-    if n + 2 > TYPE_MAX {
+    if n + 1 >= TYPE_MAX {
         panic!("wasmforge: type nests too deeply for a descriptor");
     }
     let mut d = [0u8; TYPE_MAX];
@@ -91,7 +113,7 @@ pub const fn wrap(tag: u8, inner: TypeDesc) -> TypeDesc {
 /// `tag` followed by a name (u8 length, bytes): opaque classes.
 pub const fn named(tag: u8, name: &str) -> TypeDesc {
     let b = name.as_bytes();
-    if b.len() + 3 > TYPE_MAX {
+    if b.len() + 2 >= TYPE_MAX || b.len() > 255 {
         panic!("wasmforge: class name too long for a descriptor");
     }
     let mut d = [0u8; TYPE_MAX];
@@ -103,6 +125,30 @@ pub const fn named(tag: u8, name: &str) -> TypeDesc {
         d[3 + i] = b[i];
         i += 1;
     }
+    d
+}
+
+/// `tag count:u8` followed by each type: tuples, maps (count 2: key, value).
+pub const fn seq(tag: u8, items: &[TypeDesc]) -> TypeDesc {
+    let mut d = [0u8; TYPE_MAX];
+    d[1] = tag;
+    d[2] = items.len() as u8;
+    let mut at = 3;
+    let mut i = 0;
+    while i < items.len() {
+        let n = items[i][0] as usize;
+        if at + n >= TYPE_MAX {
+            panic!("wasmforge: type nests too deeply for a descriptor");
+        }
+        let mut j = 0;
+        while j < n {
+            d[at] = items[i][1 + j];
+            at += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    d[0] = (at - 1) as u8;
     d
 }
 
@@ -118,8 +164,28 @@ leaves!(
     u8 => TAG_U8, i8 => TAG_I8, u16 => TAG_U16, i16 => TAG_I16,
     u32 => TAG_U32, i32 => TAG_I32, u64 => TAG_U64, i64 => TAG_I64,
     usize => TAG_USIZE, isize => TAG_ISIZE, f32 => TAG_F32, f64 => TAG_F64,
-    String => TAG_STRING,
+    String => TAG_STRING, u128 => TAG_U128, i128 => TAG_I128,
 );
+
+impl<T: Describe> Describe for alloc::boxed::Box<[T]> {
+    const TYPE: TypeDesc = wrap(TAG_VEC, T::TYPE);
+}
+impl<K: Describe, V: Describe> Describe for alloc::collections::BTreeMap<K, V> {
+    const TYPE: TypeDesc = seq(TAG_MAP, &[K::TYPE, V::TYPE]);
+}
+#[cfg(feature = "std")]
+impl<K: Describe, V: Describe, S> Describe for std::collections::HashMap<K, V, S> {
+    const TYPE: TypeDesc = seq(TAG_MAP, &[K::TYPE, V::TYPE]);
+}
+
+macro_rules! tuples {
+    ($(($($t:ident),+))*) => {$(
+        impl<$($t: Describe),+> Describe for ($($t,)+) {
+            const TYPE: TypeDesc = seq(TAG_TUPLE, &[$($t::TYPE),+]);
+        }
+    )*};
+}
+tuples!((A) (A, B) (A, B, C) (A, B, C, D) (A, B, C, D, E) (A, B, C, D, E, F));
 
 impl<'a> Describe for &'a str {
     const TYPE: TypeDesc = leaf(TAG_STR);
@@ -146,6 +212,8 @@ pub enum Part {
     Header(u8),
     /// A single byte.
     U8(u8),
+    /// A little-endian `i64` (an enum discriminant).
+    I64(i64),
     /// A string: u16 length, then the bytes.
     Str(&'static str),
     /// Doc comment lines, stored as one string joined by `\n`.
@@ -158,6 +226,7 @@ const fn part_len(p: &Part) -> usize {
     match p {
         Part::Header(_) => 8,
         Part::U8(_) => 1,
+        Part::I64(_) => 8,
         Part::Str(s) => 2 + s.len(),
         Part::Doc(lines) => {
             let mut n = 2;
@@ -208,6 +277,14 @@ pub const fn assemble<const N: usize>(parts: &[Part]) -> [u8; N] {
             Part::U8(v) => {
                 out[at] = *v;
                 at += 1;
+            }
+            Part::I64(v) => {
+                let mut j = 0;
+                while j < 8 {
+                    out[at] = (*v >> (8 * j)) as u8;
+                    at += 1;
+                    j += 1;
+                }
             }
             Part::Str(s) => {
                 let b = s.as_bytes();
@@ -293,6 +370,8 @@ mod tests {
         assert_eq!(&t[..4], &[3, TAG_OPTION, TAG_VEC, TAG_F32]);
         let t = <Result<&str, ()> as Describe>::TYPE;
         assert_eq!(&t[..3], &[2, TAG_RESULT, TAG_STR]);
+        let t = <(u8, (String, u128)) as Describe>::TYPE;
+        assert_eq!(&t[..8], &[7, TAG_TUPLE, 2, TAG_U8, TAG_TUPLE, 2, TAG_STRING, TAG_U128]);
         let c = named(TAG_CLASS, "Counter");
         assert_eq!(&c[..10], &[9, TAG_CLASS, 7, b'C', b'o', b'u', b'n', b't', b'e', b'r']);
     }

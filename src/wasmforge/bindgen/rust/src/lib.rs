@@ -1,9 +1,14 @@
 //! Support crate of wasmforge: export Rust functions and types to a Python host.
 //!
-//! * [`export!`] wraps `pub fn` items and exports them to Python.
-//! * [`class!`] wraps a struct and its `impl` block; Python sees a class.
-//! * [`import!`] declares Python functions that Rust may call.
+//! * `#[wasmforge::export]` on a `pub fn`, a struct (a Python class; its `pub` fields are
+//!   properties), an `impl` block (its `pub fn`s are methods), or an enum (a C-like enum
+//!   is an `IntEnum`).
+//! * `#[wasmforge::import]` on an `extern "C" { fn ...; }` block declares Python functions
+//!   that Rust may call.
+//! * `#[wasmforge(...)]` options: `name = "..."`, `skip`, `constructor` (an impl's static
+//!   fn), `readonly` (a field), `default = <literal>` (a parameter).
 //! * [`panic_handler!`] installs a panic handler for `#![no_std]` crates.
+//! * The block forms [`exports!`], [`class!`] and [`imports!`] remain as aliases.
 //!
 //! Each macro re-emits the items unchanged and adds exported shims whose
 //! parameters and results are only `i32`, `i64`, `f32` or `f64`. The signature of
@@ -27,13 +32,20 @@ pub mod desc;
 mod macros;
 #[doc(hidden)]
 pub mod rt;
+#[doc(hidden)]
+pub mod wire;
+mod callback;
+mod object;
 
-pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, ToHost, WasmType};
+pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, SeqIn, SeqOut, ToHost, WasmType};
+pub use object::PyObject;
+pub use wasmforge_macros::{export, import};
 pub use desc::Describe;
 
 /// Re-exported for the macros, so user crates need no `extern crate alloc`.
 #[doc(hidden)]
 pub mod __private {
     pub use alloc::boxed::Box;
+    pub use alloc::vec::Vec;
     pub use core;
 }

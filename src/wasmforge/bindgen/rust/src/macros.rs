@@ -1,10 +1,12 @@
-//! The user-facing macros. All are `macro_rules!`; `__wf_item!` does the shared work
-//! (collecting doc comments, emitting shims and descriptor records).
+//! The block forms of the macros, kept as aliases of the attribute macros
+//! (`#[wasmforge::export]`, `#[wasmforge::import]`, which live in `wasmforge-macros`).
+//! All are `macro_rules!`; `__wf_item!` does the shared work (collecting doc comments,
+//! emitting shims and descriptor records).
 
-/// Export `pub fn` items to Python.
+/// Export `pub fn` items to Python (the block form of `#[wasmforge::export]`).
 ///
 /// ```ignore
-/// wasmforge::export! {
+/// wasmforge::exports! {
 ///     /// Greets someone.
 ///     pub fn greet(name: &str) -> String { format!("Hello, {}!", name) }
 /// }
@@ -14,7 +16,7 @@
 /// `String`, `&[T]`, `&mut [T]` and `Vec<T>` of numbers, `Option<T>`,
 /// `Result<T, E: Display>` (results only) and classes made with [`class!`].
 #[macro_export]
-macro_rules! export {
+macro_rules! exports {
     () => {};
     (
         $(#[$($attr:tt)*])*
@@ -24,7 +26,7 @@ macro_rules! export {
         $(#[$($attr)*])*
         pub fn $name($($p: $t),*) $(-> $ret)? $body
         $crate::__wf_item! { @docs [] [$(#[$($attr)*])*] @function $name ($($p : $t),*) ($($ret)?) }
-        $crate::export! { $($rest)* }
+        $crate::exports! { $($rest)* }
     };
 }
 
@@ -58,55 +60,17 @@ macro_rules! class {
         pub struct $cls { $($fields)* }
         impl $cls2 { $($items)* }
 
-        impl $crate::WasmType for $cls {
-            type Abi = i32;
-        }
-        impl $crate::ToHost for $cls {
-            #[inline]
-            fn into_abi(self) -> i32 {
-                $crate::__private::Box::into_raw($crate::__private::Box::new(self)) as usize as i32
-            }
-        }
-        impl<'b> $crate::WasmType for &'b $cls {
-            type Abi = i32;
-        }
-        impl<'a> $crate::FromHost<'a> for &'a $cls {
-            #[inline]
-            unsafe fn from_abi(handle: i32, _: &'a $crate::Anchor) -> Self {
-                &*(handle as usize as *const $cls)
-            }
-        }
-        impl<'b> $crate::WasmType for &'b mut $cls {
-            type Abi = i32;
-        }
-        impl<'a> $crate::FromHost<'a> for &'a mut $cls {
-            #[inline]
-            unsafe fn from_abi(handle: i32, _: &'a $crate::Anchor) -> Self {
-                &mut *(handle as usize as *mut $cls)
-            }
-        }
-        impl $crate::Describe for $cls {
-            const TYPE: $crate::desc::TypeDesc =
-                $crate::desc::named($crate::desc::TAG_CLASS, stringify!($cls));
-        }
-        impl<'b> $crate::Describe for &'b $cls {
-            const TYPE: $crate::desc::TypeDesc =
-                $crate::desc::named($crate::desc::TAG_CLASS_REF, stringify!($cls));
-        }
-        impl<'b> $crate::Describe for &'b mut $cls {
-            const TYPE: $crate::desc::TypeDesc =
-                $crate::desc::named($crate::desc::TAG_CLASS_MUT, stringify!($cls));
-        }
+        $crate::__class_impls!($cls);
         $crate::__wf_item! { @docs [] [$(#[$($sattr)*])*] @class $cls }
         $crate::__wf_methods! { $cls $($items)* }
     };
 }
 
 /// Declare Python functions that Rust may call; the generated Python package
-/// takes them as keyword arguments of `load()`.
+/// takes them as keyword arguments of `load()` (the block form of `#[wasmforge::import]`).
 ///
 /// ```ignore
-/// wasmforge::import! {
+/// wasmforge::imports! {
 ///     /// Logs a line on the Python side.
 ///     pub fn log(line: &str);
 ///     pub fn twice(x: i32) -> i32;
@@ -116,7 +80,7 @@ macro_rules! class {
 /// Parameters may be anything an export returns (owned buffers are freed by the
 /// host); results anything an export takes, except borrowed slices.
 #[macro_export]
-macro_rules! import {
+macro_rules! imports {
     () => {};
     (
         $(#[$($attr:tt)*])*
@@ -124,7 +88,7 @@ macro_rules! import {
         $($rest:tt)*
     ) => {
         $crate::__wf_item! { @docs [] [$(#[$($attr)*])*] @import [$vis] $name ($($p : $t),*) ($($ret)?) }
-        $crate::import! { $($rest)* }
+        $crate::imports! { $($rest)* }
     };
 }
 
@@ -193,7 +157,7 @@ macro_rules! __wf_item {
             pub unsafe extern "C" fn __wf_shim(
                 $($p: <$t as $crate::WasmType>::Abi),*
             ) -> <$ret as $crate::WasmType>::Abi {
-                let __wf_anchor = $crate::Anchor;
+                let __wf_anchor = $crate::Anchor::new();
                 $( let $p = <$t as $crate::FromHost<'_>>::from_abi($p, &__wf_anchor); )*
                 <$ret as $crate::ToHost>::into_abi_ret($name($($p),*))
             }
@@ -204,7 +168,8 @@ macro_rules! __wf_item {
                 $crate::desc::Part::Doc(&[$($d),*]),
                 $crate::desc::Part::U8(<[&str]>::len(&[$(stringify!($p)),*]) as u8),
                 $( $crate::desc::Part::Str(stringify!($p)),
-                   $crate::desc::Part::Ty(<$t as $crate::Describe>::TYPE), )*
+                   $crate::desc::Part::Ty(<$t as $crate::Describe>::TYPE),
+                   $crate::desc::Part::U8(0), )*
                 $crate::desc::Part::Ty(<$ret as $crate::Describe>::TYPE),
             ];
             #[link_section = "wasmforge.descriptors"]
@@ -226,6 +191,10 @@ macro_rules! __wf_item {
                 $crate::desc::Part::Str(stringify!($cls)),
                 $crate::desc::Part::Doc(&[$($d),*]),
                 $crate::desc::Part::Str(concat!("__wf_drop_", stringify!($cls))),
+                $crate::desc::Part::Str(""),
+                $crate::desc::Part::Str(""),
+                $crate::desc::Part::Str(""),
+                $crate::desc::Part::Str(""),
             ];
             #[link_section = "wasmforge.descriptors"]
             #[used]
@@ -260,7 +229,7 @@ macro_rules! __wf_item {
                 $($this: i32,)?
                 $($p: <$t as $crate::WasmType>::Abi),*
             ) -> <$ret as $crate::WasmType>::Abi {
-                let __wf_anchor = $crate::Anchor;
+                let __wf_anchor = $crate::Anchor::new();
                 $( let $this = <$tt as $crate::FromHost<'_>>::from_abi($this, &__wf_anchor); )?
                 $( let $p = <$t as $crate::FromHost<'_>>::from_abi($p, &__wf_anchor); )*
                 <$ret as $crate::ToHost>::into_abi_ret($cls::$m($($crate::Receiver::take($this),)? $($p),*))
@@ -272,9 +241,11 @@ macro_rules! __wf_item {
                 $crate::desc::Part::Str(stringify!($m)),
                 $crate::desc::Part::Doc(&[$($d),*]),
                 $crate::desc::Part::U8($crate::desc::$recv),
+                $crate::desc::Part::U8(0),
                 $crate::desc::Part::U8(<[&str]>::len(&[$(stringify!($p)),*]) as u8),
                 $( $crate::desc::Part::Str(stringify!($p)),
-                   $crate::desc::Part::Ty(<$t as $crate::Describe>::TYPE), )*
+                   $crate::desc::Part::Ty(<$t as $crate::Describe>::TYPE),
+                   $crate::desc::Part::U8(0), )*
                 $crate::desc::Part::Ty(<$ret as $crate::Describe>::TYPE),
             ];
             #[link_section = "wasmforge.descriptors"]
@@ -295,7 +266,7 @@ macro_rules! __wf_item {
             extern "C" {
                 fn $name($($p: <$t as $crate::WasmType>::Abi),*) -> <$ret as $crate::WasmType>::Abi;
             }
-            let __wf_anchor = $crate::Anchor;
+            let __wf_anchor = $crate::Anchor::new();
             unsafe {
                 <$ret as $crate::FromHost<'_>>::from_abi(
                     $name($(<$t as $crate::ToHost>::into_abi($p)),*),
@@ -311,7 +282,8 @@ macro_rules! __wf_item {
                 $crate::desc::Part::Doc(&[$($d),*]),
                 $crate::desc::Part::U8(<[&str]>::len(&[$(stringify!($p)),*]) as u8),
                 $( $crate::desc::Part::Str(stringify!($p)),
-                   $crate::desc::Part::Ty(<$t as $crate::Describe>::TYPE), )*
+                   $crate::desc::Part::Ty(<$t as $crate::Describe>::TYPE),
+                   $crate::desc::Part::U8(0), )*
                 $crate::desc::Part::Ty(<$ret as $crate::Describe>::TYPE),
             ];
             #[link_section = "wasmforge.descriptors"]

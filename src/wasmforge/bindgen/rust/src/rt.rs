@@ -117,3 +117,61 @@ pub fn panic_and_trap(info: &PanicInfo<'_>) -> ! {
     #[cfg(not(target_arch = "wasm32"))]
     loop {}
 }
+
+/// `__wf_drop_<Class>`: free a class object.
+///
+/// # Safety
+/// `handle` must be a live handle of a `T`, not used afterwards.
+pub unsafe fn drop_boxed<T>(handle: i32) {
+    drop(alloc::boxed::Box::from_raw(handle as usize as *mut T));
+}
+
+/// `__wf_clone_<Class>` (from `#[derive(Clone)]`): a new, independent object.
+///
+/// # Safety
+/// `handle` must be a live handle of a `T`.
+pub unsafe fn clone_boxed<T: Clone>(handle: i32) -> i32 {
+    let copy = (*(handle as usize as *const T)).clone();
+    alloc::boxed::Box::into_raw(alloc::boxed::Box::new(copy)) as usize as i32
+}
+
+/// `__wf_repr_<Class>` (from `#[derive(Debug)]`): the `{:?}` text, as a `String` result.
+///
+/// # Safety
+/// `handle` must be a live handle of a `T`.
+pub unsafe fn debug_boxed<T: fmt::Debug>(handle: i32) -> i64 {
+    let text = alloc::format!("{:?}", &*(handle as usize as *const T));
+    crate::ToHost::into_abi_ret(text)
+}
+
+/// `__wf_eq_<Class>` (from `#[derive(PartialEq)]`): 1 if equal.
+///
+/// # Safety
+/// Both handles must be live handles of a `T`.
+pub unsafe fn eq_boxed<T: PartialEq>(a: i32, b: i32) -> i32 {
+    (*(a as usize as *const T) == *(b as usize as *const T)) as i32
+}
+
+/// `__wf_hash_<Class>` (from `#[derive(Hash)]` with `Eq`): a 64-bit FNV-1a hash, stable
+/// across runs (no `std` hasher needed).
+///
+/// # Safety
+/// `handle` must be a live handle of a `T`.
+pub unsafe fn hash_boxed<T: core::hash::Hash>(handle: i32) -> i64 {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    core::hash::Hash::hash(&*(handle as usize as *const T), &mut h);
+    core::hash::Hasher::finish(&h) as i64
+}
+
+struct Fnv(u64);
+
+impl core::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}

@@ -6,11 +6,10 @@ extern crate alloc;
 
 use alloc::string::String;
 
-wasmforge::export! {
-    /// Defined in a dependency.
-    pub fn inner_shout(s: &str) -> String {
-        let mut out = String::from(s);
-        out.make_ascii_uppercase();
-        out
-    }
+/// Defined in a dependency.
+#[wasmforge::export]
+pub fn inner_shout(s: &str) -> String {
+    let mut out = String::from(s);
+    out.make_ascii_uppercase();
+    out
 }

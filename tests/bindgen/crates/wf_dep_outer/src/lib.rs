@@ -2,6 +2,5 @@
 
 pub use wf_dep_inner::inner_shout;
 
-wasmforge::export! {
-    pub fn outer_len(s: &str) -> u32 { s.len() as u32 }
-}
+#[wasmforge::export]
+pub fn outer_len(s: &str) -> u32 { s.len() as u32 }

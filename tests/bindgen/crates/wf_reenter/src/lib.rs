@@ -1,15 +1,15 @@
 //! Rust calling Python calling Rust: re-entry depth, borrows held across callbacks.
 
-use wasmforge::{class, export, import};
+use wasmforge::{class, exports, imports};
 
-import! {
+imports! {
     /// The Python side of the countdown: usually calls `countdown(n)` again.
     fn down(n: u32) -> u64;
     /// Called while a `Cell` method holds its object.
     fn poke();
 }
 
-export! {
+exports! {
     /// n + (n-1) + ... + 0, every step going through Python.
     pub fn countdown(n: u32) -> u64 { if n == 0 { 0 } else { n as u64 + down(n - 1) } }
     /// Calls `poke` while holding nothing.

@@ -1,8 +1,8 @@
 //! Exports for the safety tests of the generated glue: threads, aliasing, error paths.
 
-use wasmforge::{class, export};
+use wasmforge::{class, exports};
 
-export! {
+exports! {
     /// Greets someone by name.
     pub fn greet(name: &str) -> String { format!("Hello, {}!", name) }
     /// Hands both strings over; a bad `sep` is refused after `a` was already allocated.

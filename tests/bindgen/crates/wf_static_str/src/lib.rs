@@ -1,5 +1,4 @@
 //! Must NOT compile: a borrowed parameter may not outlive the call that lends it.
 
-wasmforge::export! {
-    pub fn keep(s: &'static str) -> usize { s.len() }
-}
+#[wasmforge::export]
+pub fn keep(s: &'static str) -> usize { s.len() }

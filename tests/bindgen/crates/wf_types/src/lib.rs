@@ -1,8 +1,8 @@
 //! Every type the binding protocol carries, both ways, for the bindgen tests.
 
-use wasmforge::{class, export};
+use wasmforge::{class, exports};
 
-export! {
+exports! {
     /// Returns its argument.
     pub fn echo_u8(x: u8) -> u8 { x }
     pub fn echo_i8(x: i8) -> i8 { x }
