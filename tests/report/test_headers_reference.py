@@ -5,6 +5,7 @@ eight (a fixed sample); ``WASMFORGE_REFERENCE_FULL=1`` takes them all."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 
 from tests.reference import oracle
 from wasmforge.analysis import build
-from wasmforge.binary import SectionId, WasmDecodeError, read_module
+from wasmforge.binary import SectionId, WasmDecodeError, scan_sections
 from wasmforge.report.headers import headers_json
 
 #: objdump's section labels.
@@ -44,7 +45,9 @@ def _objdump_sections(text: str) -> list[tuple[int, str | None, int, int, int | 
 
 def _ours(data: bytes) -> list[tuple[int, str | None, int, int, int | None]]:
     out = []
-    for s in headers_json(read_module(data), "m.wasm")["sections"]:
+    with scan_sections(data) as scan:
+        document = json.loads("".join(headers_json(scan, "m.wasm")))
+    for s in document["sections"]:
         if s["id"] == 0:  # objdump's range of a custom section starts after its name
             out.append((0, s["name"], s["content_start"], s["end"], None))
         else:
