@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from wasmforge.binary.module import Section, SectionId, SectionScan
+from wasmforge.binary.wasi import ModuleKind
 
 #: section labels as ``wasm-objdump`` prints them.
 OBJDUMP_NAMES = {
@@ -28,11 +29,14 @@ def _row(scan: SectionScan, s: Section) -> dict[str, Any]:
             "count": None if s.id == SectionId.START else count}
 
 
-def headers_json(scan: SectionScan, file: str) -> Iterator[str]:
+def headers_json(scan: SectionScan, file: str, kind: ModuleKind | None = None) -> Iterator[str]:
     """The section table as JSON text, in pieces (``json.dumps(…, indent=2)`` of
-    ``{"file", "size", "sections": [{"id", "name", "start", "end", "size", "count"}]}``), one
-    section at a time: a module can hold a million sections."""
-    head = json.dumps({"file": file, "size": scan.size}, indent=2)
+    ``{"file", "size", "kind", "wasi", "sections": [{"id", "name", "start", "end", "size", "count"}]}``),
+    one section at a time: a module can hold a million sections. ``kind``: the module's role."""
+    fields: dict[str, Any] = {"file": file, "size": scan.size}
+    if kind is not None:
+        fields.update(kind=kind.kind, wasi=kind.wasi)
+    head = json.dumps(fields, indent=2)
     yield head[:-2] + ',\n  "sections": ['
     first = True
     for s in scan:
@@ -43,11 +47,13 @@ def headers_json(scan: SectionScan, file: str) -> Iterator[str]:
     yield "]\n}\n" if first else "\n  ]\n}\n"
 
 
-def headers_text(scan: SectionScan, file: str) -> Iterator[str]:
+def headers_text(scan: SectionScan, file: str, kind: ModuleKind | None = None) -> Iterator[str]:
     """The section table laid out as ``wasm-objdump -h`` lays it out, one line at a time (the
-    file is read twice: once to count the sections for the first line)."""
+    file is read twice: once to count the sections for the first line), after a ``kind:`` line."""
     total = sum(1 for _ in scan)
     yield f"{file}: {scan.size} bytes, {total} sections"
+    if kind is not None:
+        yield f"kind: {kind.describe()}"
     yield ""
     labels = {int(k): f"{v:>9}" for k, v in OBJDUMP_NAMES.items()}  # int keys: an enum hashes in Python
     for s in scan:
