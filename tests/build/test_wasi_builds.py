@@ -300,3 +300,48 @@ def test_inspect_commands_name_the_kind(run_cli: Callable[..., Any], wasi_comman
         code, out, _ = run_cli(command, path, "--json")
         data = json.loads(out)
         assert (data["kind"], data["wasi"]) == ("command", "preview1")
+
+
+# ---- which toolchain builds WASI (no cargo: toolchains with and without the std) ------------------
+
+
+class _NoNeeds:
+    def unmet(self, toolchain: Toolchain) -> list[Any]:
+        return []
+
+
+def _fake_toolchains(tmp_path: Path) -> tuple[Toolchain, Toolchain]:
+    import dataclasses
+
+    from tests.conftest import wasm_toolchains
+
+    found = wasm_toolchains()
+    if not found:
+        pytest.skip("no toolchain")
+    bare, full = tmp_path / "bare", tmp_path / "full"
+    (full / "lib" / "rustlib" / "wasm32-wasi" / "lib").mkdir(parents=True)
+    (full / "lib" / "rustlib" / "wasm32-wasi" / "lib" / "libcore-0.rlib").write_bytes(b"")
+    newer = dataclasses.replace(found[0], version="9.0.0", sysroot=bare)
+    older = dataclasses.replace(found[0], version="1.63.0", sysroot=full)
+    return newer, older
+
+
+def test_a_wasi_build_falls_back_to_the_newest_toolchain_with_the_std(tmp_path: Path) -> None:
+    from wasmforge.build.choose import Choice
+    from wasmforge.build.pipeline import _toolchain_for_target
+
+    newer, older = _fake_toolchains(tmp_path)
+    choice = Choice(newer, "rust 9.0.0 (newest of 2 with wasm32-unknown-unknown)", (newer, older), _NoNeeds())  # type: ignore[arg-type]
+    tc, triple, reason = _toolchain_for_target(choice, "wasm32-wasip1", explicit=False)
+    assert (tc, triple) == (older, "wasm32-wasi")
+    assert reason == "rust 1.63.0 (newest with the wasm32-wasi standard library; rust 9.0.0 lacks it)"
+    with pytest.raises(ToolchainNotFound, match="rust 9.0.0 has no standard library for wasm32-wasip1") as info:
+        _toolchain_for_target(choice, "wasm32-wasip1", explicit=True)
+    assert info.value.hint == "build with --toolchain 1.63 (toolchains with it: rust 1.63.0)"
+    alone = Choice(newer, "", (newer,), _NoNeeds())  # type: ignore[arg-type]
+    with pytest.raises(ToolchainNotFound) as info:
+        _toolchain_for_target(alone, "wasi", explicit=False)
+    assert info.value.hint and "libstd-rust-dev-wasm32" in info.value.hint
+    # The toolchain that has it names the WASI triple in its reason.
+    own = Choice(older, "rust 1.63.0 (newest of 2 with wasm32-unknown-unknown)", (older,), _NoNeeds())  # type: ignore[arg-type]
+    assert _toolchain_for_target(own, "wasi", explicit=False)[2] == "rust 1.63.0 (newest of 2 with wasm32-wasi)"

@@ -392,7 +392,7 @@ def _toolchain_for_target(choice: Any, target: str, *, explicit: bool) -> tuple[
     tc: Toolchain = choice.toolchain
     triple = tc.triple_for(target)
     if triple is not None:
-        return tc, triple, choice.reason
+        return tc, triple, choice.reason.replace(f"with {TARGET}", f"with {triple}")
     having = [t for t in choice.toolchains if t.triple_for(target) is not None]
     usable = [t for t in having if not choice.needs.unmet(t)]
     if usable and not explicit:
