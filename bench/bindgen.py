@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import struct
 import importlib
+import struct
 import sys
 import tempfile
 import time
@@ -202,7 +202,7 @@ def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
     swap = rt.func("__wf_fn_swap", "(u64) -> u64")
 
     def swap_by_hand():
-        d = "a".encode()
+        d = b"a"
         data = take(mem, free, swap(give(mem, malloc, struct.pack("<iI", 3, len(d)) + d)))
         k = U32.unpack_from(data)[0]
         return data[4:4 + k].decode(), struct.unpack_from("<i", data, 4 + k)[0]

@@ -10,7 +10,10 @@
 # so it is built offline from rust-web-src's library/ (dependencies vendored in library/vendor)
 # with -Zbuild-std -- RUSTC_BOOTSTRAP=1 for that one step -- and installed as the toolchain's
 # lib/rustlib/wasm32-unknown-unknown/lib, as `rustup target add` would. lld-22 gives the
-# toolchain its own rust-lld. Running it again does nothing once the toolchain is complete.
+# toolchain its own rust-lld. The WASI std (wasm32-wasip1) is built the same way when Debian's
+# libstd-rust-dev-wasm32 is installed: its wasm32-wasi wasi-libc (self-contained crt1-*.o and
+# libc.a) is what that target links against. Running it again does nothing once the toolchain
+# is complete, except adding the WASI std to a toolchain installed without it.
 set -euo pipefail
 
 # Where the toolchains go; wasmforge's toolchain discovery looks in the same place.
@@ -20,6 +23,9 @@ PACKAGES=(rustc-web cargo-web libstd-rust-web-1.96 libstd-rust-web-dev rust-web-
 RUNTIME_PACKAGES=(libgit2-1.5 libssh2-1 libcurl4 libsqlite3-0 libssl3 gcc libc6-dev)
 HOST=x86_64-unknown-linux-gnu
 TARGET=wasm32-unknown-unknown
+WASI_TARGET=wasm32-wasip1
+# wasi-libc as Debian's libstd-rust-dev-wasm32 ships it for Rust 1.63's wasm32-wasi.
+WASI_LIBC=/usr/lib/rustlib/wasm32-wasi/lib/self-contained
 
 say() { echo "==> $*" >&2; }
 die() { echo "error: $1" >&2; [ -n "${2:-}" ] && echo "hint: $2" >&2; exit 1; }
@@ -36,6 +42,58 @@ if { [ -z "$version" ] || [ "$version" = "(none)" ]; } && [ "$(id -u)" -eq 0 ]; 
   apt-get update -q </dev/null >&2
   version=$(candidate)
 fi
+# build_std ROOT TRIPLE WORK: TRIPLE's std built from ROOT's rust-web-src, installed in ROOT's sysroot.
+build_std() {
+  local root=$1 triple=$2 work=$3 src std libdir rlib
+  src=$(ls -d "$root"/usr/src/rustc-*/library)
+  std=$work/std-$triple
+  mkdir -p "$std/src" "$std/.cargo"
+  cat >"$std/Cargo.toml" <<'EOF'
+[package]
+name = "wasmforge-sysroot"
+version = "0.0.0"
+edition = "2021"
+
+# What rustup's std is built with: optimized, no debug assertions, one codegen unit.
+[profile.release]
+opt-level = 3
+codegen-units = 1
+debug = 0
+debug-assertions = false
+overflow-checks = false
+EOF
+  echo '#![no_std]' >"$std/src/lib.rs"
+  cat >"$std/.cargo/config.toml" <<EOF
+[source.crates-io]
+replace-with = "library-vendor"
+[source.library-vendor]
+directory = "$src/vendor"
+EOF
+  # embed-bitcode: user crates with lto = true need LLVM bitcode in the std rlibs.
+  (cd "$std" && CARGO_HOME="$work/cargo-home" RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Cembed-bitcode=yes" \
+    CARGO_TARGET_DIR="$std/target" "$root/bin/cargo" build -q --offline --release \
+    -Zbuild-std=std,panic_abort --target "$triple")
+  libdir=$root/usr/lib/rustlib/$triple/lib
+  mkdir -p "$libdir"
+  for rlib in "$std/target/$triple/release/deps"/lib*.rlib; do
+    case $(basename "$rlib") in libwasmforge_sysroot-*) ;; *) cp "$rlib" "$libdir/" ;; esac
+  done
+  rm -rf "$std"
+}
+
+# add_wasi_std ROOT WORK: the WASI std, linked against Debian's wasi-libc, when that is installed.
+add_wasi_std() {
+  if [ ! -f "$WASI_LIBC/libc.a" ]; then
+    say "skipping $WASI_TARGET: no wasi-libc in $WASI_LIBC (apt-get install libstd-rust-dev-wasm32 gives it)"
+    return 0
+  fi
+  say "building the $WASI_TARGET standard library (about one CPU-minute)"
+  build_std "$1" "$WASI_TARGET" "$2"
+  mkdir -p "$1/usr/lib/rustlib/$WASI_TARGET/lib/self-contained"
+  cp "$WASI_LIBC"/* "$1/usr/lib/rustlib/$WASI_TARGET/lib/self-contained/"
+}
+
+version=$(apt-cache policy rustc-web 2>/dev/null | sed -n 's/^ *Candidate: *//p')
 if [ -z "$version" ] || [ "$version" = "(none)" ]; then
   die "apt knows no rustc-web package" \
     "enable bookworm-security in /etc/apt/sources.list (it ships rustc-web 1.96), then 'apt-get update'"
@@ -44,6 +102,11 @@ release=${version%%+*}                       # 1.96.0+dfsg1-1~deb12u2 -> 1.96.0
 dest=$TOOLCHAINS/rust-$release
 stamp=$dest/.wasmforge-complete
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; then
+  if [ -f "$WASI_LIBC/libc.a" ] && ! ls "$dest/usr/lib/rustlib/$WASI_TARGET/lib"/libcore-*.rlib >/dev/null 2>&1; then
+    work=$(mktemp -d "$TOOLCHAINS/.rust-$release-wasi.XXXXXX")
+    trap 'rm -rf "$work"' EXIT
+    add_wasi_std "$dest" "$work"
+  fi
   echo "rust $release with $TARGET: $dest (already installed)"
   exit 0
 fi
@@ -94,40 +157,8 @@ done
 "$root/bin/cargo" --version >/dev/null || die "the unpacked cargo does not run"
 
 say "building the $TARGET standard library from rust-web-src (about one CPU-minute)"
-src=$(ls -d "$root"/usr/src/rustc-*/library)
-std=$work/std
-mkdir -p "$std/src" "$std/.cargo"
-cat >"$std/Cargo.toml" <<'EOF'
-[package]
-name = "wasmforge-sysroot"
-version = "0.0.0"
-edition = "2021"
-
-# What rustup's std is built with: optimized, no debug assertions, one codegen unit.
-[profile.release]
-opt-level = 3
-codegen-units = 1
-debug = 0
-debug-assertions = false
-overflow-checks = false
-EOF
-echo '#![no_std]' >"$std/src/lib.rs"
-cat >"$std/.cargo/config.toml" <<EOF
-[source.crates-io]
-replace-with = "library-vendor"
-[source.library-vendor]
-directory = "$src/vendor"
-EOF
-# embed-bitcode: user crates with lto = true need LLVM bitcode in the std rlibs.
-(cd "$std" && CARGO_HOME="$work/cargo-home" RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Cembed-bitcode=yes" \
-  CARGO_TARGET_DIR="$std/target" "$root/bin/cargo" build -q --offline --release \
-  -Zbuild-std=std,panic_abort --target "$TARGET")
-libdir=$root/usr/lib/rustlib/$TARGET/lib
-mkdir -p "$libdir"
-for rlib in "$std/target/$TARGET/release/deps"/lib*.rlib; do
-  case $(basename "$rlib") in libwasmforge_sysroot-*) ;; *) cp "$rlib" "$libdir/" ;; esac
-done
-rm -rf "$std"
+build_std "$root" "$TARGET" "$work"
+add_wasi_std "$root" "$work"
 # Of the compiler's sources only library/ stays (as in rustup's rust-src: -Zbuild-std reads it).
 find "$root"/usr/src/rustc-*/ -mindepth 1 -maxdepth 1 ! -name library -exec rm -rf {} +
 

@@ -85,7 +85,7 @@ def test_not_a_cdylib_is_one_line_error(toolchain: Any, tmp_path: Path) -> None:
     crate = write_crate(
         tmp_path / "plain", '[package]\nname = "plain"\nversion = "0.1.0"\nedition = "2021"\n', "pub fn f() {}\n"
     )
-    with pytest.raises(CrateError, match="not a cdylib") as info:
+    with pytest.raises(CrateError, match="neither a cdylib nor a binary") as info:
         build(crate, toolchain=toolchain, quiet=True)
     assert info.value.hint and 'crate-type = ["cdylib", "rlib"]' in info.value.hint
     assert "\n" not in info.value.message

@@ -32,7 +32,8 @@ def test_headers_lists_sections_with_offsets(run_cli, add_wasm):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert lines[0] == f"{add_wasm}: {add_wasm.stat().st_size} bytes, {len(read_module(add_wasm).sections)} sections"
-    assert re.match(r"\s+Type start=0x0000000a end=0x[0-9a-f]{8} \(size=0x[0-9a-f]{8}\) count: 3$", lines[2])
+    assert lines[1] == "kind: library, no WASI"
+    assert re.match(r"\s+Type start=0x0000000a end=0x[0-9a-f]{8} \(size=0x[0-9a-f]{8}\) count: 3$", lines[3])
     assert any(line.strip().startswith("Data ") and line.endswith("count: 1") for line in lines)
 
 
@@ -76,6 +77,7 @@ def test_symbols_with_signatures(run_cli, add_wasm):
     code, out, _ = run_cli("symbols", add_wasm)
     assert code == 0
     assert out.splitlines() == [
+        "kind: library, no WASI",
         "U func   Math.random  () -> f64",
         "M memory memory  pages: initial=1",
         "D global counter  i32 mutable=1",

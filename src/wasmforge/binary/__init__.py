@@ -29,6 +29,7 @@ _EXPORTS = {
         "MemoryType", "NumType", "PackedType", "RecGroup", "RefType", "StructType", "SubType", "TableType",
         "TagType",
     ),
+    "wasi": ("ModuleKind", "kind_of"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)
@@ -106,3 +107,4 @@ if TYPE_CHECKING:
         TableType,
         TagType,
     )
+    from wasmforge.binary.wasi import ModuleKind, kind_of

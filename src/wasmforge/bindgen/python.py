@@ -1311,11 +1311,16 @@ _RUNTIME_NAMES = (
 )
 
 
+#: import modules of WASI, which the glue's runtime provides with nothing granted.
+WASI_IMPORT_MODULES = ("wasi_snapshot_preview1", "wasi_unstable")
+
+
 def _render_glue(desc: Descriptors, package: str, wasm_name: str, crate: str) -> str:
     raw = not desc.has_runtime
     exported = _exported_names(desc)
     imports = [i for i in desc.imports if i.module == "python"]
-    foreign = sorted({m for m, _ in desc.module_imports} - {"python", "wasmforge"})
+    # WASI's import modules are provided by the runtime (a module built for wasm32-wasi).
+    foreign = sorted({m for m, _ in desc.module_imports} - {"python", "wasmforge", *WASI_IMPORT_MODULES})
     import_names = [_py(i.name) for i in imports]
     rt_mod = f".{RUNTIME_PACKAGE}.bindgen.runtime"
     out: list[str] = [

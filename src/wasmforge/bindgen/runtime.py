@@ -287,7 +287,7 @@ class Runtime:
     """
 
     def __init__(self, wasm: str | Path, providers: Mapping[str, Any] | None = None, *, runtime: bool = True) -> None:
-        from ..host import HostFunction, load
+        from ..host import HostFunction, WasiConfig, load
 
         self.path = Path(wasm)
         self.closed = False
@@ -309,7 +309,9 @@ class Runtime:
         }
         if wanted:
             providers["wasmforge"] = {name: fn for name, fn in offered.items() if name in wanted}
-        self.instance = load(module, providers, on_trap=self._on_trap)
+        # A WASI library (built for wasm32-wasi) gets WASI with nothing granted but its output.
+        wasi = WasiConfig(inherit_stdout=True, inherit_stderr=True) if module.wasi_version else None
+        self.instance = load(module, providers, on_trap=self._on_trap, wasi=wasi)
         _live.add(self)
         self.memory = self.instance.memory if runtime or "memory" in self.instance.exports else None
         self.temps: list[tuple[int, int, int]] = []

@@ -21,6 +21,8 @@ from wasmforge.build.optimize import OptimizeError, optimize
 from wasmforge.build.pipeline import BuildResult, NoExportsError, SizeStep, build
 from wasmforge.build.toolchain import (
     TARGET,
+    WASI_SPELLINGS,
+    WASI_TARGETS,
     Candidate,
     Check,
     EnvironmentReport,
@@ -39,6 +41,8 @@ find_toolchain = find
 
 __all__ = [
     "TARGET",
+    "WASI_SPELLINGS",
+    "WASI_TARGETS",
     "Candidate",
     "Check",
     "EnvironmentReport",

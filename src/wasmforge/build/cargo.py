@@ -1,8 +1,10 @@
-"""Running cargo for ``wasm32-unknown-unknown`` and reading what it needs from the crate.
+"""Running cargo for a wasm target and reading what it needs from the crate.
 
 :func:`inspect_crate` asks ``cargo metadata`` about the crate (name, library crate types,
 whether it depends on the support crate, ``[package.metadata.wasmforge]``) and checks that
-it can become a module at all; :func:`compile` runs ``cargo build`` with cargo's own
+it can become a module at all: a ``cdylib`` library, else a binary (a ``#![no_main]`` bin
+for ``wasm32-unknown-unknown`` links into the same module as the cdylib; a bin for WASI is a
+command); :func:`compile` runs ``cargo build`` with cargo's own
 progress passed through to the terminal and returns the raw module's path.
 """
 
@@ -60,8 +62,15 @@ class CrateInfo:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: cargo's target folder for this crate (before any override).
     target_dir: Path = Path("target")
-    #: the library's crate root (``src/lib.rs`` unless ``[lib] path`` says otherwise).
+    #: the crate root built (``src/lib.rs`` unless ``[lib] path`` says otherwise; a bin's ``src/main.rs``).
     lib_path: Path | None = None
+    #: the binary target built when the crate has no cdylib (cargo names its module ``<bin_name>.wasm``).
+    bin_name: str | None = None
+
+    @property
+    def artifact(self) -> str:
+        """The file stem of the module cargo links: the bin's name, or the library's."""
+        return self.bin_name if self.bin_name is not None else self.lib_name
 
     @property
     def nightly_features(self) -> tuple[FeatureAttribute, ...]:
@@ -157,13 +166,15 @@ def inspect_crate(
         )
     lib = next((t for t in package["targets"] if "lib" in t["kind"] or "cdylib" in t["kind"]), None)
     crate_types = tuple(lib["crate_types"]) if lib else ()
-    if "cdylib" not in crate_types:
-        raise CrateError(
-            f"{manifest}: crate {package['name']} is not a cdylib, so it does not link into a module",
-            hint='add [lib] crate-type = ["cdylib", "rlib"] to Cargo.toml',
-        )
-    uses_support = any(d["name"] == SUPPORT_CRATE for d in package.get("dependencies", []))
     settings = (package.get("metadata") or {}).get("wasmforge") or {}
+    binary = None if "cdylib" in crate_types else _pick_bin(manifest, package, settings)
+    if "cdylib" not in crate_types and binary is None:
+        raise CrateError(
+            f"{manifest}: crate {package['name']} is neither a cdylib nor a binary, so it does not link into a module",
+            hint='add [lib] crate-type = ["cdylib", "rlib"] to Cargo.toml (or a src/main.rs)',
+        )
+    root_source = binary if binary is not None else lib
+    uses_support = any(d["name"] == SUPPORT_CRATE for d in package.get("dependencies", []))
     return CrateInfo(
         root=root,
         name=package["name"],
@@ -173,7 +184,30 @@ def inspect_crate(
         uses_support_crate=uses_support,
         settings=settings,
         target_dir=Path(meta.get("target_directory") or root / "target"),
-        lib_path=Path(lib["src_path"]) if lib and lib.get("src_path") else None,
+        lib_path=Path(root_source["src_path"]) if root_source and root_source.get("src_path") else None,
+        bin_name=binary["name"] if binary is not None else None,
+    )
+
+
+def _pick_bin(manifest: Path, package: Mapping[str, Any], settings: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The bin target to build: ``[package.metadata.wasmforge] bin``, the one named as the package, or the only one."""
+    bins: list[Mapping[str, Any]] = [t for t in package["targets"] if "bin" in t["kind"]]
+    if not bins:
+        return None
+    wanted = settings.get("bin")
+    if wanted is not None:
+        found = next((t for t in bins if t["name"] == wanted), None)
+        if found is None:
+            names = ", ".join(t["name"] for t in bins)
+            raise CrateError(f"{manifest}: bin = {wanted!r} in [package.metadata.wasmforge] names no binary (binaries: {names})")
+        return found
+    same = next((t for t in bins if t["name"] == package["name"]), None)
+    if same is not None or len(bins) == 1:
+        return same or bins[0]
+    names = ", ".join(t["name"] for t in bins)
+    raise CrateError(
+        f"{manifest}: crate {package['name']} has several binaries ({names}) and no cdylib",
+        hint=f'pick one: bin = "{bins[0]["name"]}" under [package.metadata.wasmforge]',
     )
 
 
@@ -255,8 +289,12 @@ def compile(
     bootstrap: bool = False,
     env: Mapping[str, str] | None = None,
     toolchains: Sequence[Toolchain] | None = None,
+    target: str = TARGET,
 ) -> Path:
     """Run ``cargo build --lib --target wasm32-unknown-unknown`` for ``profile``; the raw module's path.
+
+    ``target`` is the triple (one the toolchain has the std of); a crate without a cdylib builds
+    its binary (``--bin NAME``) instead of the library.
 
     ``bootstrap`` sets ``RUSTC_BOOTSTRAP=1`` (the caller decides, from
     :attr:`CrateInfo.bootstrap_reason`); ``env`` adds variables (e.g. a profile override);
@@ -272,7 +310,8 @@ def compile(
     # absolute: cargo runs in the crate folder, and would read a relative one from there
     out_root = Path(target_dir).resolve() if target_dir else crate.target_dir
     extra = {"CARGO_TARGET_DIR": str(out_root)}
-    args = [str(toolchain.cargo), "build", "--lib", "--target", TARGET, "--manifest-path", str(crate.root / "Cargo.toml")]
+    which = ["--bin", crate.bin_name] if crate.bin_name is not None else ["--lib"]
+    args = [str(toolchain.cargo), "build", *which, "--target", target, "--manifest-path", str(crate.root / "Cargo.toml")]
     if profile == "release":
         args.append("--release")
     elif profile == "profiling":
@@ -299,7 +338,8 @@ def compile(
             hint=hint or "see cargo's messages above",
         )
     folder = "debug" if profile == "dev" else profile
-    wasm = out_root / TARGET / folder / f"{crate.lib_name}.wasm"
+    wasm = out_root / target / folder / f"{crate.artifact}.wasm"
     if not wasm.is_file():
-        raise BuildError(f"cargo finished but {wasm} is missing", hint='check [lib] crate-type includes "cdylib"')
+        hint = None if crate.bin_name is not None else 'check [lib] crate-type includes "cdylib"'
+        raise BuildError(f"cargo finished but {wasm} is missing", hint=hint)
     return wasm

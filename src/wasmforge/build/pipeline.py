@@ -28,7 +28,7 @@ from wasmforge.build.cargo import PROFILES, CrateError, CrateInfo, compile, crat
 from wasmforge.build.choose import choose
 from wasmforge.build.exports import unused_exports, without_exports
 from wasmforge.build.optimize import OptimizeError, optimize, wasm_opt_args
-from wasmforge.build.toolchain import Toolchain, find_wasm_opt
+from wasmforge.build.toolchain import TARGET, WASI_SPELLINGS, Toolchain, ToolchainNotFound, find_wasm_opt
 from wasmforge.errors import WasmforgeError
 
 __all__ = ["BuildResult", "NoExportsError", "SizeStep", "build", "output_dir"]
@@ -73,6 +73,10 @@ class BuildResult:
     kept_sections: tuple[tuple[str, int], ...] = ()
     #: whether the build set ``RUSTC_BOOTSTRAP=1``.
     bootstrap: bool = False
+    #: the target triple cargo built for.
+    target: str = TARGET
+    #: ``command`` (a WASI program: ``wasm`` alone, no Python package), ``reactor`` or ``library``.
+    kind: str = "library"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -93,6 +97,8 @@ class BuildResult:
             else {"version": self.toolchain.version, "rustc": str(self.toolchain.rustc), "reason": self.toolchain_reason},
             "kept_sections": [{"name": n, "size": size} for n, size in self.kept_sections],
             "rustc_bootstrap": self.bootstrap,
+            "target": self.target,
+            "kind": self.kind,
         }
 
 
@@ -281,8 +287,13 @@ def build(
     quiet: bool = False,
     env: Mapping[str, str] | None = None,
     explain_size: bool = False,
+    target: str = TARGET,
 ) -> BuildResult:
     """Build the crate at ``path`` into a Python package folder; see the module docstring.
+
+    ``target``: ``wasm32-unknown-unknown``, or WASI (``wasm32-wasi``, ``wasm32-wasip1`` or
+    ``wasi``: the toolchain's name for it). A WASI command (a bin crate) becomes
+    ``<out_dir>/<bin>.wasm`` alone, run with ``wasmforge run``; a WASI library gets its glue.
 
     ``toolchain``: a :class:`Toolchain`, or ``--toolchain``'s text (a release such as ``"1.63"``
     or a path); by default the newest toolchain that can read the crate. ``env`` adds variables
@@ -295,7 +306,7 @@ def build(
         raise CrateError(f"unknown profile {profile!r}", hint=f"use one of {', '.join(PROFILES)}")
     root = crate_root(path)
     choice = choose(root, toolchain)
-    tc = choice.toolchain
+    tc, triple, reason_text = _toolchain_for_target(choice, target, explicit=toolchain is not None)
     crate = inspect_crate(root, tc, stderr=stderr, toolchains=choice.toolchains)
     package = _package_for(crate)
     notes: list[str] = []
@@ -307,32 +318,38 @@ def build(
     _progress.step(f"cargo build ({profile}) of {crate.name}")
     raw_path = compile(
         crate, tc, profile=profile, target_dir=target_dir, stderr=stderr, quiet=quiet,
-        bootstrap=bootstrap, env=cargo_env, toolchains=choice.toolchains,
+        bootstrap=bootstrap, env=cargo_env, toolchains=choice.toolchains, target=triple,
     )
     _progress.step("reading descriptors, rendering glue")
     raw = raw_path.read_bytes()
     module = read_module(raw)
+    from wasmforge.binary.wasi import kind_of
+
+    kind = kind_of(module).kind
     desc = _descriptors.read(module)
-    _check_exports(crate, desc)
-    files = _python.render(desc, package, crate=crate.name)  # refuse unbindable signatures before more work
+    files: Any = None
+    if kind != "command":
+        _check_exports(crate, desc)
+        files = _python.render(desc, package, crate=crate.name)  # refuse unbindable signatures before more work
 
     keep_names = profile == "profiling"
     keep = sections_to_keep(module, crate, keep_names=keep_names)
     unused = unused_exports(module)
-    cache = raw_path.parent / f".wasmforge-{crate.lib_name}"
+    cache = raw_path.parent / f".wasmforge-{crate.artifact}"
     shrunk, args = _shrink_cached(without_exports(module, unused), crate, profile, keep, cache)
     notes += shrunk.notes
     what = "toolchain's custom sections removed" + (" (name section kept)" if keep_names else "")
     if unused:
-        what += f", unused exports {', '.join(unused)} too"
-    sizes = [SizeStep("raw", len(raw), f"cargo build ({profile}, {tc.label})"), SizeStep("stripped", shrunk.stripped, what)]
+        what += f"; unused exports {', '.join(unused)} dropped"
+    built = f"{profile}, {tc.label}" + (f", {triple}" if triple != TARGET else "")
+    sizes = [SizeStep("raw", len(raw), f"cargo build ({built})"), SizeStep("stripped", shrunk.stripped, what)]
     if args is not None:
         sizes.append(SizeStep("optimized", len(shrunk.final), f"wasm-opt {' '.join(args)} of the stripped module"))
     final_module = read_module(shrunk.final)
     kept = tuple((s.name, s.end - s.offset) for s in final_module.sections if s.is_custom)
 
     if profile == "release" and not _lto_enabled(crate, {**os.environ, **cargo_env}):
-        notes.append(_lto_note(crate, tc, shrunk, target_dir, cargo_env, keep, explain_size, stderr))
+        notes.append(_lto_note(crate, tc, shrunk, target_dir, cargo_env, keep, explain_size, stderr, triple))
 
     _progress.step("validating, writing the package")
     # The invariant of every module wasmforge writes: it validates, or nothing is written
@@ -341,23 +358,62 @@ def build(
         from wasmforge.transform import validate
 
         validate(shrunk.final, what=f"the built module of {crate.name}")
-    target = output_dir(crate, out_dir)
-    generated = _python.generate(desc, shrunk.final, target, package, crate=crate.name, files=files)
+    destination = output_dir(crate, out_dir)
+    if kind == "command":
+        from wasmforge._files import write_atomic
+
+        # A program, not a library: there is nothing to bind, the module is the product.
+        package, package_dir = crate.artifact, destination
+        destination.mkdir(parents=True, exist_ok=True)
+        wasm = destination / f"{crate.artifact}.wasm"
+        write_atomic(wasm, shrunk.final)
+    else:
+        package_dir = _python.generate(desc, shrunk.final, destination, package, crate=crate.name, files=files).path
+        wasm = package_dir / f"{package}.wasm"
     return BuildResult(
         crate=crate,
         profile=profile,
-        package_dir=generated.path,
+        package_dir=package_dir,
         package=package,
-        wasm=generated.path / f"{package}.wasm",
+        wasm=wasm,
         raw_wasm=raw_path,
         sizes=tuple(sizes),
         descriptors=desc,
         notes=tuple(notes),
         toolchain=tc,
-        toolchain_reason=choice.reason,
+        toolchain_reason=reason_text,
         kept_sections=kept,
         bootstrap=bootstrap,
+        target=triple,
+        kind=kind,
     )
+
+
+def _toolchain_for_target(choice: Any, target: str, *, explicit: bool) -> tuple[Toolchain, str, str]:
+    """(toolchain, triple, reason): the chosen toolchain if it has ``target``'s std, else the newest that has it."""
+    if target != TARGET and target not in WASI_SPELLINGS:
+        known = ", ".join([TARGET, *sorted(WASI_SPELLINGS)])
+        raise CrateError(f"--target {target}: not a target wasmforge builds", hint=f"use one of {known}")
+    tc: Toolchain = choice.toolchain
+    triple = tc.triple_for(target)
+    if triple is not None:
+        return tc, triple, choice.reason.replace(f"with {TARGET}", f"with {triple}")
+    having = [t for t in choice.toolchains if t.triple_for(target) is not None]
+    usable = [t for t in having if not choice.needs.unmet(t)]
+    if usable and not explicit:
+        other = usable[0]
+        triple = other.triple_for(target)
+        assert triple is not None
+        return other, triple, f"{other.label} (newest with the {triple} standard library; {tc.label} lacks it)"
+    if having:
+        names = ", ".join(t.label for t in having)
+        hint = f"build with --toolchain {'.'.join(having[0].version.split('.')[:2])} (toolchains with it: {names})"
+    else:
+        hint = (
+            "install Debian's libstd-rust-dev-wasm32 (Rust 1.63's wasm32-wasi), or rustup and "
+            "'rustup target add wasm32-wasip1'"
+        )
+    raise ToolchainNotFound(f"{tc.label} has no standard library for {target} ({tc.sysroot}/lib/rustlib)", hint=hint)
 
 
 def _lto_note(
@@ -369,6 +425,7 @@ def _lto_note(
     keep: frozenset[str],
     explain_size: bool,
     stderr: IO[str] | None,
+    triple: str = TARGET,
 ) -> str:
     """The note for a release profile without LTO; with ``explain_size``, measured by an LTO build."""
     from wasmforge.binary.module import read_module
@@ -381,7 +438,9 @@ def _lto_note(
     # A separate target folder, so the LTO build does not invalidate the ordinary one.
     out = Path(target_dir) if target_dir else crate.target_dir
     lto_env = {**cargo_env, "CARGO_PROFILE_RELEASE_LTO": "true"}
-    raw = compile(crate, tc, profile="release", target_dir=out / "wasmforge-lto", stderr=stderr, quiet=True, env=lto_env)
+    raw = compile(
+        crate, tc, profile="release", target_dir=out / "wasmforge-lto", stderr=stderr, quiet=True, env=lto_env, target=triple
+    )
     lto_module = read_module(raw.read_bytes())
     with_lto, _ = _shrink(without_exports(lto_module, unused_exports(lto_module)), crate, "release", keep)
     before, after = len(shrunk.final), len(with_lto.final)

@@ -43,6 +43,8 @@ from wasmforge.errors import WasmforgeError
 __all__ = [
     "DEBIAN_PACKAGES",
     "TARGET",
+    "WASI_SPELLINGS",
+    "WASI_TARGETS",
     "WABT_TOOLS",
     "Candidate",
     "Check",
@@ -69,6 +71,10 @@ __all__ = [
 
 #: the target triple every wasmforge build compiles for.
 TARGET = "wasm32-unknown-unknown"
+#: the WASI target's names, newest first: Rust 1.84 renamed ``wasm32-wasi`` to ``wasm32-wasip1``.
+WASI_TARGETS: tuple[str, ...] = ("wasm32-wasip1", "wasm32-wasi")
+#: what ``--target`` accepts for WASI; each toolchain builds it under the name it knows.
+WASI_SPELLINGS = frozenset({"wasi", "wasip1", *WASI_TARGETS})
 #: Debian packages giving a cargo/rustc pair with the wasm32 standard library (Rust 1.63 on Debian 12).
 DEBIAN_PACKAGES: tuple[str, ...] = ("rustc", "cargo", "libstd-rust-dev-wasm32", "lld")
 #: the wabt command-line tools doctor looks for.
@@ -190,6 +196,22 @@ class Toolchain:
     def label(self) -> str:
         """A short name for messages, e.g. ``"rust 1.96.0"``."""
         return f"rust {self.version}"
+
+    def triple_for(self, target: str) -> str | None:
+        """The triple this toolchain builds ``target`` as (``--target``'s text), or None without its std.
+
+        ``wasm32-unknown-unknown`` is every toolchain's; a WASI spelling (``wasm32-wasi``,
+        ``wasm32-wasip1``, ``wasi``) becomes whichever of the two names has a standard library
+        in the sysroot, as ``rustup target add`` or Debian's ``libstd-rust-dev-wasm32`` put it.
+        """
+        if target == TARGET:
+            return TARGET
+        if target not in WASI_SPELLINGS:
+            return None
+        for triple in WASI_TARGETS:
+            if _has_target_std(self.sysroot / "lib" / "rustlib" / triple / "lib"):
+                return triple
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,12 @@ examples:
 
   wasmforge build --toolchain 1.63 build with Rust 1.63 (or a path: --toolchain ~/rust/bin/rustc)
   wasmforge build --explain-size   also measure what lto = true would save
+  wasmforge build --target wasm32-wasi   a WASI bin crate -> pkg/<bin>.wasm; then: wasmforge run pkg/<bin>.wasm
 
-The toolchain is the newest with wasm32-unknown-unknown that can read the crate (its edition,
+A crate without a cdylib builds its binary: a #![no_main] bin for wasm32-unknown-unknown is
+bound like the cdylib; a bin for WASI (--target wasm32-wasi or wasm32-wasip1, whichever the
+toolchain knows) is a command, written alone as pkg/<bin>.wasm.
+The toolchain is the newest with the target that can read the crate (its edition,
 rust-version and Cargo.lock version); 'wasmforge doctor' lists them. Cargo's progress goes to
 stderr as it runs; the size table (raw -> stripped -> optimized, then the custom sections kept)
 to stdout. [package.metadata.wasmforge] settings: wasm-opt = "-Oz" (wasm-opt-dev,
@@ -84,6 +88,10 @@ def register(subparsers: Any) -> None:
         )
         if command == "build":
             p.add_argument(
+                "--target", default="wasm32-unknown-unknown", metavar="TRIPLE",
+                help="wasm32-unknown-unknown (default), or WASI: wasm32-wasi / wasm32-wasip1 / wasi",
+            )
+            p.add_argument(
                 "--explain-size", action="store_true", help="for a release profile without LTO, build again with lto = true and report the saving"
             )
         p.add_argument("--quiet", "-q", action="store_true", help="hide cargo's output unless it fails")
@@ -117,6 +125,13 @@ def _size_table(result: Any) -> str:
 
 
 def _summary(result: Any) -> str:
+    toolchain = f"toolchain: {result.toolchain_reason}\n" if result.toolchain_reason else ""
+    if result.kind == "command":
+        return (
+            f"command {result.package} ({result.profile}, {result.target}): {result.wasm}\n"
+            f"  run it: wasmforge run {result.wasm} ARGS...\n"
+            f"{toolchain}"
+        )
     d = result.descriptors
     names = [f.name for f in d.functions] + [r.name for r in d.raw_exports]
     parts = [f"{len(names)} function(s)"]
@@ -125,7 +140,8 @@ def _summary(result: Any) -> str:
     if d.imports:
         parts.append(f"{len(d.imports)} import(s)")
     kind = "typed glue" if d.has_runtime else "raw numeric bindings (no support crate)"
-    toolchain = f"toolchain: {result.toolchain_reason}\n" if result.toolchain_reason else ""
+    if result.target != "wasm32-unknown-unknown":
+        kind += f", {result.target}"
     return (
         f"package {result.package} ({result.profile}): {', '.join(parts)}, {kind}\n"
         f"  {result.package_dir}\n"
@@ -160,6 +176,7 @@ def run_build(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         toolchain=args.toolchain,
         explain_size=args.explain_size,
+        target=args.target,
     )
     _report(result, args.json)
     return 0

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
+import os
 import re
 import shlex
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from wasmforge.errors import UsageError, printable
 
@@ -23,6 +25,15 @@ examples:
   wasmforge run importmem.wasm foo --memory-pages 17 --allocator bump
   wasmforge run m.wasm add 1 2 --json                  [{"export": "add", "args": [1, 2], "results": [3]}]
   wasmforge run threads.wasm main --shared-memory      a module with a shared memory (wasm threads)
+  wasmforge run hello.wasm world < in.txt              a WASI command: _start with argv [hello.wasm, world]
+  wasmforge run cmd.wasm --dir data::/data --env K=V -- -n 3   grant a folder and a variable; -n 3 to argv
+
+A WASI command (a module exporting _start) runs as 'wasmtime run' runs it: the words
+after FILE are its argv (after '--' too when they look like options), stdin, stdout and
+stderr are this process's, its exit status is proc_exit's (0 when _start returns, 134 when
+it traps), and it sees no directory and no environment variable unless --dir/--env grant
+one. WASI is provided whenever the module imports it. A WASI reactor gets _initialize
+called before the named export.
 
 Arguments are parsed by the export's parameter types (integers may be written in hex:
 0x2a). Each call prints its results on one line, separated by spaces; a negative
@@ -30,7 +41,8 @@ integer result is followed by its unsigned reading unless --unsigned is given.
 Untrusted by default: all linear memory together is capped at 256MiB and all table
 elements at 1000000 (--max-memory, --max-table-elements; 'none' lifts a cap). Ctrl-C
 stops running wasm code.
-exit status: 0 ok, 1 the module trapped or a host function raised, 2 bad input, 130 Ctrl-C.
+exit status: 0 ok, 1 the module trapped or a host function raised, 2 bad input, 130 Ctrl-C;
+a WASI command's own status.
 """
 
 REPL_EPILOG = """\
@@ -40,7 +52,9 @@ examples:
   wasmforge repl importmem.wasm --memory-pages 17 --allocator bump
   wasmforge repl m.wasm -c "p = exports.foo()"         run code first, like node -i -e
 
-Bound names: instance, exports, memory (None when the module has none), host (wasmforge.host).
+Bound names: instance, exports, memory (None when the module has none), host (wasmforge.host);
+for a WASI command, run(args, stdin=...) runs it once on a fresh instance. WASI is provided
+when the module imports it, granting only what --dir/--env give.
 """
 
 _SIZE = re.compile(r"(?i)^\s*(\d+)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$")
@@ -60,14 +74,11 @@ def register(subparsers: Any) -> None:
         epilog=RUN_EPILOG,
     )
     run.add_argument("file", metavar="FILE", help="the .wasm (or .wat) module")
-    run.add_argument("export", metavar="EXPORT", nargs="?", help="the exported function to call")
-    run.add_argument("args", metavar="ARGS", nargs="*", help="its arguments, parsed by its parameter types")
     run.add_argument(
-        "--invoke", action="append", default=[], metavar='"EXPORT ARGS..."',
-        help="a call to make (repeatable; calls run in order on the same instance)",
+        "rest", metavar="EXPORT ARGS...", nargs=argparse.REMAINDER,
+        help="the export to call and its arguments, parsed by its parameter types; for a WASI command, its argv",
     )
-    run.add_argument("--unsigned", action="store_true", help="print i32/i64 results as unsigned")
-    run.add_argument("--json", action="store_true", help="print the calls and results as JSON")
+    _add_call_options(run)
     _add_load_options(run)
     run.set_defaults(func=run_command)
 
@@ -82,6 +93,60 @@ def register(subparsers: Any) -> None:
     repl.add_argument("-c", "--exec", dest="code", metavar="CODE", help="Python code to run before the prompt")
     _add_load_options(repl)
     repl.set_defaults(func=repl_command)
+
+
+def _add_call_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--invoke", action="append", default=[], metavar='"EXPORT ARGS..."',
+        help="a call to make (repeatable; calls run in order on the same instance)",
+    )
+    parser.add_argument("--unsigned", action="store_true", help="print i32/i64 results as unsigned")
+    parser.add_argument("--json", action="store_true", help="print the calls and results as JSON")
+
+
+class _OptionsParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"wasmforge run: {message}", hint="see 'wasmforge run --help'")
+
+
+def _options_parser() -> argparse.ArgumentParser:
+    """``run``'s options alone, for the words after FILE (argparse stops at the first of them)."""
+    parser = _OptionsParser(prog="wasmforge run", add_help=False, allow_abbrev=False)
+    _add_call_options(parser)
+    _add_load_options(parser)
+    return parser
+
+
+def _split_after_file(args: argparse.Namespace, command: bool) -> None:
+    """Sort the words after FILE into options and EXPORT/ARGS (``args.export``, ``args.args``).
+
+    For a WASI command, as ``wasmtime run``: this tool's options may come first, and from the
+    first other word (or after ``--``) everything is the program's argv. Otherwise options
+    and arguments may be mixed (``add.wasm add 1 2 --json``).
+    """
+    parser = _options_parser()
+    rest = list(args.rest)
+    if not command:
+        parser.add_argument("export", nargs="?")
+        parser.add_argument("args", nargs="*")
+        parser.parse_intermixed_args(rest, namespace=args)
+        return
+    takes_value = {s: a.nargs != 0 for a in parser._actions for s in a.option_strings}
+    index = 0
+    while index < len(rest):
+        word = rest[index]
+        if word == "--":
+            argv = rest[index + 1 :]
+            break
+        name = word.split("=", 1)[0]
+        if name not in takes_value:
+            argv = rest[index:]
+            break
+        index += 2 if takes_value[name] and "=" not in word else 1
+    else:
+        argv = []
+    parser.parse_args(rest[: min(index, len(rest))], namespace=args)
+    args.export, args.args = (argv[0], argv[1:]) if argv else (None, [])
 
 
 def _add_load_options(parser: argparse.ArgumentParser) -> None:
@@ -110,14 +175,17 @@ def _add_load_options(parser: argparse.ArgumentParser) -> None:
         "--shared-memory", action="store_true",
         help="enable shared memories and atomics (modules built for wasm threads)",
     )
-    parser.add_argument("--wasi", action="store_true", help="provide WASI (stdout/stderr inherited, nothing else)")
+    parser.add_argument(
+        "--wasi", action="store_true",
+        help="provide WASI even if the module does not import it (it is provided whenever it does)",
+    )
     parser.add_argument(
         "--dir", dest="dirs", action="append", default=[], metavar="HOST[::GUEST]",
-        help="with --wasi: preopen a directory (repeatable)",
+        help="WASI: let the module see directory HOST (as GUEST; repeatable)",
     )
     parser.add_argument(
         "--env", dest="wasi_env", action="append", default=[], metavar="KEY=VALUE",
-        help="with --wasi: an environment variable (repeatable)",
+        help="WASI: give the module an environment variable (repeatable)",
     )
 
 
@@ -183,11 +251,11 @@ def _imports_from_args(specs: list[str]) -> dict[str, Any]:
     return imports
 
 
-def _load_from_args(args: argparse.Namespace) -> Any:
-    from wasmforge.host import HostMemory, Limits, LinkError, Module, WasiConfig, load
+def _limits_from_args(args: argparse.Namespace) -> Any:
+    from wasmforge.host import Limits
 
     # Untrusted by default: memory and tables are bounded unless lifted with 'none'.
-    limits = Limits.untrusted(
+    return Limits.untrusted(
         max_memory=_limit(args.max_memory, "--max-memory", _parse_size, Limits.untrusted().max_memory),
         max_table_elements=_limit(
             args.max_table_elements, "--max-table-elements", _parse_count, Limits.untrusted().max_table_elements
@@ -195,42 +263,99 @@ def _load_from_args(args: argparse.Namespace) -> Any:
         fuel=args.fuel,
         deadline=args.timeout,
     )
+
+
+def _grants_from_args(args: argparse.Namespace, module: Any) -> tuple[dict[str, str], dict[str, str]] | None:
+    """(environment, preopened directories) for a module given WASI, or None without WASI.
+
+    WASI is provided when the module imports it (as ``wasmtime run`` does) or ``--wasi`` asks.
+    """
+    if not (args.wasi or module.wasi_version):
+        if args.dirs or args.wasi_env:
+            raise UsageError(
+                f"{args.file}: --dir and --env grant WASI access, and the module imports no WASI",
+                hint="add --wasi to provide WASI anyway",
+            )
+        return None
+    env = {}
+    for pair in args.wasi_env:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--env {pair!r}: expected KEY=VALUE")
+        env[key] = value
+    preopens = {}
+    for spec in args.dirs:
+        host_dir, _, guest = spec.partition("::")
+        if not os.path.isdir(host_dir):
+            raise UsageError(f"--dir {spec!r}: {host_dir} is not a directory")
+        preopens[guest or host_dir] = host_dir
+    return env, preopens
+
+
+def _open_module(args: argparse.Namespace) -> Any:
+    from wasmforge.host import Module
+
+    return Module(args.file)
+
+
+def _link_hint(args: argparse.Namespace, module: Any, err: Any) -> Any:
+    from wasmforge.host import LinkError
+
+    hints = ["serve imports with --import MODULE=PYMODULE (e.g. --import Math=random)"]
+    if any(info.kind == "memory" for info in module.imports):
+        hints.append("--memory-pages N for an imported memory, --allocator bump for malloc")
+    if any(name.startswith("wasi") for name in err.missing):
+        hints.append("--wasi for WASI imports")
+    return LinkError(err.message, imports=err.imports, missing=err.missing, mistyped=err.mistyped, hint="; ".join(hints))
+
+
+def _load_from_args(args: argparse.Namespace, module: Any = None) -> Any:
+    from wasmforge.host import HostMemory, LinkError, WasiConfig, load
+
+    module = module if module is not None else _open_module(args)
+    grants = _grants_from_args(args, module)
     wasi = None
-    if args.wasi:
-        env = {}
-        for pair in args.wasi_env:
-            key, sep, value = pair.partition("=")
-            if not sep:
-                raise UsageError(f"--env {pair!r}: expected KEY=VALUE")
-            env[key] = value
-        preopens = {}
-        for spec in args.dirs:
-            host_dir, _, guest = spec.partition("::")
-            preopens[guest or host_dir] = host_dir
+    if grants is not None:
+        env, preopens = grants
         wasi = WasiConfig(
-            argv=[args.file], env=env, preopens=preopens, inherit_stdout=True, inherit_stderr=True
+            argv=[os.path.basename(args.file)], env=env, preopens=preopens,
+            inherit_stdin=True, inherit_stdout=True, inherit_stderr=True,
         )
-    elif args.dirs or args.wasi_env:
-        raise UsageError("--dir and --env need --wasi")
     memory = HostMemory(min_pages=args.memory_pages) if args.memory_pages is not None else None
     try:
         return load(
-            args.file,
+            module,
             _imports_from_args(args.imports),
-            limits=limits,
+            limits=_limits_from_args(args),
             memory=memory,
             allocator=args.allocator,
             wasi=wasi,
             shared_memory=args.shared_memory,
         )
     except LinkError as err:
-        hints = ["serve imports with --import MODULE=PYMODULE (e.g. --import Math=random)"]
-        if any(info.kind == "memory" for info in Module(args.file).imports):
-            hints.append("--memory-pages N for an imported memory, --allocator bump for malloc")
-        if any(name.startswith("wasi") for name in err.missing):
-            hints.append("--wasi for WASI imports")
-        raise LinkError(err.message, imports=err.imports, missing=err.missing, mistyped=err.mistyped,
-                        hint="; ".join(hints)) from None
+        raise _link_hint(args, module, err) from None
+
+
+def _run_wasi_command(args: argparse.Namespace, module: Any) -> int:
+    """``wasmforge run CMD.wasm ARGS...``: the command's own exit status, as ``wasmtime run`` gives it."""
+    from wasmforge.host import LinkError, run_command
+
+    env, preopens = _grants_from_args(args, module) or ({}, {})
+    argv = [args.export, *args.args] if args.export is not None else list(args.args)
+    try:
+        result = run_command(
+            module, argv, inherit_stdin=True, capture=False, env=env, dirs=preopens,
+            limits=_limits_from_args(args), imports=_imports_from_args(args.imports),
+            program=os.path.basename(args.file),
+        )
+    except LinkError as err:
+        raise _link_hint(args, module, err) from None
+    if result.trap is not None:
+        trap = result.trap
+        sys.stderr.write(f"error: {args.file}: {trap.message}\n")
+        if trap.frames:
+            sys.stderr.write("wasm backtrace:\n" + trap.backtrace + "\n")
+    return result.exit_code
 
 
 def _parse_value(text: str, kind: str, export: str, position: int) -> int | float:
@@ -260,6 +385,9 @@ def _render(value: Any, kind: str, unsigned: bool) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of ``wasmforge run``."""
+    module = _open_module(args)
+    invokes = args.invoke or any(w == "--invoke" or w.startswith("--invoke=") for w in args.rest)
+    _split_after_file(args, module.kind == "command" and not invokes)
     calls: list[list[str]] = []
     if args.export:
         calls.append([args.export, *args.args])
@@ -268,12 +396,19 @@ def run_command(args: argparse.Namespace) -> int:
         if not words:
             raise UsageError("--invoke needs an export name")
         calls.append(words)
+    if module.kind == "command" and not args.invoke:
+        return _run_wasi_command(args, module)
     if not calls and not args.wasi:
-        raise UsageError("nothing to call", hint="name an EXPORT, or use --invoke \"EXPORT ARGS...\"")
+        hint = "name an EXPORT, or use --invoke \"EXPORT ARGS...\""
+        if module.kind == "reactor":
+            hint = "a WASI reactor: name an EXPORT to call after _initialize"
+        raise UsageError(f"{args.file}: nothing to call (a {module.kind} without _start)", hint=hint)
 
     from wasmforge.host import WasiExit, WasmTrap
 
-    instance = _load_from_args(args)
+    instance = _load_from_args(args, module)
+    if module.kind == "reactor" and calls[0][0] != "_initialize":
+        instance.exports._initialize()  # the WASI reactor ABI: once, before any other export
     if not calls:
         calls.append(["_start"])
     functions = {e.name for e in instance.module.exports if e.kind == "func"}
@@ -335,16 +470,26 @@ def repl_command(args: argparse.Namespace) -> int:
     import wasmforge.host as host
     from wasmforge.host import HostError
 
-    instance = _load_from_args(args)
+    module = _open_module(args)
+    lines = [f"wasmforge repl: {args.file}"]
+    namespace: dict[str, Any] = {"host": host}
+    if module.kind == "command":
+        # A command runs once per instance: run(...) starts a fresh one each time.
+        env, preopens = _grants_from_args(args, module) or ({}, {})
+        namespace["run"] = functools.partial(
+            host.run_command, module, capture=False, env=env, dirs=preopens, limits=_limits_from_args(args),
+            imports=_imports_from_args(args.imports), program=os.path.basename(args.file),
+        )
+        lines.append("  run(args=[...], stdin=b'...'): run the WASI command once; returns its CommandResult")
+    instance = _load_from_args(args, module)
     try:
         memory = instance.memory
     except HostError:
         memory = None
-    namespace = {"instance": instance, "exports": instance.exports, "memory": memory, "host": host}
-    lines = [f"wasmforge repl: {args.file}"]
+    namespace.update(instance=instance, exports=instance.exports, memory=memory)
     for name in instance.exports:
         lines.append(printable(f"  exports.{name}: {getattr(instance.exports, name)!r}"))
-    lines.append("names: instance, exports, memory, host; Ctrl-D to leave")
+    lines.append(f"names: instance, exports, memory, host{', run' if 'run' in namespace else ''}; Ctrl-D to leave")
     try:
         import readline
         import rlcompleter

@@ -84,11 +84,23 @@ def cmd_headers(args: argparse.Namespace) -> int:
 
     source = module_source(args.file)
     with scan_sections(source) as scan:
+        kind = _scan_kind(scan)
         if args.json:
-            sys.stdout.writelines(render.headers_json(scan, args.file))
+            sys.stdout.writelines(render.headers_json(scan, args.file, kind))
         else:
-            _emit(render.headers_text(scan, args.file))
+            _emit(render.headers_text(scan, args.file, kind))
     return 0
+
+
+def _scan_kind(scan: Any) -> Any:
+    """The module's kind, or None when its imports or exports do not decode (the sections still list)."""
+    from wasmforge.binary import WasmDecodeError
+    from wasmforge.binary.wasi import kind_of_scan
+
+    try:
+        return kind_of_scan(scan)
+    except WasmDecodeError:
+        return None
 
 
 def cmd_details(args: argparse.Namespace) -> int:
@@ -138,15 +150,17 @@ def cmd_section(args: argparse.Namespace) -> int:
 
 
 def cmd_symbols(args: argparse.Namespace) -> int:
+    from wasmforge.binary.wasi import kind_of
     from wasmforge.report import inspect as render
 
     with _open(args.file) as module:
         only_imports, only_exports = args.imports, args.exports
         rows = render.symbols(module, imports=only_imports or not only_exports, exports=only_exports or not only_imports)
+        kind = kind_of(module)
         if args.json:
-            _json("symbols", {"file": args.file, "symbols": rows})
+            _json("symbols", {"file": args.file, "kind": kind.kind, "wasi": kind.wasi, "symbols": rows})
         else:
-            _emit(render.symbols_text(rows, demangle=_namer(args)))
+            _emit(render.symbols_text(rows, demangle=_namer(args), kind=kind))
     return 0
 
 

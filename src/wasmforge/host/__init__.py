@@ -2,7 +2,8 @@
 
 ``load(path | bytes | Module, imports=..., limits=...) -> Instance``; typed exports
 (``instance.exports.add(40, 2)``), memory access, host-supplied memory and allocator,
-limits (memory, fuel, deadline), traps as :class:`WasmTrap`. The heavy modules
+limits (memory, fuel, deadline), traps as :class:`WasmTrap`; ``run_command(path, args)``
+runs a WASI command as ``wasmtime run`` does. The heavy modules
 (wasmtime itself) are imported on first use of anything but the plain data types.
 """
 
@@ -26,6 +27,7 @@ from ._types import Signature
 
 if TYPE_CHECKING:
     from ._allocator import Allocator, BumpAllocator, FreeListAllocator
+    from ._command import TRAP_EXIT_CODE, CommandResult, run_command
     from ._instance import (
         ExportedFunction,
         Exports,
@@ -40,8 +42,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PAGE_SIZE",
+    "TRAP_EXIT_CODE",
     "Allocator",
     "BumpAllocator",
+    "CommandResult",
     "ExportInfo",
     "ExportedFunction",
     "Exports",
@@ -68,12 +72,16 @@ __all__ = [
     "engine_for",
     "host_function",
     "load",
+    "run_command",
 ]
 
 _LAZY = {
     "Allocator": "_allocator",
     "BumpAllocator": "_allocator",
     "FreeListAllocator": "_allocator",
+    "CommandResult": "_command",
+    "TRAP_EXIT_CODE": "_command",
+    "run_command": "_command",
     "ExportedFunction": "_instance",
     "Exports": "_instance",
     "Global": "_instance",

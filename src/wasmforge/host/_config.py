@@ -103,9 +103,11 @@ class HostMemory:
 class WasiConfig:
     """WASI for a module that imports ``wasi_snapshot_preview1``; nothing is granted unless listed.
 
-    ``preopens`` maps a guest path to a host directory. ``capture_stdout`` and
-    ``capture_stderr`` collect the output for :meth:`Instance.wasi_output`; otherwise
-    ``inherit_stdout``/``inherit_stderr`` pass it to this process (default: discarded).
+    ``preopens`` maps a guest path to a host directory. ``stdin`` is a file to read as
+    standard input; ``inherit_stdin`` gives the module this process's (default: empty).
+    ``capture_stdout`` and ``capture_stderr`` collect the output for
+    :meth:`Instance.wasi_output`; otherwise ``inherit_stdout``/``inherit_stderr`` pass it
+    to this process (default: discarded).
     """
 
     argv: Sequence[str] = ()
@@ -116,3 +118,4 @@ class WasiConfig:
     capture_stderr: bool = False
     inherit_stdout: bool = False
     inherit_stderr: bool = False
+    inherit_stdin: bool = False

@@ -1077,6 +1077,8 @@ def _set_up_wasi(instance: Instance, wasi: WasiConfig) -> None:
         config.preopen_dir(os.fspath(host), guest)
     if wasi.stdin is not None:
         config.stdin_file = os.fspath(wasi.stdin)
+    elif wasi.inherit_stdin:
+        config.inherit_stdin()
     for stream, capture, inherit in (
         ("stdout", wasi.capture_stdout, wasi.inherit_stdout),
         ("stderr", wasi.capture_stderr, wasi.inherit_stderr),

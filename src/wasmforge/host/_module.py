@@ -17,6 +17,9 @@ from ..errors import printable
 from ._errors import HostError
 from ._types import Signature
 
+#: WASI import module names and the version each belongs to.
+WASI_VERSIONS = {"wasi_snapshot_preview1": "preview1", "wasi_unstable": "preview0"}
+
 #: seconds between epoch ticks of engines with deadlines (deadline resolution).
 EPOCH_TICK = 0.01
 
@@ -218,6 +221,20 @@ class Module:
     def imports(self) -> tuple[ImportInfo, ...]:
         """Every import, in declaration order."""
         return self._imports
+
+    @property
+    def wasi_version(self) -> str | None:
+        """The WASI the module imports: ``"preview1"`` (``wasi_snapshot_preview1``),
+        ``"preview0"`` (``wasi_unstable``), or None."""
+        # The same names as wasmforge.binary.wasi; kept here too, since the host layer also
+        # ships alone inside generated packages.
+        return next((WASI_VERSIONS[i.module] for i in self._imports if i.module in WASI_VERSIONS), None)
+
+    @property
+    def kind(self) -> str:
+        """``"command"`` (exports ``_start``), ``"reactor"`` (exports ``_initialize``) or ``"library"``."""
+        functions = {e.name for e in self._exports if e.kind == "func"}
+        return "command" if "_start" in functions else "reactor" if "_initialize" in functions else "library"
 
     @property
     def exports(self) -> tuple[ExportInfo, ...]:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator
 
 from wasmforge.binary.module import Section, SectionId, SectionScan
+from wasmforge.binary.wasi import ModuleKind
 
 # typing is not imported at run time: it costs start-up time, and annotations are strings (PEP 563)
 TYPE_CHECKING = False
@@ -33,13 +34,17 @@ def _row(scan: SectionScan, s: Section) -> dict[str, Any]:
             "count": None if s.id == SectionId.START else count, "content_start": s.content_start}
 
 
-def headers_json(scan: SectionScan, file: str) -> Iterator[str]:
+def headers_json(scan: SectionScan, file: str, kind: ModuleKind | None = None) -> Iterator[str]:
     """The section table as JSON text, in pieces (``json.dumps(…, indent=2)`` of
-    ``{"file", "size", "sections": [{"id", "name", "start", "end", "size", "count"}]}``), one
-    section at a time: a module can hold a million sections."""
+    ``{"schema", "file", "size", "kind", "wasi", "sections": [{"id", "name", "start", "end", "size", "count",
+    "content_start"}]}``), one section at a time: a module can hold a million sections. ``kind``: the
+    module's role."""
     from wasmforge.report.schema import schema_id
 
-    head = json.dumps({"schema": schema_id("headers"), "file": file, "size": scan.size}, indent=2)
+    fields: dict[str, Any] = {"schema": schema_id("headers"), "file": file, "size": scan.size}
+    if kind is not None:
+        fields.update(kind=kind.kind, wasi=kind.wasi)
+    head = json.dumps(fields, indent=2)
     yield head[:-2] + ',\n  "sections": ['
     first = True
     for s in scan:
@@ -50,11 +55,13 @@ def headers_json(scan: SectionScan, file: str) -> Iterator[str]:
     yield "]\n}\n" if first else "\n  ]\n}\n"
 
 
-def headers_text(scan: SectionScan, file: str) -> Iterator[str]:
+def headers_text(scan: SectionScan, file: str, kind: ModuleKind | None = None) -> Iterator[str]:
     """The section table laid out as ``wasm-objdump -h`` lays it out, one line at a time (the
-    file is read twice: once to count the sections for the first line)."""
+    file is read twice: once to count the sections for the first line), after a ``kind:`` line."""
     total = sum(1 for _ in scan)
     yield f"{file}: {scan.size} bytes, {total} sections"
+    if kind is not None:
+        yield f"kind: {kind.describe()}"
     yield ""
     labels = {int(k): f"{v:>9}" for k, v in OBJDUMP_NAMES.items()}  # int keys: an enum hashes in Python
     for s in scan:

@@ -24,6 +24,7 @@ from wasmforge.binary import (
     TagType,
     WasmDecodeError,
 )
+from wasmforge.binary.wasi import ModuleKind, kind_of
 from wasmforge.report.headers import OBJDUMP_NAMES
 
 if TYPE_CHECKING:
@@ -172,6 +173,7 @@ def details_text(module: Module, file: str, *, demangle: Namer = _identity, data
         return f" <{demangle(n)}>" if n is not None else ""
 
     yield f"{file}: {module.size} bytes"
+    yield f"kind: {kind_of(module).describe()}"
     if names and names.module is not None:
         yield f"module name: <{names.module}>"
     yield ""
@@ -294,9 +296,12 @@ def details_json(module: Module, file: str) -> dict[str, Any]:
         counters[imp.kind] += 1
         imports.append({"kind": str(imp.kind), "index": i, "module": imp.module, "name": imp.name,
                         "type": describe_desc(module, imp.desc)})
+    kind = kind_of(module)
     return {
         "file": file,
         "size": module.size,
+        "kind": kind.kind,
+        "wasi": kind.wasi,
         "module_name": names.module if names else None,
         "types": [describe_type(t) for t in module.types],
         "imports": imports,
@@ -372,9 +377,14 @@ def _import_signature(module: Module, imp: Import) -> str:
     return describe_desc(module, imp.desc)
 
 
-def symbols_text(rows: list[dict[str, Any]], *, demangle: Namer = _identity) -> Iterator[str]:
-    """One line a symbol, as ``wasm-nm`` lists them: ``U`` for imports, ``T``/``D``… for exports."""
+def symbols_text(
+    rows: list[dict[str, Any]], *, demangle: Namer = _identity, kind: ModuleKind | None = None
+) -> Iterator[str]:
+    """One line a symbol, as ``wasm-nm`` lists them: ``U`` for imports, ``T``/``D``… for exports;
+    first a ``kind:`` line when ``kind`` is given."""
     letters = {"func": "T", "global": "D", "memory": "M", "table": "A", "tag": "E"}
+    if kind is not None:
+        yield f"kind: {kind.describe()}"
     for r in rows:
         letter = "U" if r["direction"] == "import" else letters[r["kind"]]
         yield f"{letter} {r['kind']:<6} {demangle(r['name'])}  {r['signature']}"
