@@ -39,7 +39,7 @@ def wheel_name(name: str, version: str) -> str:
 
 
 #: what a generated package needs at run time, when wasmforge's own metadata cannot say.
-_FALLBACK_REQUIREMENTS = {"wasmtime": "wasmtime>=50", "numpy": "numpy>=1.26"}
+_FALLBACK_REQUIREMENTS = {"wasmtime": "wasmtime>=50,<51", "numpy": "numpy>=1.26"}
 
 
 def runtime_requirement(dist: str) -> str:
