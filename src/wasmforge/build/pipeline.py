@@ -308,9 +308,14 @@ def build(
     )
     raw = raw_path.read_bytes()
     module = read_module(raw)
-    desc = _descriptors.read(module)
-    _check_exports(crate, desc)
-    files = _python.render(desc, package, crate=crate.name)  # refuse unbindable signatures before more work
+    wbg = _wasm_bindgen(raw, module, crate, package, notes)
+    if wbg is not None:  # a #[wasm_bindgen] crate: its own ABI, glue and shipped module
+        files, module = wbg
+        desc = _descriptors.Descriptors(version=_descriptors.FORMAT_VERSION)
+    else:
+        desc = _descriptors.read(module)
+        _check_exports(crate, desc)
+        files = _python.render(desc, package, crate=crate.name)  # refuse unbindable signatures before more work
 
     keep_names = profile == "profiling"
     keep = sections_to_keep(module, crate, keep_names=keep_names)
@@ -353,6 +358,22 @@ def build(
         kept_sections=kept,
         bootstrap=bootstrap,
     )
+
+
+def _wasm_bindgen(raw: bytes, module: Any, crate: CrateInfo, package: str, notes: list[str]) -> tuple[dict[str, str], Any] | None:
+    """The glue and the module to ship of a wasm-bindgen crate, or None for any other crate."""
+    from wasmforge.binary.module import read_module
+    from wasmforge.bindgen.wasm_bindgen import describe, generate
+
+    customs = [s.name for s in module.sections if s.is_custom]
+    if not describe.is_wasm_bindgen(customs, [(i.module, i.name) for i in module.imports]):
+        return None
+    binding = generate.bind(raw, what=f"crate {crate.name}")
+    notes.append(
+        f"wasm-bindgen crate (wasm-bindgen {binding.program.version}, schema {binding.program.schema}): "
+        f"bound {len(binding.functions)} functions and {len(binding.imports)} imports for its ABI"
+    )
+    return generate.render(binding, package, crate=crate.name), read_module(generate.shipped_module(raw, binding))
 
 
 def _lto_note(

@@ -1,0 +1,167 @@
+"""wasm-bindgen crates bound for Python: built for real, called, refused where unsupported."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from wasmforge.bindgen.python import GenerateError
+from wasmforge.bindgen.wasm_bindgen import describe, section
+
+CRATES = Path(__file__).resolve().parent / "crates"
+#: today's wasm-bindgen dependency tree needs this rustc (unicode-ident's MSRV).
+WASM_BINDGEN_RUST = (1, 71, 0)
+
+
+@pytest.fixture(scope="module")
+def modern_toolchain():
+    from tests.conftest import wasm_toolchains
+
+    found = [tc for tc in wasm_toolchains() if tc.version_tuple >= WASM_BINDGEN_RUST]
+    if not found:
+        pytest.skip("wasm-bindgen from crates.io needs rust >= 1.71 with the wasm32 target; run 'make toolchains'")
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def wbg_target(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # One target folder for these crates, so wasm-bindgen and its macros compile once.
+    return tmp_path_factory.mktemp("wbg-target")
+
+
+def _build(toolchain, name: str, out: Path, target: Path):
+    from tests.conftest import build_package, cargo_env
+
+    return build_package(toolchain, CRATES / name, out, target, env=cargo_env(toolchain, online=True))
+
+
+@pytest.fixture(scope="module")
+def wbg_basic(modern_toolchain, wbg_target, tmp_path_factory):
+    out = tmp_path_factory.mktemp("wbg-packages")
+    result = _build(modern_toolchain, "wbg_basic", out, wbg_target)
+    sys.path.insert(0, str(out))
+    try:
+        yield result, importlib.import_module("wbg_basic")
+    finally:
+        sys.path.remove(str(out))
+        sys.modules.pop("wbg_basic", None)
+
+
+def test_build_says_it_is_a_wasm_bindgen_crate(wbg_basic) -> None:
+    result, _ = wbg_basic
+    assert any(n.startswith("wasm-bindgen crate (wasm-bindgen 0.2.") and "bound 11 functions" in n for n in result.notes)
+
+
+def test_shipped_module_has_no_describe_exports_or_section(wbg_basic) -> None:
+    from wasmforge.binary.module import read_module
+
+    result, _ = wbg_basic
+    module = read_module(result.wasm.read_bytes())
+    assert not [e.name for e in module.exports if e.name.startswith(describe.DESCRIBE_PREFIX)]
+    assert describe.SECTION_NAME not in [s.name for s in module.sections if s.is_custom]
+    raw = read_module(result.raw_wasm.read_bytes())
+    assert [e.name for e in raw.exports if e.name.startswith(describe.DESCRIBE_PREFIX)]
+
+
+def test_strings_cross_both_ways(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.greet("Ada") == "Hello, Ada!"
+    assert pkg.greet("žluťoučký 🦀") == "Hello, žluťoučký 🦀!"
+    assert pkg.greet("") == "Hello, !"
+
+
+def test_numbers_keep_their_width_and_sign(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.add(1, 2**40, 0.5) == 1 + 2**40 + 0.5
+    assert pkg.wide(-1, 2) == 1
+    assert pkg.wide(0, 2**64 - 1) == 2**64 - 1
+    assert pkg.halve(2**32 - 2) == 2**31 - 1
+    assert pkg.is_even(-4) is True and pkg.is_even(7) is False
+    with pytest.raises(OverflowError, match="out of range for u32"):
+        pkg.halve(2**32)
+    with pytest.raises(TypeError, match="expected int"):
+        pkg.halve(1.5)
+
+
+def test_bool_and_char(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.upper(True, "q") == "Q"
+    assert pkg.upper(False, "ř") == "ř"
+    with pytest.raises(ValueError, match="surrogate"):
+        pkg.upper(True, "\ud800")
+
+
+def test_slices_and_vectors_of_numbers(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.sum([1.5, 2.5, 4.0]) == 8.0
+    assert pkg.sum([]) == 0.0
+    assert pkg.doubled([1, -2, 3]) == [2, -4, 6]
+    with pytest.raises(TypeError, match="sequence of i32"):
+        pkg.doubled(["x"])
+
+
+def test_results_raise_js_error(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.checked(4) == 40
+    assert pkg.name_of(0) == "zero"
+    with pytest.raises(pkg.JsError, match="negative input"):
+        pkg.checked(-1)
+    with pytest.raises(pkg.JsError, match="no name for 3"):
+        pkg.name_of(3)
+    assert pkg.checked(5) == 50  # the instance stays usable after an error
+
+
+def test_imports_default_and_given(wbg_basic, capsys) -> None:
+    _, pkg = wbg_basic
+    value = pkg.shout("hi")
+    assert 0.0 <= value < 1.0 and capsys.readouterr().out == "HI\n"
+    seen: list[str] = []
+    pkg.load({"console.log": seen.append, "Math.random": lambda: 0.25})
+    assert pkg.shout("abc") == 0.25 and seen == ["ABC"]
+    with pytest.raises(pkg.NeedsImports, match="does not use: alert"):
+        pkg.load({"alert": print})
+    pkg.load()
+
+
+def test_docs_and_stub(wbg_basic) -> None:
+    result, pkg = wbg_basic
+    assert pkg.greet.__doc__ == "Says hello."
+    stub = (result.package_dir / "__init__.pyi").read_text(encoding="utf-8")
+    assert "def greet(name: str) -> str: ..." in stub
+    assert "def doubled(v: list[int]) -> list[int]: ..." in stub
+
+
+def test_unsupported_item_is_refused_by_name(modern_toolchain, wbg_target, tmp_path) -> None:
+    with pytest.raises(GenerateError, match="exported struct Counter: structs are not supported yet"):
+        _build(modern_toolchain, "wbg_refused", tmp_path, wbg_target)
+
+
+def test_cli_error_for_unsupported_item(modern_toolchain, wbg_target, tmp_path, run_cli) -> None:
+    code, _, err = run_cli("build", CRATES / "wbg_refused", "--target-dir", wbg_target, "--out-dir", tmp_path, "--toolchain", str(modern_toolchain.version), "--quiet")
+    assert code == 2
+    assert err.splitlines()[0].startswith("error: crate wbg_refused: exported struct Counter")
+
+
+# ---- the section decoder ------------------------------------------------------------------
+
+
+def _program(schema: str, body: bytes = b"") -> bytes:
+    import json
+    import struct
+
+    prefix = json.dumps({"schema_version": schema, "version": schema}, separators=(",", ":")).encode()
+    return struct.pack("<I", len(prefix)) + prefix + struct.pack("<I", len(body)) + body
+
+
+def test_unknown_schema_version_is_refused_in_one_line() -> None:
+    with pytest.raises(section.SectionError) as info:
+        section.decode(_program("0.2.87"))
+    assert "wasm-bindgen schema version 0.2.87" in info.value.message and "\n" not in info.value.message
+
+
+def test_truncated_program_names_the_offset() -> None:
+    with pytest.raises(section.SectionError, match="program of 1 bytes past the end at offset 0x38"):
+        section.decode(_program(section.SCHEMAS[0], b"\x01")[:-1])
