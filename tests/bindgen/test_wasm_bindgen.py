@@ -52,7 +52,7 @@ def wbg_basic(modern_toolchain, wbg_target, tmp_path_factory):
 
 def test_build_says_it_is_a_wasm_bindgen_crate(wbg_basic) -> None:
     result, _ = wbg_basic
-    assert any(n.startswith("wasm-bindgen crate (wasm-bindgen 0.2.") and "bound 11 functions" in n for n in result.notes)
+    assert any(n.startswith("wasm-bindgen crate (wasm-bindgen 0.2.") and "bound 22 functions, 1 structs, 1 enums and " in n for n in result.notes)
 
 
 def test_shipped_module_has_no_describe_exports_or_section(wbg_basic) -> None:
@@ -126,6 +126,110 @@ def test_imports_default_and_given(wbg_basic, capsys) -> None:
     pkg.load()
 
 
+def test_options(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.maybe_text(7) == "#7" and pkg.maybe_text(None) is None
+    assert pkg.maybe_text(2**32 - 1) == f"#{2**32 - 1}"
+    assert pkg.maybe_wide(-3, 0.5) == -2.5 and pkg.maybe_wide(None, 1.0) is None and pkg.maybe_wide(1, None) is None
+    assert pkg.maybe_small(True, "ř", "abc") == 1 + 2 + 3
+    assert pkg.maybe_small(None, "a", "") is None and pkg.maybe_small(False, None, "x") is None
+    assert pkg.maybe_small(False, "a", None) is None
+
+
+def test_c_style_enums(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert [(m.name, m.value) for m in pkg.Direction] == [("North", 0), ("East", 10), ("South", 11)]
+    assert pkg.turn(pkg.Direction.North) is pkg.Direction.East
+    assert pkg.turn(11) is pkg.Direction.North
+    assert pkg.maybe_turn(None) is None and pkg.maybe_turn(pkg.Direction.East) is pkg.Direction.South
+    with pytest.raises(ValueError, match="3 is not a Direction"):
+        pkg.turn(3)
+
+
+def test_string_enums(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.corners("square") == 4 and pkg.corners("circle") == 0
+    assert pkg.rounder("square") == "circle"
+    with pytest.raises(ValueError, match="'hexagon' is not one of 'circle', 'square'"):
+        pkg.corners("hexagon")
+
+
+def test_js_values_are_opaque_handles(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    thing = object()
+    assert pkg.keep(thing) is thing
+    assert pkg.keep(None) is None
+    assert pkg.same(thing, thing) is True
+    instance = pkg.load()
+    before = len(instance.objects)
+    for _ in range(200):
+        pkg.keep([1, 2, 3])
+    assert len(instance.objects) == before  # every slot the module was given came back
+
+
+def test_result_with_js_value_error(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    assert pkg.parse_flag("yes") is True and pkg.parse_flag("no") is False
+    with pytest.raises(pkg.JsError, match="not yes or no"):
+        pkg.parse_flag("maybe")
+
+
+def test_struct_constructor_methods_and_properties(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    c = pkg.Counter(5)
+    assert c.bump() == 6 and c.count == 6
+    c.count = 10
+    c.step = 3
+    assert c.bump() == 13 and c.step == 3 and c.made == 7
+    assert c.describe() == "Counter at 13 step 3"
+    with pytest.raises(AttributeError):
+        c.made = 1  # readonly
+    assert not hasattr(c, "secret")  # skip
+    assert pkg.Counter.__doc__ == "Counts up by its step."
+    assert pkg.Counter.bump.__doc__ == "Adds the step and gives the new count."
+
+
+def test_struct_static_method_with_js_name_and_result(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    c = pkg.Counter.fromText("41")
+    assert isinstance(c, pkg.Counter) and c.bump() == 42
+    with pytest.raises(pkg.JsError, match="invalid digit"):
+        pkg.Counter.fromText("x")
+
+
+def test_struct_ownership(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    a, b = pkg.Counter(1), pkg.Counter(2)
+    assert pkg.total(a, b) == 3
+    assert not a.closed and b.closed  # b moved into Rust, a was borrowed
+    with pytest.raises(ValueError, match="closed or moved into Rust"):
+        b.bump()
+    merged = a.merged(pkg.Counter(5))
+    assert a.closed and merged.count == 6  # self by value consumes the receiver
+    with pytest.raises(TypeError, match="expected Counter, got int"):
+        pkg.total(merged, 3)
+    assert not merged.closed  # nothing moved when the call never started
+    with merged as m:
+        assert m.bump() == 7
+    assert merged.closed
+
+
+def test_dropped_structs_are_freed(wbg_basic) -> None:
+    import gc
+
+    _, pkg = wbg_basic
+    instance = pkg.load()
+    for i in range(100):
+        pkg.Counter(i)
+    size = instance.memory.size
+    for i in range(20000):  # 20,000 leaked counters would need more pages
+        pkg.Counter(i)
+    gc.collect()
+    kept = pkg.Counter(1)
+    assert kept.bump() == 2
+    assert not instance.pending_free and instance.memory.size == size
+
+
 def test_docs_and_stub(wbg_basic) -> None:
     result, pkg = wbg_basic
     assert pkg.greet.__doc__ == "Says hello."
@@ -135,14 +239,16 @@ def test_docs_and_stub(wbg_basic) -> None:
 
 
 def test_unsupported_item_is_refused_by_name(modern_toolchain, wbg_target, tmp_path) -> None:
-    with pytest.raises(GenerateError, match="exported struct Counter: structs are not supported yet"):
+    with pytest.raises(GenerateError, match=r"function words: its result type Vec<String> is not supported \(it crosses"):
         _build(modern_toolchain, "wbg_refused", tmp_path, wbg_target)
+    assert not (tmp_path / "wbg_refused").exists()
 
 
 def test_cli_error_for_unsupported_item(modern_toolchain, wbg_target, tmp_path, run_cli) -> None:
     code, _, err = run_cli("build", CRATES / "wbg_refused", "--target-dir", wbg_target, "--out-dir", tmp_path, "--toolchain", str(modern_toolchain.version), "--quiet")
     assert code == 2
-    assert err.splitlines()[0].startswith("error: crate wbg_refused: exported struct Counter")
+    assert err.splitlines()[0].startswith("error: crate wbg_refused: function words: its result type Vec<String>")
+    assert "Traceback" not in err
 
 
 # ---- the section decoder ------------------------------------------------------------------

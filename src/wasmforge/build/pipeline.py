@@ -371,7 +371,8 @@ def _wasm_bindgen(raw: bytes, module: Any, crate: CrateInfo, package: str, notes
     binding = generate.bind(raw, what=f"crate {crate.name}")
     notes.append(
         f"wasm-bindgen crate (wasm-bindgen {binding.program.version}, schema {binding.program.schema}): "
-        f"bound {len(binding.functions)} functions and {len(binding.imports)} imports for its ABI"
+        f"bound {len(binding.functions)} functions, {len(binding.classes)} structs, {len(binding.enums)} enums "
+        f"and {len(binding.imports)} imports for its ABI"
     )
     return generate.render(binding, package, crate=crate.name), read_module(generate.shipped_module(raw, binding))
 

@@ -79,16 +79,16 @@ def _type(w: _Words, depth: int) -> Type:
         return (kind, name)
     if kind == "enum":
         name = w.text()
-        w.next()  # signedness
+        hole = w.next()  # the value that stands for None
         w.text()  # crate identifier
-        w.next()  # the hole: the value that stands for None
-        return (kind, name)
+        w.next()  # hash of the module path
+        return (kind, name, hole)
     if kind == "string_enum":
         name = w.text()
-        count = w.next()
-        values = tuple(w.text() for _ in range(count))
-        w.next()  # hole
-        return (kind, name, values)
+        w.next()  # variant count (the values are in the custom section)
+        w.text()
+        w.next()
+        return (kind, name)
     if kind == "function":
         return ("function", *_function_body(w, depth + 1))
     if kind in ("closure", "dynamic_union", "seq_mode", "raw_pointer"):
@@ -135,38 +135,78 @@ def show(ty: Type) -> str:
     if kind in ("slice",):
         return f"[{show(ty[1])}]"
     if kind in ("vector", "option", "result", "clamped", "nullable", "nonnull", "longref"):
-        return f"{kind.capitalize()}<{show(ty[1])}>"
+        return f"{'Vec' if kind == 'vector' else kind.capitalize()}<{show(ty[1])}>"
+    if kind == "named_externref" and ty[1] == "string":
+        return "String"
     if kind in ("rust_struct", "named_externref", "enum", "string_enum"):
         return str(ty[1])
     names = {"string": "String", "externref": "JsValue", "unit": "()", "bool": "bool", "char": "char"}
     return names.get(str(kind), str(kind))
 
 
-def _param_ok(ty: Type) -> bool:
-    kind = ty[0]
-    if kind in NUMBERS or kind in ("bool", "char", "string"):
-        return True
-    if kind == "ref" and ty[1][0] in ("string", "cached_string"):
-        return True
-    if kind == "ref" and ty[1][0] == "slice" and ty[1][1][0] in NUMBERS:
-        return True
-    return kind == "vector" and ty[1][0] in NUMBERS
+_OPTION_INNER = NUMBERS | {"bool", "char", "string", "rust_struct", "enum"}
 
 
-def _result_ok(ty: Type, *, inner: bool = False) -> bool:
+def _option_ok(inner: Type) -> bool:
+    if inner[0] == "vector":
+        return bool(inner[1][0] in NUMBERS)
+    if inner[0] == "ref":
+        return bool(inner[1][0] == "string")
+    return bool(inner[0] in _OPTION_INNER)
+
+
+def _sequence_ok(elem: Type) -> bool:
+    # Vec<String> crosses as JS strings made by a cast the wasm-bindgen CLI rewrites into the module.
+    return elem[0] in NUMBERS or elem[0] == "externref"
+
+
+def param_ok(ty: Type) -> bool:
+    """Whether the glue can pass a parameter of type ``ty`` to an export."""
     kind = ty[0]
-    if kind in NUMBERS or kind in ("bool", "char", "string", "unit"):
+    if kind in NUMBERS or kind in ("bool", "char", "string", "rust_struct", "externref", "enum", "string_enum"):
         return True
-    if kind == "vector" and ty[1][0] in NUMBERS:
+    if kind in ("ref", "refmut"):
+        inner = ty[1]
+        if inner[0] in ("string", "cached_string", "rust_struct", "externref"):
+            return bool(inner[0] != "externref" or kind == "ref")
+        return bool(inner[0] == "slice" and inner[1][0] in NUMBERS)
+    if kind == "vector":
+        return _sequence_ok(ty[1])
+    return kind == "option" and _option_ok(ty[1])
+
+
+def result_ok(ty: Type, *, inner: bool = False) -> bool:
+    """Whether the glue can take a result of type ``ty`` from an export."""
+    kind = ty[0]
+    if kind in NUMBERS or kind in ("bool", "char", "string", "unit", "rust_struct", "externref", "enum", "string_enum"):
         return True
-    return kind == "result" and not inner and _result_ok(ty[1], inner=True)
+    if kind == "vector":
+        return _sequence_ok(ty[1])
+    if kind == "option":
+        return _option_ok(ty[1]) and ty[1][0] != "ref"
+    return kind == "result" and not inner and result_ok(ty[1], inner=True)
+
+
+def _import_param_ok(ty: Type) -> bool:
+    kind = ty[0]
+    if kind in NUMBERS or kind in ("bool", "char", "externref"):
+        return True
+    return kind == "ref" and ty[1][0] in ("string", "cached_string", "externref")
+
+
+def _why(ty: Type) -> str:
+    if "named_externref" in repr(ty):
+        return " (it crosses as JS strings made by a cast only wasm-bindgen's CLI rewrites)"
+    if ty[0] in ("function", "closure") or "function" in repr(ty):
+        return " (closures are out of scope)"
+    return ""
 
 
 def unsupported(fn: FunctionType, *, imported: bool = False) -> str | None:
     """What in ``fn`` the glue cannot pass, or None when every parameter and the result are supported."""
     for i, p in enumerate(fn.params):
-        ok = (p[0] in NUMBERS or p[0] in ("bool", "char") or (p[0] == "ref" and p[1][0] == "string")) if imported else _param_ok(p)
-        if not ok:
-            return f"parameter {i + 1} of type {show(p)}"
-    ok = (fn.result[0] in NUMBERS or fn.result[0] in ("bool", "char", "unit", "externref")) if imported else _result_ok(fn.result)
-    return None if ok else f"result type {show(fn.result)}"
+        if not (_import_param_ok(p) if imported else param_ok(p)):
+            return f"parameter {i + 1} of type {show(p)} is not supported{_why(p)}"
+    r = fn.result
+    ok = (r[0] in NUMBERS or r[0] in ("bool", "char", "unit", "externref")) if imported else result_ok(r)
+    return None if ok else f"result type {show(r)} is not supported{_why(r)}"

@@ -72,3 +72,138 @@ pub fn shout(s: &str) -> f64 {
     log(&s.to_uppercase());
     random()
 }
+
+#[wasm_bindgen]
+pub fn maybe_text(x: Option<u32>) -> Option<String> {
+    x.map(|v| format!("#{v}"))
+}
+
+#[wasm_bindgen]
+pub fn maybe_wide(x: Option<i64>, y: Option<f64>) -> Option<f64> {
+    match (x, y) {
+        (Some(a), Some(b)) => Some(a as f64 + b),
+        _ => None,
+    }
+}
+
+#[wasm_bindgen]
+pub fn maybe_small(b: Option<bool>, c: Option<char>, s: Option<String>) -> Option<u8> {
+    Some(b? as u8 + c?.len_utf8() as u8 + s?.len() as u8)
+}
+
+/// Where a value points.
+#[wasm_bindgen]
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Direction {
+    North,
+    East = 10,
+    South,
+}
+
+#[wasm_bindgen]
+pub fn turn(d: Direction) -> Direction {
+    match d {
+        Direction::North => Direction::East,
+        Direction::East => Direction::South,
+        Direction::South => Direction::North,
+    }
+}
+
+#[wasm_bindgen]
+pub fn maybe_turn(d: Option<Direction>) -> Option<Direction> {
+    d.map(turn)
+}
+
+#[wasm_bindgen]
+pub enum Shape {
+    Circle = "circle",
+    Square = "square",
+}
+
+#[wasm_bindgen]
+pub fn corners(s: Shape) -> u32 {
+    match s {
+        Shape::Circle => 0,
+        Shape::Square => 4,
+        _ => 99,
+    }
+}
+
+#[wasm_bindgen]
+pub fn rounder(s: Shape) -> Shape {
+    let _ = s;
+    Shape::Circle
+}
+
+#[wasm_bindgen]
+pub fn keep(v: JsValue) -> JsValue {
+    v
+}
+
+#[wasm_bindgen]
+pub fn same(a: &JsValue, b: &JsValue) -> bool {
+    a == b
+}
+
+#[wasm_bindgen]
+pub fn parse_flag(s: &str) -> Result<bool, JsValue> {
+    match s {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(JsError::new("not yes or no").into()),
+    }
+}
+
+/// Counts up by its step.
+#[wasm_bindgen]
+pub struct Counter {
+    count: i32,
+    pub step: i32,
+    #[wasm_bindgen(readonly)]
+    pub made: u32,
+    #[wasm_bindgen(skip)]
+    pub secret: String,
+}
+
+#[wasm_bindgen]
+impl Counter {
+    #[wasm_bindgen(constructor)]
+    pub fn new(start: i32) -> Counter {
+        Counter { count: start, step: 1, made: 7, secret: String::new() }
+    }
+
+    /// Adds the step and gives the new count.
+    pub fn bump(&mut self) -> i32 {
+        self.count += self.step;
+        self.count
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn count(&self) -> i32 {
+        self.count
+    }
+
+    #[wasm_bindgen(setter)]
+    pub fn set_count(&mut self, value: i32) {
+        self.count = value;
+    }
+
+    #[wasm_bindgen(js_name = fromText)]
+    pub fn from_text(text: &str) -> Result<Counter, JsError> {
+        let start = text.parse::<i32>().map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Counter::new(start))
+    }
+
+    pub fn merged(self, other: &Counter) -> Counter {
+        Counter::new(self.count + other.count)
+    }
+
+    pub fn describe(&self) -> String {
+        format!("Counter at {} step {}", self.count, self.step)
+    }
+}
+
+#[wasm_bindgen]
+pub fn total(a: &Counter, b: Counter) -> i32 {
+    a.count + b.count
+}
