@@ -52,7 +52,11 @@ def wbg_basic(modern_toolchain, wbg_target, tmp_path_factory):
 
 def test_build_says_it_is_a_wasm_bindgen_crate(wbg_basic) -> None:
     result, _ = wbg_basic
-    assert any(n.startswith("wasm-bindgen crate (wasm-bindgen 0.2.") and "bound 22 functions, 1 structs, 1 enums and " in n for n in result.notes)
+    import re
+
+    pattern = r"wasm-bindgen crate \(wasm-bindgen 0\.2\.\d+, schema 0\.2\.\d+\): bound 22 function\(s\), 1 struct\(s\), 1 enum\(s\), \d+ import\(s\) for its ABI"
+    assert any(re.fullmatch(pattern, n) for n in result.notes), result.notes
+    assert result.to_dict()["wasm_bindgen"].startswith("22 function(s)")
 
 
 def test_shipped_module_has_no_describe_exports_or_section(wbg_basic) -> None:
@@ -271,3 +275,27 @@ def test_unknown_schema_version_is_refused_in_one_line() -> None:
 def test_truncated_program_names_the_offset() -> None:
     with pytest.raises(section.SectionError, match="program of 1 bytes past the end at offset 0x38"):
         section.decode(_program(section.SCHEMAS[0], b"\x01")[:-1])
+
+
+def _old_toolchains() -> list:
+    from tests.conftest import toolchain_id, wasm_toolchains
+
+    return [pytest.param(tc, id=toolchain_id(tc)) for tc in wasm_toolchains() if tc.version_tuple < WASM_BINDGEN_RUST]
+
+
+@pytest.mark.parametrize("old", _old_toolchains())
+def test_older_toolchain_says_it_cannot_build(old, tmp_path, run_cli) -> None:
+    code, _, err = run_cli("build", CRATES / "wbg_basic", "--out-dir", tmp_path, "--target-dir", tmp_path / "t",
+                           "--toolchain", old.version, "--quiet")
+    lines = err.splitlines()
+    assert code == 2 and "rust-version = '1.71'" in lines[0] and f"rust {old.version}" in lines[0]
+    assert lines[1].startswith("hint: build with --toolchain")
+
+
+def test_cli_summary_names_wasm_bindgen_glue(modern_toolchain, wbg_target, tmp_path, run_cli) -> None:
+    code, out, _ = run_cli("build", CRATES / "wbg_basic", "--target-dir", wbg_target, "--out-dir", tmp_path,
+                           "--toolchain", str(modern_toolchain.version), "--quiet")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "package wbg_basic (release): 22 function(s), 1 struct(s), 1 enum(s), 5 import(s), wasm-bindgen glue"
+    )

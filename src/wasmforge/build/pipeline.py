@@ -72,6 +72,8 @@ class BuildResult:
     kept_sections: tuple[tuple[str, int], ...] = ()
     #: whether the build set ``RUSTC_BOOTSTRAP=1``.
     bootstrap: bool = False
+    #: for a ``#[wasm_bindgen]`` crate, what was bound (e.g. ``"3 function(s), 1 struct(s)"``), else empty.
+    wasm_bindgen: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -92,6 +94,7 @@ class BuildResult:
             else {"version": self.toolchain.version, "rustc": str(self.toolchain.rustc), "reason": self.toolchain_reason},
             "kept_sections": [{"name": n, "size": size} for n, size in self.kept_sections],
             "rustc_bootstrap": self.bootstrap,
+            "wasm_bindgen": self.wasm_bindgen or None,
         }
 
 
@@ -309,8 +312,9 @@ def build(
     raw = raw_path.read_bytes()
     module = read_module(raw)
     wbg = _wasm_bindgen(raw, module, crate, package, notes)
+    bound = ""
     if wbg is not None:  # a #[wasm_bindgen] crate: its own ABI, glue and shipped module
-        files, module = wbg
+        files, module, bound = wbg
         desc = _descriptors.Descriptors(version=_descriptors.FORMAT_VERSION)
     else:
         desc = _descriptors.read(module)
@@ -357,10 +361,13 @@ def build(
         toolchain_reason=choice.reason,
         kept_sections=kept,
         bootstrap=bootstrap,
+        wasm_bindgen=bound,
     )
 
 
-def _wasm_bindgen(raw: bytes, module: Any, crate: CrateInfo, package: str, notes: list[str]) -> tuple[dict[str, str], Any] | None:
+def _wasm_bindgen(
+    raw: bytes, module: Any, crate: CrateInfo, package: str, notes: list[str]
+) -> tuple[dict[str, str], Any, str] | None:
     """The glue and the module to ship of a wasm-bindgen crate, or None for any other crate."""
     from wasmforge.binary.module import read_module
     from wasmforge.bindgen.wasm_bindgen import describe, generate
@@ -369,12 +376,15 @@ def _wasm_bindgen(raw: bytes, module: Any, crate: CrateInfo, package: str, notes
     if not describe.is_wasm_bindgen(customs, [(i.module, i.name) for i in module.imports]):
         return None
     binding = generate.bind(raw, what=f"crate {crate.name}")
+    bound = (
+        f"{len(binding.functions)} function(s), {len(binding.classes)} struct(s), {len(binding.enums)} enum(s), "
+        f"{len(binding.imports)} import(s)"
+    )
     notes.append(
         f"wasm-bindgen crate (wasm-bindgen {binding.program.version}, schema {binding.program.schema}): "
-        f"bound {len(binding.functions)} functions, {len(binding.classes)} structs, {len(binding.enums)} enums "
-        f"and {len(binding.imports)} imports for its ABI"
+        f"bound {bound} for its ABI"
     )
-    return generate.render(binding, package, crate=crate.name), read_module(generate.shipped_module(raw, binding))
+    return generate.render(binding, package, crate=crate.name), read_module(generate.shipped_module(raw, binding)), bound
 
 
 def _lto_note(

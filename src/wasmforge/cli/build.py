@@ -125,6 +125,8 @@ def _summary(result: Any) -> str:
     if d.imports:
         parts.append(f"{len(d.imports)} import(s)")
     kind = "typed glue" if d.has_runtime else "raw numeric bindings (no support crate)"
+    if result.wasm_bindgen:
+        parts, kind = [result.wasm_bindgen], "wasm-bindgen glue"
     toolchain = f"toolchain: {result.toolchain_reason}\n" if result.toolchain_reason else ""
     return (
         f"package {result.package} ({result.profile}): {', '.join(parts)}, {kind}\n"

@@ -38,7 +38,6 @@ _INT_RANGE = {
 }
 _ARRAY_CODE = {"i8": "b", "u8": "B", "i16": "h", "u16": "H", "i32": "i", "u32": "I", "i64": "q", "u64": "Q", "f32": "f", "f64": "d"}
 _SIZE = {"i8": 1, "u8": 1, "i16": 2, "u16": 2, "i32": 4, "u32": 4, "i64": 8, "u64": 8, "f32": 4, "f64": 8}
-_PRIM = {"i32": struct.Struct("<i"), "i64": struct.Struct("<q"), "f32": struct.Struct("<f"), "f64": struct.Struct("<d")}
 _SMALL = frozenset({"i8", "u8", "i16", "u16", "bool", "char"})
 _WORD = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "bool", "char", "string_enum", "rust_struct", "externref", "named_externref"})
 _BUFFERS = frozenset({"string", "vector", "slice"})
@@ -211,6 +210,23 @@ class RustObject:
         raise TypeError(f"a {type(self).__name__} owns Rust memory and cannot be pickled")
 
 
+class _Plan:
+    """How one export is called: the function, and the return area's layout when it has one."""
+
+    __slots__ = ("func", "indirect", "layout", "parts")
+
+    def __init__(self, func: Any, result: tuple[Any, ...]) -> None:
+        self.func = func
+        self.parts = result_abi(result)
+        self.indirect = len([p for p in self.parts if p]) > 1
+        fmt, pos = "<", 0
+        for part, offset in zip(self.parts, _offsets(self.parts), strict=True):
+            if part is not None:
+                fmt += "x" * (offset - pos) + {"i32": "i", "i64": "q", "f32": "f", "f64": "d"}[part]
+                pos = offset + (8 if part in ("i64", "f64") else 4)
+        self.layout = struct.Struct(fmt)
+
+
 class _Call:
     """What lowering the arguments of one call handed over, to undo if the call never starts."""
 
@@ -283,6 +299,7 @@ class BindgenInstance:
         self._alloc_slot = self.instance.func("__externref_table_alloc", "() -> u32")
         self._dealloc_slot = self.instance.func("__externref_table_dealloc", "(u32) -> ()")
         self._funcs: dict[str, Any] = {}
+        self._plans: dict[str, _Plan] = {}
         with self.lock:
             self.ret = self._malloc(32, 8)
 
@@ -377,11 +394,11 @@ class BindgenInstance:
             while self.pending_free:
                 free, ptr = self.pending_free.pop()
                 self.func(free)(ptr, 0)
+            plan = self._plans.get(export)
+            if plan is None:
+                plan = self._plans[export] = _Plan(self.func(export), result)
             call = _Call()
-            raw: list[Any] = []
-            indirect = returns_through_memory(result)
-            if indirect:
-                raw.append(self.ret)
+            raw: list[Any] = [self.ret] if plan.indirect else []
             if receiver is not None:
                 if receiver._wbg_inst is not self:
                     raise TypeError(f"this {type(receiver).__name__} belongs to another instance")
@@ -397,15 +414,13 @@ class BindgenInstance:
             if consume and receiver is not None:
                 receiver._wbg_ptr = 0
             try:
-                out = self.func(export)(*raw)
+                out = plan.func(*raw)
             finally:
                 for idx in call.borrowed:
                     self.take(idx)
-            if indirect:
-                parts = result_abi(result)
-                offsets = _offsets(parts)
-                prims = [None if p is None else _PRIM[p].unpack(self.memory.read(self.ret + o, _PRIM[p].size))[0] for p, o in zip(parts, offsets, strict=True)]
-                return self._lift(result, prims)
+            if plan.indirect:
+                values = iter(plan.layout.unpack(self.memory.read(self.ret, plan.layout.size)))
+                return self._lift(result, [None if p is None else next(values) for p in plan.parts])
             return self._lift(result, [] if result[0] == "unit" else [out])
 
     def _undo(self, call: _Call) -> None:
