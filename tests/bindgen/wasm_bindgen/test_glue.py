@@ -2,52 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
-
 import pytest
 
+from tests.bindgen.wasm_bindgen.conftest import CRATES, WASM_BINDGEN_RUST, build
 from wasmforge.bindgen.python import GenerateError
 from wasmforge.bindgen.wasm_bindgen import describe, section
-
-CRATES = Path(__file__).resolve().parent / "crates"
-#: today's wasm-bindgen dependency tree needs this rustc (unicode-ident's MSRV).
-WASM_BINDGEN_RUST = (1, 71, 0)
-
-
-@pytest.fixture(scope="module")
-def modern_toolchain():
-    from tests.conftest import wasm_toolchains
-
-    found = [tc for tc in wasm_toolchains() if tc.version_tuple >= WASM_BINDGEN_RUST]
-    if not found:
-        pytest.skip("wasm-bindgen from crates.io needs rust >= 1.71 with the wasm32 target; run 'make toolchains'")
-    return found[0]
-
-
-@pytest.fixture(scope="module")
-def wbg_target(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # One target folder for these crates, so wasm-bindgen and its macros compile once.
-    return tmp_path_factory.mktemp("wbg-target")
-
-
-def _build(toolchain, name: str, out: Path, target: Path):
-    from tests.conftest import build_package, cargo_env
-
-    return build_package(toolchain, CRATES / name, out, target, env=cargo_env(toolchain, online=True))
-
-
-@pytest.fixture(scope="module")
-def wbg_basic(modern_toolchain, wbg_target, tmp_path_factory):
-    out = tmp_path_factory.mktemp("wbg-packages")
-    result = _build(modern_toolchain, "wbg_basic", out, wbg_target)
-    sys.path.insert(0, str(out))
-    try:
-        yield result, importlib.import_module("wbg_basic")
-    finally:
-        sys.path.remove(str(out))
-        sys.modules.pop("wbg_basic", None)
 
 
 def test_build_says_it_is_a_wasm_bindgen_crate(wbg_basic) -> None:
@@ -244,7 +203,7 @@ def test_docs_and_stub(wbg_basic) -> None:
 
 def test_unsupported_item_is_refused_by_name(modern_toolchain, wbg_target, tmp_path) -> None:
     with pytest.raises(GenerateError, match=r"function words: its result type Vec<String> is not supported \(it crosses"):
-        _build(modern_toolchain, "wbg_refused", tmp_path, wbg_target)
+        build(modern_toolchain, "wbg_refused", tmp_path, wbg_target)
     assert not (tmp_path / "wbg_refused").exists()
 
 
