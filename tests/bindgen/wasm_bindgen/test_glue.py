@@ -258,3 +258,26 @@ def test_cli_summary_names_wasm_bindgen_glue(modern_toolchain, wbg_target, tmp_p
     assert out.splitlines()[0] == (
         "package wbg_basic (release): 22 function(s), 1 struct(s), 1 enum(s), 5 import(s), wasm-bindgen glue"
     )
+
+
+def test_wheel_runs_without_wasmforge(modern_toolchain, wbg_target, tmp_path, run_cli) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    code, _, err = run_cli("pack", CRATES / "wbg_basic", "--out-dir", tmp_path / "dist", "--target-dir", wbg_target,
+                           "--toolchain", str(modern_toolchain.version), "--quiet")
+    assert code == 0, err
+    (wheel,) = (tmp_path / "dist").glob("wbg_basic-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        metadata = z.read(next(n for n in z.namelist() if n.endswith("METADATA"))).decode()
+        z.extractall(tmp_path / "site")
+    assert [line for line in metadata.splitlines() if line.startswith("Requires-Dist") and "extra" not in line] == [
+        line for line in metadata.splitlines() if line.startswith("Requires-Dist: wasmtime")
+    ]
+    # wasmforge made unimportable: the package must run on its private runtime copy and wasmtime.
+    program = "import sys; sys.modules['wasmforge'] = None; import wbg_basic; print(wbg_basic.greet('wheel'), wbg_basic.Counter(1).bump())"
+    proc = subprocess.run([sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Hello, wheel! 2\n"
