@@ -13,9 +13,9 @@ def test_build_says_it_is_a_wasm_bindgen_crate(wbg_basic) -> None:
     result, _ = wbg_basic
     import re
 
-    pattern = r"wasm-bindgen crate \(wasm-bindgen 0\.2\.\d+, schema 0\.2\.\d+\): bound 22 function\(s\), 1 struct\(s\), 1 enum\(s\), \d+ import\(s\) for its ABI"
+    pattern = r"wasm-bindgen crate \(wasm-bindgen 0\.2\.\d+, schema 0\.2\.\d+\): bound 23 function\(s\), 1 struct\(s\), 1 enum\(s\), \d+ import\(s\) for its ABI"
     assert any(re.fullmatch(pattern, n) for n in result.notes), result.notes
-    assert result.to_dict()["wasm_bindgen"].startswith("22 function(s)")
+    assert result.to_dict()["wasm_bindgen"].startswith("23 function(s)")
 
 
 def test_shipped_module_has_no_describe_exports_or_section(wbg_basic) -> None:
@@ -128,6 +128,18 @@ def test_js_values_are_opaque_handles(wbg_basic) -> None:
     for _ in range(200):
         pkg.keep([1, 2, 3])
     assert len(instance.objects) == before  # every slot the module was given came back
+
+
+def test_sequences_of_js_values(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    a, b = object(), {"k": 1}
+    out = pkg.reversed([a, b, "s", None])
+    assert out[0] is None and out[1] == "s" and out[2] is b and out[3] is a
+    assert pkg.reversed([]) == []
+    instance = pkg.load()
+    before = len(instance.objects)
+    pkg.reversed([object() for _ in range(300)])  # more slots than the module's first table growth
+    assert len(instance.objects) == before
 
 
 def test_result_with_js_value_error(wbg_basic) -> None:
@@ -256,7 +268,7 @@ def test_cli_summary_names_wasm_bindgen_glue(modern_toolchain, wbg_target, tmp_p
                            "--toolchain", str(modern_toolchain.version), "--quiet")
     assert code == 0
     assert out.splitlines()[0] == (
-        "package wbg_basic (release): 22 function(s), 1 struct(s), 1 enum(s), 5 import(s), wasm-bindgen glue"
+        "package wbg_basic (release): 23 function(s), 1 struct(s), 1 enum(s), 6 import(s), wasm-bindgen glue"
     )
 
 

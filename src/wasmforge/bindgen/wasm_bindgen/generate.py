@@ -30,6 +30,13 @@ _MODULE_NAMES = frozenset({"load", "JsError", "NeedsImports", "Any", "annotation
 _CLASS_NAMES = frozenset({"close", "closed"})
 
 
+#: intrinsics the module imports under their own names (not declared in the section): their types.
+RAW_INTRINSICS: dict[str, tuple[tuple[_types.Type, ...], _types.Type]] = {
+    "__wbindgen_object_drop_ref": ((("u32",),), ("unit",)),
+    "__wbindgen_object_clone_ref": ((("u32",),), ("u32",)),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class BoundFunction:
     """An exported function, method, getter or setter the glue calls."""
@@ -271,6 +278,12 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
         if imp.module != _describe.PLACEHOLDER_MODULE:
             raise GenerateError(f"{what}: import {imp.module}.{imp.name} is not a wasm-bindgen import; modules with other imports are not supported")
         decl = by_shim.get(imp.name or "")
+        raw_intrinsic = RAW_INTRINSICS.get(imp.name or "")
+        if decl is None and raw_intrinsic is not None:
+            fn = _types.FunctionType(*raw_intrinsic)
+            _check_abi(f"{what}: intrinsic {imp.name}", [t for p in fn.params for t in abi(p)], abi(fn.result), imp.type)
+            imports.append(BoundImport(imp.name or "", imp.name or "", fn))
+            continue
         if decl is None:
             raise GenerateError(f"{what}: import {imp.name} is not declared in the {_describe.SECTION_NAME} section")
         js_name = ".".join((*decl.js_namespace, decl.name))

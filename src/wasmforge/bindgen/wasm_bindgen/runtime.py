@@ -279,7 +279,7 @@ class BindgenInstance:
                 placeholder[imp.name] = self._forbidden(imp.name)
                 continue
             js, params, result = entry
-            fn = self._throw if js == "__wbindgen_throw" else (given.get(js) or DEFAULT_IMPORTS.get(js))
+            fn = self._builtin(js) or given.get(js) or DEFAULT_IMPORTS.get(js)
             if fn is None:
                 missing.append(js)
                 continue
@@ -330,6 +330,16 @@ class BindgenInstance:
     # ---- imports ----------------------------------------------------------------------
     def _throw(self, message: str) -> None:
         raise JsError(message)
+
+    def _builtin(self, js: str) -> Callable[..., Any] | None:
+        # Intrinsics about the object table itself: only this runtime can answer them.
+        if js == "__wbindgen_throw":
+            return self._throw
+        if js == "__wbindgen_object_drop_ref":
+            return lambda idx: self._dealloc_slot(idx)
+        if js == "__wbindgen_object_clone_ref":
+            return lambda idx: self.put(self.objects.get(idx & _MASK32))
+        return None
 
     @staticmethod
     def _forbidden(name: str) -> Any:

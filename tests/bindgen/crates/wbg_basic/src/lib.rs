@@ -207,3 +207,9 @@ impl Counter {
 pub fn total(a: &Counter, b: Counter) -> i32 {
     a.count + b.count
 }
+
+#[wasm_bindgen]
+pub fn reversed(mut v: Vec<JsValue>) -> Vec<JsValue> {
+    v.reverse();
+    v
+}
