@@ -277,7 +277,11 @@ def test_wheel_runs_without_wasmforge(modern_toolchain, wbg_target, tmp_path, ru
     import sys
     import zipfile
 
-    code, _, err = run_cli("pack", CRATES / "wbg_basic", "--out-dir", tmp_path / "dist", "--target-dir", wbg_target,
+    import shutil
+
+    crate = tmp_path / "wbg_basic"  # pack writes the package folder inside the crate: use a copy
+    shutil.copytree(CRATES / "wbg_basic", crate, ignore=shutil.ignore_patterns("pkg", "target"))
+    code, _, err = run_cli("pack", crate, "--out-dir", tmp_path / "dist", "--target-dir", wbg_target,
                            "--toolchain", str(modern_toolchain.version), "--quiet")
     assert code == 0, err
     (wheel,) = (tmp_path / "dist").glob("wbg_basic-*.whl")
