@@ -39,8 +39,8 @@ CASES = [
 NODE_DRIVER = r"""
 const pkg = require(process.argv[2]);
 const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
-const arg = (a) => a === null ? undefined : (a.big !== undefined ? BigInt(a.big)
-  : a.f64 ? Float64Array.from(a.f64) : a.i32 ? Int32Array.from(a.i32) : a);
+const arg = (a) => a === null ? undefined : typeof a !== "object" ? a
+  : "big" in a ? BigInt(a.big) : "f64" in a ? Float64Array.from(a.f64) : Int32Array.from(a.i32);
 const norm = (v) => typeof v === "bigint" ? { big: v.toString() }
   : ArrayBuffer.isView(v) ? Array.from(v) : v === undefined ? null : v;
 const out = cases.map(([name, args]) => {
