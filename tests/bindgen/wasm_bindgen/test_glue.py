@@ -273,11 +273,10 @@ def test_cli_summary_names_wasm_bindgen_glue(modern_toolchain, wbg_target, tmp_p
 
 
 def test_wheel_runs_without_wasmforge(modern_toolchain, wbg_target, tmp_path, run_cli) -> None:
+    import shutil
     import subprocess
     import sys
     import zipfile
-
-    import shutil
 
     crate = tmp_path / "wbg_basic"  # pack writes the package folder inside the crate: use a copy
     shutil.copytree(CRATES / "wbg_basic", crate, ignore=shutil.ignore_patterns("pkg", "target"))

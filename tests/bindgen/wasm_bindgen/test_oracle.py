@@ -74,7 +74,8 @@ def oracle():
     if cli is None or node is None:
         pytest.skip(
             f"{'the wasm-bindgen CLI' if cli is None else 'node'} is not installed: "
-            f"cargo install wasm-bindgen-cli --version {_crate_wasm_bindgen_version()} (and node) to run the differential test"
+            f"cargo install wasm-bindgen-cli --version {_crate_wasm_bindgen_version()} --no-default-features "
+            "(and node) to run the differential test"
         )
     version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
     if version != _crate_wasm_bindgen_version():
