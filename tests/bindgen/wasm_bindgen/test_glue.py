@@ -13,9 +13,9 @@ def test_build_says_it_is_a_wasm_bindgen_crate(wbg_basic) -> None:
     result, _ = wbg_basic
     import re
 
-    pattern = r"wasm-bindgen crate \(wasm-bindgen 0\.2\.\d+, schema 0\.2\.\d+\): bound 23 function\(s\), 1 struct\(s\), 1 enum\(s\), \d+ import\(s\) for its ABI"
+    pattern = r"wasm-bindgen crate \(wasm-bindgen 0\.2\.\d+, schema 0\.2\.\d+\): bound 24 function\(s\), 1 struct\(s\), 1 enum\(s\), \d+ import\(s\) for its ABI"
     assert any(re.fullmatch(pattern, n) for n in result.notes), result.notes
-    assert result.to_dict()["wasm_bindgen"].startswith("23 function(s)")
+    assert result.to_dict()["wasm_bindgen"].startswith("24 function(s)")
 
 
 def test_shipped_module_has_no_describe_exports_or_section(wbg_basic) -> None:
@@ -140,6 +140,18 @@ def test_sequences_of_js_values(wbg_basic) -> None:
     before = len(instance.objects)
     pkg.reversed([object() for _ in range(300)])  # more slots than the module's first table growth
     assert len(instance.objects) == before
+
+
+def test_a_panic_traps_and_a_new_instance_works(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    instance = pkg.load()
+    assert pkg.boom(object()) == 1
+    with pytest.raises(Exception) as info:
+        pkg.boom(None)  # a borrowed JsValue is in the table while Rust panics
+    assert type(info.value).__name__ == "WasmTrap" and "unreachable" in str(info.value)
+    assert not [o for o in instance.objects.values() if o is not None and o is not True and o is not False]
+    pkg.load()
+    assert pkg.greet("again") == "Hello, again!"
 
 
 def test_result_with_js_value_error(wbg_basic) -> None:
@@ -268,7 +280,7 @@ def test_cli_summary_names_wasm_bindgen_glue(modern_toolchain, wbg_target, tmp_p
                            "--toolchain", str(modern_toolchain.version), "--quiet")
     assert code == 0
     assert out.splitlines()[0] == (
-        "package wbg_basic (release): 23 function(s), 1 struct(s), 1 enum(s), 6 import(s), wasm-bindgen glue"
+        "package wbg_basic (release): 24 function(s), 1 struct(s), 1 enum(s), 7 import(s), wasm-bindgen glue"
     )
 
 

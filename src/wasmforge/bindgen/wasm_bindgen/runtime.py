@@ -425,9 +425,13 @@ class BindgenInstance:
                 receiver._wbg_ptr = 0
             try:
                 out = plan.func(*raw)
-            finally:
+            except BaseException:
+                # A trapped instance cannot be called to release the slots: just drop the objects.
                 for idx in call.borrowed:
-                    self.take(idx)
+                    self.objects.pop(idx, None)
+                raise
+            for idx in call.borrowed:
+                self.take(idx)
             if plan.indirect:
                 values = iter(plan.layout.unpack(self.memory.read(self.ret, plan.layout.size)))
                 return self._lift(result, [None if p is None else next(values) for p in plan.parts])

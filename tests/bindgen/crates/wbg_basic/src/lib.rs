@@ -213,3 +213,11 @@ pub fn reversed(mut v: Vec<JsValue>) -> Vec<JsValue> {
     v.reverse();
     v
 }
+
+#[wasm_bindgen]
+pub fn boom(v: &JsValue) -> u32 {
+    if v.is_null() {
+        panic!("boom");
+    }
+    1
+}
