@@ -13,6 +13,9 @@ Rows:
   * one row per type family of the attribute macros (test crates ``wf_attrs``,
     ``wf_compound``, ``wf_variants``): the glue against the same call hand-written on
     ``wasmforge.host`` (encode, allocate, call, read, free and decode by hand). Target: <= 1.5x.
+  * ``greet(&str) -> String`` of a ``#[wasm_bindgen]`` crate (tests/bindgen/crates/wbg_basic)
+    through wasmforge's wasm-bindgen glue, against the support crate's ``greet`` above, and
+    against node running wasm-bindgen's own JS glue when the ``wasm-bindgen`` CLI is installed.
   * the size ladder of ``wasmforge build --release``: ``add`` stripped, ``nth_prime`` (std,
     LTO + wasm-opt; the article: 2.0 KB) and ``nth_prime_nostd`` (the article: 168 B).
 """
@@ -46,6 +49,52 @@ def best_rate(fn, n: int, repeat: int) -> float:
         fn(n)
         best = min(best, time.perf_counter() - t)
     return n / best
+
+
+_NODE_BENCH = """
+const {{ greet }} = require({glue!r});
+const n = {calls};
+let best = Infinity;
+for (let r = 0; r < {repeat}; r++) {{
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) greet("world");
+  best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+}}
+console.log(n / best);
+"""
+
+
+def _wasm_bindgen_rates(tmp: Path, target: Path, calls: int, repeat: int) -> tuple[float | None, float | None, str]:
+    """greet calls/s through wasmforge's wasm-bindgen glue, and through node with wasm-bindgen's (None: not run)."""
+    import json
+    import shutil
+    import subprocess
+
+    from wasmforge.build import build
+    from wasmforge.build.toolchain import find_all
+
+    crate = REPO / "tests" / "bindgen" / "crates" / "wbg_basic"
+    modern = [tc for tc in find_all() if tc.version_tuple >= (1, 71, 0)]
+    if not modern:
+        return None, None, "wasm-bindgen needs rust >= 1.71 with wasm32 (make toolchains)"
+    result = build(crate, out_dir=tmp, target_dir=target, toolchain=modern[0], quiet=True)
+    wbg = importlib.import_module("wbg_basic")
+    assert wbg.greet("world") == "Hello, world!"
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            wbg.greet("world")
+
+    ours = best_rate(run, calls, repeat)
+    cli, node = shutil.which("wasm-bindgen"), shutil.which("node")
+    if cli is None or node is None:
+        return ours, None, f"{'wasm-bindgen CLI' if cli is None else 'node'} not installed (cargo install wasm-bindgen-cli)"
+    out = tmp / "wbg-node"
+    subprocess.run([cli, "--target", "nodejs", "--out-dir", str(out), str(result.raw_wasm)], check=True)
+    script = out / "bench.js"
+    script.write_text(_NODE_BENCH.format(glue=str(out / "wbg_basic.js"), calls=calls, repeat=repeat), encoding="utf-8")
+    proc = subprocess.run([node, str(script)], check=True, capture_output=True, text=True)
+    return ours, float(json.loads(proc.stdout.strip())), ""
 
 
 def main() -> int:
@@ -146,6 +195,17 @@ def main() -> int:
     for label, glue_r, hand_r in families:
         print(f"{label:<44} {glue_r:>14,.0f} {hand_r:>14,.0f} {hand_r / glue_r:>7.2f}x  <= 1.5x "
               f"[{'ok' if hand_r / glue_r <= 1.5 else 'MISSED'}]")
+    wbg_rate, node_rate, why = _wasm_bindgen_rates(tmp, target, args.calls, args.repeat)
+    if wbg_rate is None:
+        print(f"{'wasm-bindgen greet calls/s':<44} skipped: {why}")
+    else:
+        print(f"{'wasm-bindgen greet calls/s vs support crate':<44} {wbg_rate:>14,.0f} {glue_rate:>14,.0f} "
+              f"{glue_rate / wbg_rate:>7.2f}x")
+        if node_rate is None:
+            print(f"{'wasm-bindgen greet calls/s vs node + JS glue':<44} skipped: {why}")
+        else:
+            print(f"{'wasm-bindgen greet calls/s vs node + JS glue':<44} {wbg_rate:>14,.0f} {node_rate:>14,.0f} "
+                  f"{node_rate / wbg_rate:>7.2f}x")
     print()
     print(f"{'size ladder (bytes)':<20} {'raw':>10} {'stripped':>10} {'optimized':>10} {'article':>8}")
     for name in ("add", "nth_prime", "nth_prime_nostd"):

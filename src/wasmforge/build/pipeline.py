@@ -77,6 +77,8 @@ class BuildResult:
     target: str = TARGET
     #: ``command`` (a WASI program: ``wasm`` alone, no Python package), ``reactor`` or ``library``.
     kind: str = "library"
+    #: for a ``#[wasm_bindgen]`` crate, what was bound (e.g. ``"3 function(s), 1 struct(s)"``), else empty.
+    wasm_bindgen: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -99,6 +101,7 @@ class BuildResult:
             "rustc_bootstrap": self.bootstrap,
             "target": self.target,
             "kind": self.kind,
+            "wasm_bindgen": self.wasm_bindgen or None,
         }
 
 
@@ -326,9 +329,15 @@ def build(
     from wasmforge.binary.wasi import kind_of
 
     kind = kind_of(module).kind
-    desc = _descriptors.read(module)
     files: Any = None
-    if kind != "command":
+    bound = ""
+    wbg = _wasm_bindgen(raw, module, crate, package, notes)
+    if wbg is not None:  # a #[wasm_bindgen] crate: its own ABI, glue and shipped module
+        files, module, bound = wbg
+        desc = _descriptors.Descriptors(version=_descriptors.FORMAT_VERSION)
+    else:
+        desc = _descriptors.read(module)
+    if wbg is None and kind != "command":
         _check_exports(crate, desc)
         files = _python.render(desc, package, crate=crate.name)  # refuse unbindable signatures before more work
 
@@ -386,7 +395,30 @@ def build(
         bootstrap=bootstrap,
         target=triple,
         kind=kind,
+        wasm_bindgen=bound,
     )
+
+
+def _wasm_bindgen(
+    raw: bytes, module: Any, crate: CrateInfo, package: str, notes: list[str]
+) -> tuple[dict[str, str], Any, str] | None:
+    """The glue and the module to ship of a wasm-bindgen crate, or None for any other crate."""
+    from wasmforge.binary.module import read_module
+    from wasmforge.bindgen.wasm_bindgen import describe, generate
+
+    customs = [s.name for s in module.sections if s.is_custom]
+    if not describe.is_wasm_bindgen(customs, [(i.module, i.name) for i in module.imports]):
+        return None
+    binding = generate.bind(raw, what=f"crate {crate.name}")
+    bound = (
+        f"{len(binding.functions)} function(s), {len(binding.classes)} struct(s), {len(binding.enums)} enum(s), "
+        f"{len(binding.imports)} import(s)"
+    )
+    notes.append(
+        f"wasm-bindgen crate (wasm-bindgen {binding.program.version}, schema {binding.program.schema}): "
+        f"bound {bound} for its ABI"
+    )
+    return generate.render(binding, package, crate=crate.name), read_module(generate.shipped_module(raw, binding)), bound
 
 
 def _toolchain_for_target(choice: Any, target: str, *, explicit: bool) -> tuple[Toolchain, str, str]:

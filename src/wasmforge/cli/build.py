@@ -142,6 +142,8 @@ def _summary(result: Any) -> str:
     kind = "typed glue" if d.has_runtime else "raw numeric bindings (no support crate)"
     if result.target != "wasm32-unknown-unknown":
         kind += f", {result.target}"
+    if result.wasm_bindgen:
+        parts, kind = [result.wasm_bindgen], "wasm-bindgen glue"
     return (
         f"package {result.package} ({result.profile}): {', '.join(parts)}, {kind}\n"
         f"  {result.package_dir}\n"
