@@ -9,11 +9,12 @@ called by a host that knows them). The WASI version comes from the import module
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
+# typing and dataclasses are not imported at run time: `wasmforge headers` classifies every
+# module and must start quickly (tests/cli/test_startup.py)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from wasmforge.binary.module import Module, SectionScan
 
 __all__ = ["WASI_MODULES", "ModuleKind", "classify", "kind_of", "kind_of_scan"]
@@ -22,13 +23,30 @@ __all__ = ["WASI_MODULES", "ModuleKind", "classify", "kind_of", "kind_of_scan"]
 WASI_MODULES = {"wasi_snapshot_preview1": "preview1", "wasi_unstable": "preview0"}
 
 
-@dataclass(frozen=True, slots=True)
 class ModuleKind:
     """A module's role: ``command``, ``reactor`` or ``library``, and its WASI version (or None)."""
+
+    __slots__ = ("kind", "wasi")
 
     kind: str
     #: ``preview1``, ``preview0``, ``preview2`` or None when the module imports no WASI.
     wasi: str | None
+
+    def __init__(self, kind: str, wasi: str | None) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "wasi", wasi)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"ModuleKind is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ModuleKind) and (self.kind, self.wasi) == (other.kind, other.wasi)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.wasi))
+
+    def __repr__(self) -> str:
+        return f"ModuleKind(kind={self.kind!r}, wasi={self.wasi!r})"
 
     def describe(self) -> str:
         """One phrase, e.g. ``"WASI command (wasi_snapshot_preview1)"`` or ``"library, no WASI"``."""
@@ -63,9 +81,37 @@ def kind_of(module: Module) -> ModuleKind:
 
 
 def kind_of_scan(scan: SectionScan) -> ModuleKind:
-    """:func:`kind_of` from the import and export sections alone (what ``headers`` scans)."""
-    from wasmforge.binary.module import SectionId, read_module
+    """:func:`kind_of` from the import and export sections alone (what ``headers`` scans).
 
-    wanted = (SectionId.IMPORT, SectionId.EXPORT)
-    parts = [bytes(scan.buffer[s.offset : s.end]) for s in scan if s.id in wanted]
-    return kind_of(read_module(b"\0asm\x01\0\0\0" + b"".join(parts)))
+    Reads the export names properly and finds the WASI import modules by their length-prefixed
+    names in the import section, so that ``headers`` needs neither the item decoders nor the
+    type classes (its start-up time).
+    """
+    from wasmforge.binary.errors import WasmDecodeError
+    from wasmforge.binary.leb128 import read_unsigned
+    from wasmforge.binary.module import SectionId
+
+    imports = b""
+    exported: list[str] = []
+    for s in scan:
+        if s.id == SectionId.IMPORT:
+            imports = bytes(s.payload)
+        elif s.id == SectionId.EXPORT:
+            data = bytes(s.payload)
+            try:
+                count, pos = read_unsigned(data, 0)
+                for _ in range(count):
+                    n, pos = read_unsigned(data, pos)
+                    if pos + n + 1 > len(data):
+                        raise ValueError("export section runs past its end")
+                    name = data[pos : pos + n].decode("utf-8", "replace")
+                    kind = data[pos + n]
+                    _, pos = read_unsigned(data, pos + n + 1)
+                    if kind == 0:  # a function
+                        exported.append(name)
+            except ValueError as err:
+                raise WasmDecodeError(s.start, "export", str(err)) from None
+    modules = [m for m in WASI_MODULES if bytes([len(m)]) + m.encode() in imports]
+    if b"wasi:" in imports and b"@0.2" in imports:
+        modules.append("wasi:cli@0.2")
+    return classify(modules, exported)
