@@ -205,18 +205,20 @@ def check_names(desc: Descriptors, package: str) -> None:
         _unique(members, f"class {cls.name}")
     for raw in desc.raw_exports:
         top.append((_check_identifier(raw.name, "export", raw), "export", raw))
+    python_imports: list[tuple[str, str, object]] = []
     for imp in desc.imports:
         if imp.module == "python":
             py = _check_identifier(imp.name, "import", imp)
-            if py in ("imports",):
+            if py == "imports":
                 raise GenerateError(f"import {imp.name!r} clashes with load()'s own parameter 'imports'{_where(imp)}")
             _check_params(imp.params, f"import {imp.name}", imp)
+            python_imports.append((py, "import", imp))
     for py, what, item in top:
         if py in _PACKAGE_NAMES or py in _INSTANCE_NAMES:
             raise GenerateError(f"{package}: exported {what} {py!r} clashes with a name of the package itself{_where(item)}")
     _unique(top, f"package {package}")
     _unique(
-        [(_check_identifier(i.name, "import", i), "import", i) for i in desc.imports if i.module == "python"],
+        python_imports,
         "load()'s parameters",
     )
     items: list[Function | Method | Import | Property] = [
