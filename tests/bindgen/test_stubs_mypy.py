@@ -96,6 +96,22 @@ import wf_callbacks
 tripled: int = wf_callbacks.apply(lambda x: x * 3, 2)
 names: list[str] = wf_callbacks.map_strs(["a"], str.upper)
 wf_callbacks.each(2, print)
+
+import wf_syntax
+from wf_syntax import Cell, Meters, Pair
+
+d: Meters = Meters(2.0).plus(Meters(1.0))
+d._0 = 3.5
+metres: float = d._0
+pr: Pair = Pair(1, "a")
+count: int = pr._0
+label: str = pr.label
+bits: bool = wf_syntax.flags(3)._0
+more: int | None = wf_syntax.flags(3)._1
+cell: Cell = Cell(1, 2, "c")
+below: Cell | None = cell.below(1, 3)
+nm: str = cell.name()
+steps: int = cell.distance(cell)
 '''
 
 BAD = '''\
@@ -118,6 +134,11 @@ z: float = wf_variants.grow(wf_variants.Shape.Empty(), 1.0)
 import wf_callbacks
 
 wf_callbacks.apply(lambda x: str(x), 1)
+
+import wf_syntax
+
+wf_syntax.Pair(1, "a").label = "b"
+wf_syntax.Meters(1.0)._0 = "x"
 '''
 
 
@@ -126,7 +147,7 @@ def stub_dir(build_crate: Any, tmp_path_factory: pytest.TempPathFactory) -> Path
     from wasmforge.bindgen import descriptors, python
 
     out = tmp_path_factory.mktemp("stubs")
-    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks"):
+    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks", "wf_syntax"):
         wasm = build_crate(crate)
         python.generate(descriptors.read(wasm), wasm, out, crate)
     return out
@@ -159,4 +180,6 @@ def test_wrong_types_are_caught(stub_dir: Path) -> None:
     assert 'Property "label" defined in "Point" is read-only' in proc.stdout
     assert '(expression has type "Shape", variable has type "float")' in proc.stdout
     assert 'Argument 1 to "apply" has incompatible type "Callable[[int], str]"; expected "Callable[[int], int]"' in proc.stdout
-    assert proc.stdout.count("error:") == 9, proc.stdout
+    assert 'Property "label" defined in "Pair" is read-only' in proc.stdout
+    assert 'Incompatible types in assignment (expression has type "str", variable has type "float")' in proc.stdout
+    assert proc.stdout.count("error:") == 11, proc.stdout

@@ -31,6 +31,8 @@ pub mod abi;
 pub mod desc;
 mod macros;
 #[doc(hidden)]
+pub mod probe;
+#[doc(hidden)]
 pub mod rt;
 #[doc(hidden)]
 pub mod wire;
