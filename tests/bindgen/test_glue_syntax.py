@@ -113,6 +113,14 @@ def test_generic_type_through_a_concrete_newtype(m: ModuleType) -> None:
     assert m.FloatSpan(1.0, 3.5).width() == 2.5
 
 
+def test_unit_struct_const_fn_attributes_and_modules(m: ModuleType) -> None:
+    mk = m.Marker()
+    assert repr(mk) == "Marker"
+    assert mk.limit(extra_long_parameter_name_one=1, extra_long_parameter_name_two=2) == 6
+    assert not hasattr(mk, "LIMIT")
+    assert m.nested(b"ab") == b"ab"
+
+
 def test_doc_comments_become_docstrings(m: ModuleType) -> None:
     import inspect
 

@@ -4,6 +4,8 @@
 from pathlib import Path
 from typing import Any
 
+from _typeshed import ReadableBuffer
+
 from ._wasmforge.bindgen.runtime import Error as Error
 from ._wasmforge.bindgen.runtime import RustError as RustError
 from ._wasmforge.bindgen.runtime import RustPanic as RustPanic
@@ -13,7 +15,7 @@ from ._wasmforge.bindgen.runtime import NeedsImports as NeedsImports
 from ._wasmforge.bindgen.runtime import InstancePoisoned as InstancePoisoned
 from ._wasmforge.bindgen.runtime import WasmTrap as WasmTrap
 
-__all__ = ['Error', 'RustError', 'RustPanic', 'ClosedError', 'BorrowError', 'NeedsImports', 'InstancePoisoned', 'WasmTrap', 'Instance', 'load', 'reset', 'always', 'crate_visible', 'flags', 'longest', 'shout', 'Cell', 'Flags', 'FloatSpan', 'Meters', 'Pair', 'Temperature']
+__all__ = ['Error', 'RustError', 'RustPanic', 'ClosedError', 'BorrowError', 'NeedsImports', 'InstancePoisoned', 'WasmTrap', 'Instance', 'load', 'reset', 'always', 'crate_visible', 'flags', 'longest', 'nested', 'shout', 'Cell', 'Flags', 'FloatSpan', 'Marker', 'Meters', 'Pair', 'Temperature']
 
 WASM_PATH: Path
 IMPORTS: tuple[str, ...]
@@ -98,6 +100,21 @@ class FloatSpan:
 _wf_FloatSpan = FloatSpan
 
 
+class Marker:
+    """A unit struct with an associated const and a `const fn` constructor."""
+    def limit(self, extra_long_parameter_name_one: int, extra_long_parameter_name_two: int) -> int:
+        """Parameters one per line, as rustfmt writes long signatures."""
+        ...
+    def __init__(self) -> None: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> Marker: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+_wf_Marker = Marker
+
+
 class Meters:
     """A length (a tuple struct: its field is `_0`)."""
     @property
@@ -166,6 +183,7 @@ class Instance:
     Cell: type[_wf_Cell]
     Flags: type[_wf_Flags]
     FloatSpan: type[_wf_FloatSpan]
+    Marker: type[_wf_Marker]
     Meters: type[_wf_Meters]
     Pair: type[_wf_Pair]
     Temperature: type[_wf_Temperature]
@@ -181,6 +199,9 @@ class Instance:
         ...
     def longest(self, a: str, b: str) -> str:
         """The longer string (a `where` clause on lifetimes)."""
+        ...
+    def nested(self, x: ReadableBuffer) -> bytes:
+        """Copies the bytes."""
         ...
     def shout(self, text: str, times: int) -> str:
         """Shouts `text`, `times` times.
@@ -208,6 +229,9 @@ def flags(bits: int) -> Flags:
     ...
 def longest(a: str, b: str) -> str:
     """The longer string (a `where` clause on lifetimes)."""
+    ...
+def nested(x: ReadableBuffer) -> bytes:
+    """Copies the bytes."""
     ...
 def shout(text: str, times: int) -> str:
     """Shouts `text`, `times` times.

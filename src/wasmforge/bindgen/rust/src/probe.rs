@@ -16,6 +16,8 @@
 
 use crate::abi::{Anchor, ErrWrap, FromHost, ToHost, WasmType};
 use crate::desc::{Describe, TypeDesc};
+use crate::wire::{Decode, Encode, Reader};
+use alloc::vec::Vec;
 use core::fmt::{Debug, Display};
 use core::hash::Hash;
 use core::marker::PhantomData;
@@ -39,6 +41,8 @@ pub trait Fallback {
     const ENUM_ERROR: bool = false;
     /// `T: Clone` (a field read by copy).
     const CLONE: bool = false;
+    /// `T: Encode + Decode` (a field of an enum variant).
+    const WIRE: bool = false;
     /// `__wf_copy_<Class>` from `Clone`.
     const CLONE_BOXED: Option<unsafe fn(i32) -> i32> = None;
     /// `__wf_repr_<Class>` from `Debug`.
@@ -75,6 +79,9 @@ impl<T: crate::abi::EnumError> Probe<T> {
 impl<T: Clone> Probe<T> {
     pub const CLONE: bool = true;
     pub const CLONE_BOXED: Option<unsafe fn(i32) -> i32> = Some(crate::rt::clone_boxed::<T>);
+}
+impl<T: Encode + Decode<'static>> Probe<T> {
+    pub const WIRE: bool = true;
 }
 impl<T: Debug> Probe<T> {
     pub const DEBUG_BOXED: Option<unsafe fn(i32) -> i64> = Some(crate::rt::debug_boxed::<T>);
@@ -268,5 +275,53 @@ pub const fn desc_or_unit(d: Option<TypeDesc>) -> TypeDesc {
     match d {
         Some(d) => d,
         None => crate::desc::leaf(crate::desc::TAG_UNIT),
+    }
+}
+
+/// `(&&Wire::<T>::new()).put(v, out)` / `.take(r)`: a variant field encoded or decoded when
+/// `T: Encode + Decode`.
+pub struct Wire<T>(PhantomData<T>);
+
+impl<T> Wire<T> {
+    #[inline]
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Wire(PhantomData)
+    }
+}
+
+/// The `T: Encode + Decode` case of [`Wire`].
+pub trait WireHit<'a, T> {
+    fn put(&self, v: T, out: &mut Vec<u8>);
+    /// # Safety
+    /// As [`Decode::decode`].
+    unsafe fn take(&self, r: &mut Reader<'a>) -> T;
+}
+
+impl<'a, 'b, T: Encode + Decode<'a>> WireHit<'a, T> for &'b Wire<T> {
+    #[inline(always)]
+    fn put(&self, v: T, out: &mut Vec<u8>) {
+        v.encode(out)
+    }
+    #[inline(always)]
+    unsafe fn take(&self, r: &mut Reader<'a>) -> T {
+        T::decode(r)
+    }
+}
+
+/// The other case of [`Wire`]: compiled, never called.
+pub trait WireMiss<T> {
+    fn put(&self, v: T, out: &mut Vec<u8>);
+    /// # Safety
+    /// Never called.
+    unsafe fn take(&self, r: &mut Reader<'_>) -> T;
+}
+
+impl<T> WireMiss<T> for Wire<T> {
+    fn put(&self, _: T, _: &mut Vec<u8>) {
+        unreachable!()
+    }
+    unsafe fn take(&self, _: &mut Reader<'_>) -> T {
+        unreachable!()
     }
 }

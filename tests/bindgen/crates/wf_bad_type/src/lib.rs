@@ -41,3 +41,9 @@ impl Stamp {
 extern "C" {
     pub fn clock(at: std::time::Instant) -> std::time::Duration;
 }
+
+#[wasmforge::export]
+pub enum Event {
+    At { when: std::time::Duration },
+    Nothing,
+}

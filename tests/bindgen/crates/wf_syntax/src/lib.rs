@@ -232,3 +232,38 @@ pub fn never_before() -> NoSuchType {
 pub fn always() -> u8 {
     7
 }
+
+/// A unit struct with an associated const and a `const fn` constructor.
+#[derive(Debug, Default)]
+#[wasmforge::export]
+pub struct Marker;
+
+#[wasmforge::export]
+impl Marker {
+    pub const LIMIT: u32 = 3;
+
+    #[wasmforge(constructor)]
+    #[must_use]
+    pub const fn new() -> Self {
+        Marker
+    }
+
+    /// Parameters one per line, as rustfmt writes long signatures.
+    #[inline]
+    pub fn limit(
+        &self,
+        extra_long_parameter_name_one: u32,
+        extra_long_parameter_name_two: u32,
+    ) -> u32 {
+        Self::LIMIT + extra_long_parameter_name_one + extra_long_parameter_name_two
+    }
+}
+
+/// Items in a module are exported too.
+pub mod inner {
+    /// Copies the bytes.
+    #[wasmforge::export]
+    pub fn nested(x: &[u8]) -> Vec<u8> {
+        x.to_vec()
+    }
+}

@@ -3,9 +3,10 @@
 //!
 //! The macros re-emit the item (minus their `#[wasmforge(...)]` options) and add exported
 //! shims plus descriptor records (`docs/descriptor-format.md`). They parse only the item's
-//! shape: names, receivers, options, docs, fields and variants. Types are copied verbatim
-//! with their spans into trait projections such as `<T as ::wasmforge::FromHost>::from_abi`,
-//! so the compiler checks them and an unsupported type is reported at that type.
+//! shape: names, receivers, options, docs, `cfg`s, fields and variants, and refuse type
+//! shapes that never cross (raw pointers, arrays, `impl Trait`, ...). Other types are copied
+//! verbatim with their spans into probes (`probe.rs` of the support crate) that compile for
+//! any type, beside a const assertion per type: an unsupported type is one error, at it.
 
 extern crate proc_macro;
 
@@ -864,7 +865,7 @@ fn record(parts: &str) -> String {
 }
 
 /// Imports the probes' traits (`probe.rs` of the support crate) into a generated block.
-const PRELUDE: &str = "#[allow(unused_imports)] use ::wasmforge::probe::{Fallback as _, LiftHit as _, LiftMiss as _, LowerHit as _, LowerMiss as _, CopyHit as _, CopyMiss as _, ErrMiss as _};";
+const PRELUDE: &str = "#[allow(unused_imports)] use ::wasmforge::probe::{Fallback as _, LiftHit as _, LiftMiss as _, LowerHit as _, LowerMiss as _, CopyHit as _, CopyMiss as _, ErrMiss as _, WireHit as _, WireMiss as _};";
 
 /// The descriptor of `$T` (a `()` stand-in when it has none; its assertion fails then).
 const DESC: &str = "::wasmforge::probe::desc_or_unit(<::wasmforge::probe::Probe<$T>>::DESC)";
@@ -1171,7 +1172,7 @@ fn export_struct(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> 
             let rust = if tuple { format!("_{}", index) } else { access.to_string() };
             let cfg = fattrs.cfg_prefix(&mut tpl);
             tpl.push(&cfg);
-            let code = property(cx, &mut tpl, &name, &access, &rust, &fty, &fattrs);
+            let code = property(&mut tpl, &name, &access, &rust, &fty, &fattrs);
             tpl.push(&code);
         }
     }
@@ -1180,7 +1181,7 @@ fn export_struct(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> 
 
 /// Getter (and setter unless `readonly`) of a `pub` field (`access`: its name or tuple
 /// index; `rust`: the name for symbols and the default Python name), and its property record.
-fn property(cx: &mut Cx, tpl: &mut Tpl, class: &Ident, access: &TokenTree, rust: &str, ty: &[TokenTree], attrs: &Attrs) -> String {
+fn property(tpl: &mut Tpl, class: &Ident, access: &TokenTree, rust: &str, ty: &[TokenTree], attrs: &Attrs) -> String {
     let c = class.to_string();
     let ch = tpl.hole(TokenStream::from(TokenTree::Ident(class.clone())));
     let fh = tpl.hole(TokenStream::from(access.clone()));
@@ -1199,7 +1200,6 @@ fn property(cx: &mut Cx, tpl: &mut Tpl, class: &Ident, access: &TokenTree, rust:
     }
     what.push(')');
     s.push_str(&assert_type(tpl, ty, &cond, &what));
-    let _ = cx;
     let get = format!("__wf_get_{}_{}", c, rust);
     s.push_str(&format!(
         "#[export_name = {}] pub unsafe extern \"C\" fn __wf_get(h: i32) -> {} {{
@@ -1317,6 +1317,7 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
     let self_ty = [TokenTree::Ident(name.clone())];
     let mut enc_arms = String::new();
     let mut dec_arms = String::new();
+    let mut checks = String::from(PRELUDE);
     let mut parts = format!(
         "::wasmforge::desc::Part::Header(::wasmforge::desc::KIND_VARIANTS), ::wasmforge::desc::Part::Str({}),",
         lit(&name.to_string())
@@ -1343,6 +1344,9 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
                 } else {
                     fs.push((format!("_{}", i), fix_type(&f[k..], Some(&self_ty))));
                 }
+                if let Some((_, ty)) = fs.last() {
+                    check_shape(cx, ty);
+                }
             }
         }
         let binds: Vec<String> = (0..fs.len()).map(|i| format!("__wf_f{}", i)).collect();
@@ -1357,9 +1361,15 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
         let mut enc = format!("::wasmforge::wire::Encode::encode({}u32, out);", index);
         let mut decs = Vec::new();
         for ((_, ty), b) in fs.iter().zip(&binds) {
-            let th = tpl.hole(ts(ty));
-            enc.push_str(&format!("<{} as ::wasmforge::wire::Encode>::encode({}, out);", th, b));
-            decs.push(format!("<{} as ::wasmforge::wire::Decode<'a>>::decode(r)", th));
+            let wire = tpl.spanned("(&&::wasmforge::probe::Wire::<$T>::new())", ty);
+            enc.push_str(&format!("{}.put({}, out);", wire, b));
+            decs.push(format!("{}.take(r)", wire));
+            checks.push_str(&assert_type(
+                &mut tpl,
+                ty,
+                "<::wasmforge::probe::Probe<$T>>::WIRE && <::wasmforge::probe::Probe<$T>>::DESC.is_some()",
+                "cannot be a field of an exported enum's variant",
+            ));
         }
         enc_arms.push_str(&format!("{}::{} {} => {{ {} }}", e, vh, pattern, enc));
         let built = if fields.is_none() {
@@ -1378,16 +1388,17 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
             parts.push_str(&format!(
                 "::wasmforge::desc::Part::Str({}), ::wasmforge::desc::Part::Ty({}),",
                 lit(fname),
-                tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", ty)
+                tpl.spanned(DESC, &static_type(ty))
             ));
         }
     }
     tpl.push(&format!(
         "impl ::wasmforge::wire::Encode for {e} {{
-            fn encode(self, out: &mut ::wasmforge::__private::Vec<u8>) {{ match self {{ {enc_arms} }} }}
+            fn encode(self, out: &mut ::wasmforge::__private::Vec<u8>) {{ {prelude} match self {{ {enc_arms} }} }}
         }}
         impl<'a> ::wasmforge::wire::Decode<'a> for {e} {{
             unsafe fn decode(r: &mut ::wasmforge::wire::Reader<'a>) -> Self {{
+                {prelude}
                 match r.u32() {{ {dec_arms} v => panic!(\"{{}} is not a variant index of {{}}\", v, {name_lit}) }}
             }}
         }}
@@ -1398,8 +1409,10 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
         ::wasmforge::__encoded_seq!([] {e});
         impl ::wasmforge::abi::EnumError for {e} {{ const NAME: &'static str = {name_lit}; }}",
         name_lit = lit(&name.to_string()),
+        prelude = PRELUDE,
     ));
     tpl.push("const _: () = {");
+    tpl.push(&checks);
     tpl.push(&record(&parts));
     tpl.push("};");
     tpl.finish()
