@@ -48,6 +48,7 @@ def test_macro_reports_each_problem_once_at_its_tokens(cargo_build: Any) -> None
         ("src/lib.rs:63:17", "`Box<dyn std::any::Any>`: a trait object cannot cross the boundary, except `&dyn Fn"),
         ("src/lib.rs:68:18", "`&mut String`: Python cannot lend this type mutably"),
         ("src/lib.rs:73:17", "a generic struct cannot be exported: Python needs one concrete type; export a newtype"),
+        ("src/lib.rs:78:22", "a `#[cfg]` on a tuple struct's field moves the fields after it"),
     ]
     errors = errors_of(proc.stderr)
     # The macro's own errors stop the expansion: no follow-up errors about the items.

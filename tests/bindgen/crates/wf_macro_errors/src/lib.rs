@@ -73,3 +73,6 @@ pub fn append(s: &mut String) {
 pub struct Boxed<T> {
     pub v: T,
 }
+
+#[wasmforge::export]
+pub struct Shifting(#[cfg(any())] pub u8, pub u16);

@@ -1151,6 +1151,11 @@ fn export_struct(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> 
             let fattrs = parse_attrs(cx, field, &mut f);
             fattrs.check(cx, &["readonly", "skip", "name="], "a field");
             check_name_value(cx, &fattrs);
+            if tuple && !fattrs.cfgs.is_empty() {
+                let at = field.iter().find(|t| matches!(t, TokenTree::Group(_))).map_or_else(Span::call_site, |t| t.span());
+                cx.error(at, "a `#[cfg]` on a tuple struct's field moves the fields after it (`.1` may become `.0`); give the struct named fields");
+                continue;
+            }
             let (public, _) = parse_vis(field, &mut f);
             let (access, fty) = if tuple {
                 (TokenTree::Literal(Literal::usize_unsuffixed(index)), fix_type(&field[f..], Some(&self_ty)))
