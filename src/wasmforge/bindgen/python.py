@@ -732,7 +732,8 @@ class _Callable(Binding):
         args, result = self.parts()
         v = names("fn")
         check = [f"if not callable({src}):", f"    raise TypeError(f\"{_text(where)} must be callable, not {{_wf_describe({src})}}\")"]
-        pre = [f"{v} = _wf_put_object(({src}, {_codec_name(args)}[1], {_codec_name(result)}[0]))"]
+        # The entry names the parameter, for the error a wrong result raises.
+        pre = [f"{v} = _wf_put_object(({src}, {_codec_name(args)}[1], {_codec_name(result)}[0], \"{_text(where)}\"))"]
         return _Lowered(check, pre, v, [f"_wf_drop_object({v})"])
 
 

@@ -381,9 +381,13 @@ class Runtime:
     def _call(self, oid: int, packed: int) -> int:
         # Rust calls a lent Python callable: decode the arguments, call, encode the result
         # into an allocation Rust owns.
-        fn, decode_args, encode_result = self.objects[oid][0]
+        fn, decode_args, encode_result, where = self.objects[oid][0]
         args = self.take_encoded(packed, decode_args)
-        data = encode_result(fn(*args), "result of the Python callable", [])
+        name = getattr(fn, "__qualname__", None) or describe(fn)
+        taken: list[Any] = []
+        data = encode_result(fn(*args), f"result of {name}() given as {where}", taken)
+        for obj in taken:  # class objects in the result move into Rust
+            obj._wf_h = 0
         n = len(data)
         p = self.malloc(n, 1) if n else 1
         if not p:

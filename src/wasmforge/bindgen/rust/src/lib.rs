@@ -34,7 +34,8 @@ mod macros;
 pub mod rt;
 #[doc(hidden)]
 pub mod wire;
-mod callback;
+#[doc(hidden)]
+pub mod callback;
 mod object;
 
 pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, SeqIn, SeqOut, ToHost, WasmType};
