@@ -29,6 +29,7 @@ extern crate std;
 pub mod abi;
 #[doc(hidden)]
 pub mod desc;
+mod tags;
 mod macros;
 #[doc(hidden)]
 pub mod rt;
