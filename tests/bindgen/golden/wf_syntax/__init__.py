@@ -140,9 +140,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                         _wf_release(_wf_base, _wf_nt)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Cell)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -519,9 +520,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Cell(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __reduce_ex__(self, protocol):
@@ -547,9 +553,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
         def __init__(self, *args, **kwargs):
             raise TypeError("Flags objects come from Rust functions; it has no constructor `new`")
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Flags)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -672,9 +679,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Flags(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __copy__(self):
@@ -714,9 +726,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 _wf_ret = _wf_f_FloatSpan_new(start, end)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_FloatSpan)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -765,9 +778,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_FloatSpan(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __copy__(self):
@@ -803,9 +821,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 _wf_ret = _wf_f_Marker_new()
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Marker)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -886,9 +905,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Marker(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __copy__(self):
@@ -927,9 +951,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 _wf_ret = _wf_f_Meters_new(value)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Meters)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -1114,9 +1139,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Meters(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __reduce_ex__(self, protocol):
@@ -1160,9 +1190,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                         _wf_ungive(_wf_ng)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Pair)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -1329,9 +1360,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Pair(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __reduce_ex__(self, protocol):
@@ -1364,9 +1400,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 _wf_ret = _wf_f_Temperature_new(celsius)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Temperature)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -1494,9 +1531,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Temperature(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __copy__(self):

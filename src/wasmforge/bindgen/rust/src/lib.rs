@@ -29,6 +29,7 @@ extern crate std;
 pub mod abi;
 #[doc(hidden)]
 pub mod desc;
+mod tags;
 mod macros;
 #[doc(hidden)]
 pub mod probe;
@@ -36,7 +37,8 @@ pub mod probe;
 pub mod rt;
 #[doc(hidden)]
 pub mod wire;
-mod callback;
+#[doc(hidden)]
+pub mod callback;
 mod object;
 
 pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, SeqIn, SeqOut, ToHost, WasmType};
