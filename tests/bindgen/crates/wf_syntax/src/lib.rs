@@ -70,7 +70,7 @@ impl Cell {
     }
 
     /// Compiled: the `cfg` holds.
-    #[cfg(all())]
+    #[cfg(target_arch = "wasm32")]
     pub fn code(&self) -> u32 {
         self.secret()
     }
@@ -228,7 +228,7 @@ pub fn never_before() -> NoSuchType {
 
 /// Compiled: the `cfg` holds.
 #[wasmforge::export]
-#[cfg(all())]
+#[cfg(target_arch = "wasm32")]
 pub fn always() -> u8 {
     7
 }
