@@ -187,3 +187,32 @@ def test_classes_by_value_ref_and_mut(m: ModuleType) -> None:
     with pytest.raises(m.ClosedError, match="closed"):
         m.norm(p)
     assert m.maybe_norm(None) is None and m.maybe_norm(q) == 2.0 and q.closed
+
+
+def test_objects_outliving_their_instance_die_quietly(bind_crate: Any) -> None:
+    import gc
+    import sys
+
+    inst = bind_crate("wf_containers").load()
+    points = inst.id_vec_point([inst.Point(1.0, 2.0), inst.Point(3.0, 4.0)])
+    inst.close()
+    seen: list[Any] = []
+    old, sys.unraisablehook = sys.unraisablehook, seen.append
+    try:
+        del points
+        gc.collect()
+    finally:
+        sys.unraisablehook = old
+    assert not seen  # the finalizer's drop call is refused by the closed instance, silently
+
+
+def test_finalizers_free_what_rust_handed_out(bind_crate: Any) -> None:
+    inst = bind_crate("wf_containers").load()
+    rt = inst._wf_rt
+    for _ in range(3):
+        inst.id_vec_point([inst.Point(1.0, 2.0) for _ in range(200)])  # dropped at once
+    size = rt.memory.size
+    for _ in range(200):
+        inst.id_vec_point([inst.Point(1.0, 2.0) for _ in range(200)])
+    assert rt.memory.size == size  # 40,000 objects came and went without growing memory
+    inst.close()
