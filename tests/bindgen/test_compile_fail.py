@@ -71,6 +71,8 @@ def test_unknown_type_gives_one_error_at_it_naming_the_supported_types(cargo_bui
         ("src/lib.rs:42:22", "`std::time::Instant` cannot be a parameter of an imported function"),
         ("src/lib.rs:42:45", "`std::time::Duration` cannot be returned by an imported function"),
         ("src/lib.rs:47:16", "`std::time::Duration` cannot be a field of an exported enum's variant"),
+        ("src/lib.rs:52:24", "`std::time::Instant` cannot be an argument of a Python callable"),
+        ("src/lib.rs:52:53", "`std::time::Duration` cannot be returned by a Python callable"),
     ]
     errors = errors_of(proc.stderr)
     assert len(errors) == len(expected), errors

@@ -43,6 +43,10 @@ pub trait Fallback {
     const CLONE: bool = false;
     /// `T: Encode + Decode` (a field of an enum variant).
     const WIRE: bool = false;
+    /// `T: Encode` (an argument of a Python callable).
+    const ENCODE: bool = false;
+    /// `T: Decode` for every lifetime (the result of a Python callable).
+    const DECODE: bool = false;
     /// `__wf_copy_<Class>` from `Clone`.
     const CLONE_BOXED: Option<unsafe fn(i32) -> i32> = None;
     /// `__wf_repr_<Class>` from `Debug`.
@@ -82,6 +86,12 @@ impl<T: Clone> Probe<T> {
 }
 impl<T: Encode + Decode<'static>> Probe<T> {
     pub const WIRE: bool = true;
+}
+impl<T: Encode> Probe<T> {
+    pub const ENCODE: bool = true;
+}
+impl<T: for<'b> Decode<'b>> Probe<T> {
+    pub const DECODE: bool = true;
 }
 impl<T: Debug> Probe<T> {
     pub const DEBUG_BOXED: Option<unsafe fn(i32) -> i64> = Some(crate::rt::debug_boxed::<T>);
@@ -322,6 +332,76 @@ impl<T> WireMiss<T> for Wire<T> {
         unreachable!()
     }
     unsafe fn take(&self, _: &mut Reader<'_>) -> T {
+        unreachable!()
+    }
+}
+
+/// `(&&Put::<T>::new()).put(v, out)`: an argument of a Python callable encoded when
+/// `T: Encode`.
+pub struct Put<T>(PhantomData<T>);
+
+impl<T> Put<T> {
+    #[inline]
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        Put(PhantomData)
+    }
+}
+
+/// The `T: Encode` case of [`Put`].
+pub trait PutHit<T> {
+    fn put(&self, v: T, out: &mut Vec<u8>);
+}
+
+impl<'b, T: Encode> PutHit<T> for &'b Put<T> {
+    #[inline(always)]
+    fn put(&self, v: T, out: &mut Vec<u8>) {
+        v.encode(out)
+    }
+}
+
+/// The other case of [`Put`]: compiled, never called.
+pub trait PutMiss<T> {
+    fn put(&self, v: T, out: &mut Vec<u8>);
+}
+
+impl<T> PutMiss<T> for Put<T> {
+    fn put(&self, _: T, _: &mut Vec<u8>) {
+        unreachable!()
+    }
+}
+
+/// `(&&HostCall::<R>::new()).call(id, args)`: a Python callable called, its result decoded
+/// when `R: Decode`.
+pub struct HostCall<R>(PhantomData<R>);
+
+impl<R> HostCall<R> {
+    #[inline]
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        HostCall(PhantomData)
+    }
+}
+
+/// The `R: Decode` case of [`HostCall`].
+pub trait CallHit<R> {
+    fn call(&self, id: u32, args: Vec<u8>) -> R;
+}
+
+impl<'b, R: for<'c> Decode<'c>> CallHit<R> for &'b HostCall<R> {
+    #[inline(always)]
+    fn call(&self, id: u32, args: Vec<u8>) -> R {
+        crate::callback::call_host_encoded::<R>(id, args)
+    }
+}
+
+/// The other case of [`HostCall`]: compiled, never called.
+pub trait CallMiss<R> {
+    fn call(&self, id: u32, args: Vec<u8>) -> R;
+}
+
+impl<R> CallMiss<R> for HostCall<R> {
+    fn call(&self, _: u32, _: Vec<u8>) -> R {
         unreachable!()
     }
 }

@@ -47,3 +47,9 @@ pub enum Event {
     At { when: std::time::Duration },
     Nothing,
 }
+
+#[wasmforge::export]
+pub fn each(f: &dyn Fn(std::time::Instant, &str) -> std::time::Duration) -> u32 {
+    let _ = f;
+    0
+}

@@ -865,7 +865,7 @@ fn record(parts: &str) -> String {
 }
 
 /// Imports the probes' traits (`probe.rs` of the support crate) into a generated block.
-const PRELUDE: &str = "#[allow(unused_imports)] use ::wasmforge::probe::{Fallback as _, LiftHit as _, LiftMiss as _, LowerHit as _, LowerMiss as _, CopyHit as _, CopyMiss as _, ErrMiss as _, WireHit as _, WireMiss as _};";
+const PRELUDE: &str = "#[allow(unused_imports)] use ::wasmforge::probe::{Fallback as _, LiftHit as _, LiftMiss as _, LowerHit as _, LowerMiss as _, CopyHit as _, CopyMiss as _, ErrMiss as _, WireHit as _, WireMiss as _, PutHit as _, PutMiss as _, CallHit as _, CallMiss as _};";
 
 /// The descriptor of `$T` (a `()` stand-in when it has none; its assertion fails then).
 const DESC: &str = "::wasmforge::probe::desc_or_unit(<::wasmforge::probe::Probe<$T>>::DESC)";
@@ -886,6 +886,10 @@ fn assert_type(tpl: &mut Tpl, ty: &[TokenTree], cond: &str, what: &str) -> Strin
     let msg = msg.replace('{', "{{").replace('}', "}}");
     tpl.spanned(&format!("const _: () = if !({}) {{ ::core::panic!({}) }};", cond, lit(&msg)), &static_type(ty))
 }
+
+/// What an argument and the result of a Python callable must be.
+const CALLABLE_ARG: &str = "<::wasmforge::probe::Probe<$T>>::ENCODE && <::wasmforge::probe::Probe<$T>>::DESC.is_some()";
+const CALLABLE_RESULT: &str = "<::wasmforge::probe::Probe<$T>>::DECODE && <::wasmforge::probe::Probe<$T>>::DESC.is_some()";
 
 /// The assertion of a parameter type.
 fn assert_param(tpl: &mut Tpl, ty: &[TokenTree], what: &str) -> String {
@@ -963,10 +967,16 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
     let ret_lower = tpl.spanned("(&&::wasmforge::probe::Lower::<$T>::new()).lower", &ret);
     let mut s = String::from(PRELUDE);
     for p in &sig.params {
-        // A callable is expanded into a closure below; its argument and result types are
-        // checked where the closure encodes and decodes them.
-        if callable_type(&p.ty).is_none() {
-            s.push_str(&assert_param(tpl, &p.ty, "cannot be a parameter of an exported function"));
+        // A callable is expanded into a closure below, which encodes its arguments and
+        // decodes its result through probes; the assertions here are the one error each.
+        match callable_type(&p.ty) {
+            None => s.push_str(&assert_param(tpl, &p.ty, "cannot be a parameter of an exported function")),
+            Some(c) => {
+                for a in &c.args {
+                    s.push_str(&assert_type(tpl, a, CALLABLE_ARG, "cannot be an argument of a Python callable"));
+                }
+                s.push_str(&assert_type(tpl, &c.ret, CALLABLE_RESULT, "cannot be returned by a Python callable"));
+            }
         }
     }
     s.push_str(&assert_result(tpl, &ret, "cannot be returned by an exported function"));
@@ -1091,11 +1101,11 @@ fn callable_lift(tpl: &mut Tpl, i: usize, c: &Callable) -> String {
     let mut encode = String::new();
     for (j, a) in c.args.iter().enumerate() {
         params.push_str(&format!("__wf_x{}: {},", j, tpl.hole(ts(a))));
-        let enc = tpl.spanned("<$T as ::wasmforge::wire::Encode>::encode", a);
-        encode.push_str(&format!("{}(__wf_x{}, &mut __wf_out);", enc, j));
+        let put = tpl.spanned("(&&::wasmforge::probe::Put::<$T>::new()).put", a);
+        encode.push_str(&format!("{}(__wf_x{}, &mut __wf_out);", put, j));
     }
     let ret = tpl.hole(ts(&c.ret));
-    let call = tpl.spanned("::wasmforge::callback::call_host_encoded::<$T>", &c.ret);
+    let call = tpl.spanned("(&&::wasmforge::probe::HostCall::<$T>::new()).call", &c.ret);
     format!(
         "let {m} __wf_c{i} = move |{params}| -> {ret} {{
              #[allow(unused_mut)] let mut __wf_out = ::wasmforge::__private::Vec::new(); {encode}
@@ -1114,7 +1124,7 @@ fn param_desc(tpl: &mut Tpl, ty: &[TokenTree]) -> String {
     };
     let mut items = String::new();
     for a in c.args.iter().chain(core::iter::once(&c.ret)) {
-        items.push_str(&tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", a));
+        items.push_str(&tpl.spanned(DESC, &static_type(a)));
         items.push(',');
     }
     let tag = if c.mutable { "TAG_FN_MUT" } else { "TAG_FN" };
