@@ -16,7 +16,7 @@ from wasmforge.bindgen.python import HEADER, RUNTIME_PACKAGE, GenerateError, run
 from wasmforge.bindgen.wasm_bindgen import describe as _describe
 from wasmforge.bindgen.wasm_bindgen import section as _section
 from wasmforge.bindgen.wasm_bindgen import types as _types
-from wasmforge.bindgen.wasm_bindgen.runtime import abi, result_abi, returns_through_memory
+from wasmforge.bindgen.wasm_bindgen.runtime import abi, import_abi, result_abi, returns_through_memory
 
 __all__ = ["Binding", "BoundClass", "BoundFunction", "BoundImport", "bind", "render", "shipped_module"]
 
@@ -281,7 +281,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
         raw_intrinsic = RAW_INTRINSICS.get(imp.name or "")
         if decl is None and raw_intrinsic is not None:
             fn = _types.FunctionType(*raw_intrinsic)
-            _check_abi(f"{what}: intrinsic {imp.name}", [t for p in fn.params for t in abi(p)], abi(fn.result), imp.type)
+            _check_abi(f"{what}: intrinsic {imp.name}", *import_abi(fn.params, fn.result), imp.type)
             imports.append(BoundImport(imp.name or "", imp.name or "", fn))
             continue
         if decl is None:
@@ -297,8 +297,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
         missing = _types.unsupported(fn, imported=True)
         if missing:
             raise GenerateError(f"{item}: its {missing}")
-        params = [t for p in fn.params for t in abi(p)]
-        _check_abi(item, params, abi(fn.result), imp.type)
+        _check_abi(item, *import_abi(fn.params, fn.result), imp.type)
         imports.append(BoundImport(imp.name or "", js_name, fn))
     return Binding(program, tuple(functions), tuple(imports), describes, tuple(classes), tuple(enums))
 
@@ -445,7 +444,8 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "py.typed": "",
         **runtime_files(),
         f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/__init__.py": "",
-        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/runtime.py": _runtime_source(),
+        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/runtime.py": _runtime_source("runtime.py"),
+        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/types.py": _runtime_source("types.py"),
     }
     compile(files["__init__.py"], f"{package}/__init__.py", "exec")
     compile(files["__init__.pyi"], f"{package}/__init__.pyi", "exec")
@@ -459,7 +459,7 @@ def _stub_def(f: BoundFunction, receiver: str) -> str:
     return f"{indent}def {f.name}({', '.join(params)}) -> {_annotation(f.types.result)}: ..."
 
 
-def _runtime_source() -> str:
+def _runtime_source(name: str) -> str:
     from pathlib import Path
 
-    return Path(__file__).with_name("runtime.py").read_text(encoding="utf-8")
+    return Path(__file__).with_name(name).read_text(encoding="utf-8")

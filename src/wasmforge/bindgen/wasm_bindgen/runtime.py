@@ -41,6 +41,11 @@ _SIZE = {"i8": 1, "u8": 1, "i16": 2, "u16": 2, "i32": 4, "u32": 4, "i64": 8, "u6
 _SMALL = frozenset({"i8", "u8", "i16", "u16", "bool", "char"})
 _WORD = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "bool", "char", "string_enum", "rust_struct", "externref", "named_externref"})
 _BUFFERS = frozenset({"string", "vector", "slice"})
+#: what a cast into JsValue may start from: the struct code of its one ABI value.
+_CASTABLE = {"i8": "i", "u8": "I", "i16": "i", "u16": "I", "i32": "i", "u32": "I", "i64": "q", "u64": "Q",
+             "f32": "f", "f64": "d", "bool": "I", "char": "I", "string": ""}
+#: words one cast may describe itself in (casts of the types above need a few dozen).
+_CAST_WORDS = 4096
 
 
 class JsError(WasmforgeError):
@@ -82,6 +87,7 @@ DEFAULT_IMPORTS: dict[str, Callable[..., Any]] = {
     "__wbindgen_is_bigint": lambda v: False,
     "__wbindgen_is_object": lambda v: v is not None and not isinstance(v, (bool, int, float, str)),
     "__wbindgen_rethrow": _rethrow,
+    "__wbindgen_string_get": lambda v: v if isinstance(v, str) else None,
     "console.log": _print,
     "console.error": lambda *a: print(*a, file=sys.stderr),
     "Math.random": random.random,
@@ -137,6 +143,13 @@ def result_abi(spec: tuple[Any, ...]) -> list[str | None]:
         inner: list[str | None] = list(abi(spec[1]))
         return (inner + [None, None])[:2] + ["i32", "i32"]
     return list(abi(spec))
+
+
+def import_abi(params: tuple[Any, ...], result: tuple[Any, ...]) -> tuple[list[str], list[str]]:
+    """The wasm parameter and result types of an import (a result of two values: a return area first)."""
+    lowered = [t for p in params for t in abi(p)]
+    results = abi(result)
+    return (["i32", *lowered], []) if len(results) > 1 else (lowered, results)
 
 
 def returns_through_memory(spec: tuple[Any, ...]) -> bool:
@@ -269,12 +282,21 @@ class BindgenInstance:
         self.table_size = _JSIDX_RESERVED
         self.pending_free: list[tuple[str, int]] = []
         self.closed = False
+        #: words of the cast being described, and the conversion of each cast met so far.
+        self.cast_words: list[int] = []
+        self.casts: dict[tuple[int, ...], Callable[[int], Any]] = {}
         placeholder: dict[str, Any] = {}
         missing = []
         for imp in module.imports:
             if imp.module != "__wbindgen_placeholder__":
                 continue
             entry = table.get(imp.name)
+            if imp.name == "__wbindgen_describe":
+                placeholder[imp.name] = HostFunction(self._cast_word, "(i32) -> ()")
+                continue
+            if imp.name == "__wbindgen_describe_generic_import":
+                placeholder[imp.name] = HostFunction(self._cast, "(i32, i32) -> i32")
+                continue
             if entry is None:
                 placeholder[imp.name] = self._forbidden(imp.name)
                 continue
@@ -302,6 +324,7 @@ class BindgenInstance:
         self._plans: dict[str, _Plan] = {}
         with self.lock:
             self.ret = self._malloc(32, 8)
+            self.cast_ret = self._malloc(8, 8)
 
     # ---- the object table -------------------------------------------------------------
     def _grow(self, delta: int) -> int:
@@ -344,17 +367,64 @@ class BindgenInstance:
     @staticmethod
     def _forbidden(name: str) -> Any:
         def called(*_args: Any) -> None:
-            raise JsError(
-                f"the module called {name}: this code converts values through a wasm-bindgen cast "
-                "(e.g. String into JsValue), which only wasm-bindgen's CLI can rewrite"
-            )
+            raise JsError(f"the module called {name}, which this runtime does not provide")
 
         return called
 
+    # ---- casts (``JsValue::from(String)`` and the like) -------------------------------
+    # wasm-bindgen's CLI rewrites each cast function into a call of a JS identity function.
+    # Unrewritten, the function describes its two types word by word, then calls
+    # __wbindgen_describe_generic_import with a pointer to its argument's ABI values and
+    # reads the converted value from the pointer it gets back: this runtime answers there.
+    def _cast_word(self, word: int) -> None:
+        if len(self.cast_words) >= _CAST_WORDS:
+            self.cast_words.clear()
+            raise JsError(f"a wasm-bindgen cast described itself in more than {_CAST_WORDS} words")
+        self.cast_words.append(word & _MASK32)
+
+    def _cast(self, _func: int, prims: int) -> int:
+        words = tuple(self.cast_words)
+        self.cast_words.clear()
+        convert = self.casts.get(words)
+        if convert is None:
+            convert = self.casts[words] = self._cast_plan(words)
+        self.memory.write(self.cast_ret, struct.pack("<I", self.put(convert(prims & _MASK32))))
+        return int(self.cast_ret)
+
+    def _cast_plan(self, words: tuple[int, ...]) -> Callable[[int], Any]:
+        from .types import StreamError, parse_function, show
+
+        if not words or words[0] != 0:
+            raise JsError("the module calls a generic JS import, which this runtime does not provide")
+        try:
+            fn = parse_function(words[1:], "a wasm-bindgen cast")
+        except StreamError as err:
+            raise JsError(str(err)) from None
+        source = fn.params[0] if len(fn.params) == 1 else ("unit",)
+        if fn.result != ("externref",) or source[0] not in _CASTABLE and source != ("ref", ("string",)):
+            raise JsError(f"the module casts {show(source)} into {show(fn.result)}, which this runtime does not convert")
+        mem = self.memory
+        if source[0] in ("ref", "string"):
+            owned = source[0] == "string"
+
+            def text(at: int) -> Any:
+                ptr, n = struct.unpack("<II", mem.read(at, 8))
+                data = mem.read(ptr, n)
+                if owned and n:
+                    self._free(ptr, n, 1)
+                return data.decode("utf-8", "replace")
+
+            return text
+        layout = struct.Struct("<" + _CASTABLE[source[0]])
+        kind = source[0]
+        return lambda at: _lift_scalar((kind,), layout.unpack(mem.read(at, layout.size))[0])
+
     def _adapt(self, fn: Callable[..., Any], params: tuple[Any, ...], result: tuple[Any, ...]) -> Callable[..., Any]:
+        through_memory = len(abi(result)) > 1
+
         def host(*raw: Any) -> Any:
             args: list[Any] = []
-            i = 0
+            i = 1 if through_memory else 0
             for p in params:
                 kind = p[0]
                 if kind == "ref" and p[1][0] in ("string", "cached_string"):
@@ -370,6 +440,14 @@ class BindgenInstance:
                     args.append(_lift_scalar(p, raw[i]))
                     i += 1
             out = fn(*args)
+            if through_memory:  # String or Option<String>: Rust owns and frees the copy
+                text = None if out is None and result[0] == "option" else _text(out, "the result of an import")
+                data = b"" if text is None else text.encode("utf-8")
+                ptr = self._malloc(len(data), 1) if text is not None else 0
+                if data:
+                    self.memory.write(ptr, data)
+                self.memory.write(raw[0] & _MASK32, struct.pack("<II", ptr, len(data)))
+                return None
             if result[0] == "unit":
                 return None
             if result[0] == "externref":
@@ -659,6 +737,6 @@ def _lift_scalar(spec: tuple[Any, ...], raw: Any) -> Any:
 
 
 def _signature(params: tuple[Any, ...], result: tuple[Any, ...]) -> str:
-    results = abi(result)
+    lowered, results = import_abi(params, result)
     shown = results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"
-    return "(" + ", ".join(t for p in params for t in abi(p)) + ") -> " + shown
+    return "(" + ", ".join(lowered) + ") -> " + shown

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wasmforge.errors import WasmforgeError
+# Relative, so the copy generated packages carry (beside the runtime, which reads casts) works.
+from ...errors import WasmforgeError
 
 __all__ = ["FunctionType", "StreamError", "Type", "parse_function", "parse_type", "unsupported"]
 
@@ -149,15 +150,16 @@ _OPTION_INNER = NUMBERS | {"bool", "char", "string", "rust_struct", "enum"}
 
 def _option_ok(inner: Type) -> bool:
     if inner[0] == "vector":
-        return bool(inner[1][0] in NUMBERS)
+        return _sequence_ok(inner[1])
     if inner[0] == "ref":
         return bool(inner[1][0] == "string")
     return bool(inner[0] in _OPTION_INNER)
 
 
 def _sequence_ok(elem: Type) -> bool:
-    # Vec<String> crosses as JS strings made by a cast the wasm-bindgen CLI rewrites into the module.
-    return elem[0] in NUMBERS or elem[0] == "externref"
+    # Vec<String> and Box<[String]> cross as a slice of JsValue slots holding str, made by casts
+    # (Rust to Python) or read back through the __wbindgen_string_get import (Python to Rust).
+    return elem[0] in NUMBERS or elem[0] == "externref" or elem == ("named_externref", "string")
 
 
 def param_ok(ty: Type) -> bool:
@@ -194,9 +196,18 @@ def _import_param_ok(ty: Type) -> bool:
     return kind == "ref" and ty[1][0] in ("string", "cached_string", "externref")
 
 
+#: results an import may give: the ones of one wasm value, and strings (through a return area).
+IMPORT_RESULTS = frozenset({"bool", "char", "unit", "externref"}) | NUMBERS
+
+
+def import_result_ok(ty: Type) -> bool:
+    """Whether an import may return ``ty`` to Rust through the glue."""
+    return ty[0] in IMPORT_RESULTS or ty == ("string",) or ty == ("option", ("string",))
+
+
 def _why(ty: Type) -> str:
     if "named_externref" in repr(ty):
-        return " (it crosses as JS strings made by a cast only wasm-bindgen's CLI rewrites)"
+        return " (a JS class imported by name has no Python counterpart)"
     if ty[0] in ("function", "closure") or "function" in repr(ty):
         return " (closures are out of scope)"
     return ""
@@ -208,5 +219,5 @@ def unsupported(fn: FunctionType, *, imported: bool = False) -> str | None:
         if not (_import_param_ok(p) if imported else param_ok(p)):
             return f"parameter {i + 1} of type {show(p)} is not supported{_why(p)}"
     r = fn.result
-    ok = (r[0] in NUMBERS or r[0] in ("bool", "char", "unit", "externref")) if imported else result_ok(r)
+    ok = import_result_ok(r) if imported else result_ok(r)
     return None if ok else f"result type {show(r)} is not supported{_why(r)}"
