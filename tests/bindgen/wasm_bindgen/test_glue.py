@@ -295,7 +295,7 @@ def test_unknown_schema_version_is_refused_in_one_line() -> None:
 
 def test_truncated_program_names_the_offset() -> None:
     with pytest.raises(section.SectionError, match="program of 1 bytes past the end at offset 0x38"):
-        section.decode(_program(section.SCHEMAS[0], b"\x01")[:-1])
+        section.decode(_program(section.SCHEMAS[-1], b"\x01")[:-1])
 
 
 def _old_toolchains() -> list:

@@ -112,9 +112,9 @@ def _normalise(result, result_kind: str):
     return result
 
 
-def test_python_package_agrees_with_wasm_bindgen_js_glue(oracle, wbg_basic, tmp_path) -> None:
+def test_python_package_agrees_with_wasm_bindgen_js_glue(oracle, wbg_locked, tmp_path) -> None:
     cli, node = oracle
-    result, pkg = wbg_basic
+    result, pkg = wbg_locked
     out = tmp_path / "js"
     subprocess.run([cli, "--target", "nodejs", "--out-dir", str(out), str(result.raw_wasm)], check=True, capture_output=True)
     driver = tmp_path / "driver.js"

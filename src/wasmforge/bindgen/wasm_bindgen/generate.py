@@ -116,6 +116,10 @@ def _suffix(name: str, what: str) -> str:
 
 
 def _symbol(base: str, program: _section.Program, exports: set[str], what: str) -> str:
+    if not _section.LAYOUTS[program.schema].hashed_symbols:
+        if base not in exports:
+            raise GenerateError(f"{what}: the module has no export {base}")
+        return base
     hashes = {c.rsplit("-", 1)[-1] for c in program.crates}
     found = [n for n in exports if any(n == f"{base}_{h}" or n.startswith(f"{base}_{h}_") for h in hashes)]
     if len(found) != 1:
@@ -143,7 +147,9 @@ def _export_abi(fn: _types.FunctionType, *, receiver: bool) -> tuple[list[str], 
 
 
 def _resolve(ty: _types.Type, program: _section.Program, item: str) -> _types.Type:
-    """``ty`` with each string enum's values filled in from the section."""
+    """``ty`` with each string enum's values filled in from the section, and the word of a C-style enum."""
+    if ty[0] == "enum" and not _section.LAYOUTS[program.schema].enum_as_f64:
+        return (*ty, "i32")
     if ty[0] == "string_enum":
         for e in program.string_enums:
             if e.name == ty[1]:
@@ -175,13 +181,14 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
     describes = tuple(_describe.describe_exports(list(export_types)))
     streams = _describe.run_describes(wasm, list(describes), limits=limits, what=what)
     names = set(export_types)
+    form = _section.LAYOUTS[program.schema].stream
     struct_names = {s.name for s in program.structs}
     enum_names = {e.name for e in program.enums}
 
     def function_type(symbol: str, item: str) -> _types.FunctionType:
         if symbol not in streams:
             raise GenerateError(f"{item}: the module has no describe function for it")
-        fn = _types.parse_function(streams[symbol], item)
+        fn = _types.parse_function(streams[symbol], item, form)
         fn = _types.FunctionType(tuple(_resolve(p, program, item) for p in fn.params), _resolve(fn.result, program, item))
         missing = _types.unsupported(fn)
         if missing:
@@ -238,7 +245,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
             getter = _symbol(f"__wbg_get_{lower}_{_suffix(field_name, field_item)}", program, names, field_item)
             if getter not in streams:
                 raise GenerateError(f"{field_item}: the module has no describe function for it")
-            ty = _resolve(_types.parse_type(streams[getter], field_item), program, field_item)
+            ty = _resolve(_types.parse_type(streams[getter], field_item, form), program, field_item)
             get_fn = _types.FunctionType((), ty)
             if _types.unsupported(get_fn):
                 raise GenerateError(f"{field_item}: its type {_types.show(ty)} is not supported")
@@ -273,7 +280,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
     by_shim = {i.shim: i for i in program.imports}
     imports = []
     for imp in compiled.imports:
-        if imp.module == "__wbindgen_externref_xform__" or imp.name in ("__wbindgen_describe", "__wbindgen_describe_generic_import"):
+        if imp.module == "__wbindgen_externref_xform__" or imp.name in ("__wbindgen_describe", "__wbindgen_describe_generic_import", "__wbindgen_describe_cast"):
             continue
         if imp.module != _describe.PLACEHOLDER_MODULE:
             raise GenerateError(f"{what}: import {imp.module}.{imp.name} is not a wasm-bindgen import; modules with other imports are not supported")
@@ -293,7 +300,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
         stream = streams.get(imp.name or "")
         if stream is None:
             raise GenerateError(f"{item}: the module has no describe function for it")
-        fn = _types.parse_function(stream, item)
+        fn = _types.parse_function(stream, item, form)
         missing = _types.unsupported(fn, imported=True)
         if missing:
             raise GenerateError(f"{item}: its {missing}")

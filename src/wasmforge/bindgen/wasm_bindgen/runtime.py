@@ -126,15 +126,29 @@ def abi(spec: tuple[Any, ...]) -> list[str]:
     if kind in ("f32", "f64"):
         return [kind]
     if kind == "enum":
-        return ["f64"]
+        return [_enum_abi(spec)]
     if kind == "unit":
         return []
     if kind == "option":
         form = _option_form(spec[1])
         if form == "tagged":
             return ["i32", *abi(spec[1])]
-        return {"f64": ["f64"], "u32": ["i32"], "enum": ["f64"], "pointer": ["i32"]}.get(form) or ["i32", "i32"]
+        if form == "enum":
+            return [_enum_abi(spec[1])]
+        return {"f64": ["f64"], "u32": ["i32"], "pointer": ["i32"]}.get(form) or ["i32", "i32"]
     raise TypeError(f"no ABI for {kind}")
+
+
+def _enum_abi(spec: tuple[Any, ...]) -> str:
+    # ("enum", name, hole) crosses as f64 since schema 0.2.130; the glue of older schemas
+    # gives ("enum", name, hole, "i32").
+    return str(spec[3]) if len(spec) > 3 else "f64"
+
+
+def _enum_word(spec: tuple[Any, ...], value: int) -> Any:
+    if _enum_abi(spec) == "f64":
+        return float(value)
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def result_abi(spec: tuple[Any, ...]) -> list[str | None]:
@@ -294,8 +308,9 @@ class BindgenInstance:
             if imp.name == "__wbindgen_describe":
                 placeholder[imp.name] = HostFunction(self._cast_word, "(i32) -> ()")
                 continue
-            if imp.name == "__wbindgen_describe_generic_import":
-                placeholder[imp.name] = HostFunction(self._cast, "(i32, i32) -> i32")
+            if imp.name in ("__wbindgen_describe_generic_import", "__wbindgen_describe_cast"):
+                keyed = imp.name == "__wbindgen_describe_generic_import"
+                placeholder[imp.name] = HostFunction(lambda f, p, k=keyed: self._cast(p, k), "(i32, i32) -> i32")
                 continue
             if entry is None:
                 placeholder[imp.name] = self._forbidden(imp.name)
@@ -374,16 +389,17 @@ class BindgenInstance:
     # ---- casts (``JsValue::from(String)`` and the like) -------------------------------
     # wasm-bindgen's CLI rewrites each cast function into a call of a JS identity function.
     # Unrewritten, the function describes its two types word by word, then calls
-    # __wbindgen_describe_generic_import with a pointer to its argument's ABI values and
-    # reads the converted value from the pointer it gets back: this runtime answers there.
+    # __wbindgen_describe_generic_import (__wbindgen_describe_cast before schema 0.2.128,
+    # whose stream lacks the leading empty key) with a pointer to its argument's ABI values
+    # and reads the converted value from the pointer it gets back: this runtime answers there.
     def _cast_word(self, word: int) -> None:
         if len(self.cast_words) >= _CAST_WORDS:
             self.cast_words.clear()
             raise JsError(f"a wasm-bindgen cast described itself in more than {_CAST_WORDS} words")
         self.cast_words.append(word & _MASK32)
 
-    def _cast(self, _func: int, prims: int) -> int:
-        words = tuple(self.cast_words)
+    def _cast(self, prims: int, keyed: bool) -> int:
+        words = tuple(self.cast_words) if keyed else (0, *self.cast_words)
         self.cast_words.clear()
         convert = self.casts.get(words)
         if convert is None:
@@ -572,7 +588,7 @@ class BindgenInstance:
                 member = cls(value)
             except (ValueError, TypeError):
                 raise ValueError(f"{name}: {value!r:.40} is not a {spec[1]}") from None
-            return [float(member.value)]
+            return [_enum_word(spec, member.value)]
         if kind == "string_enum":
             values = spec[2]
             if not isinstance(value, str) or value not in values:
@@ -592,7 +608,7 @@ class BindgenInstance:
             if form == "tagged":
                 return [0, 0.0 if inner[0] == "f64" else 0]
             if form == "enum":
-                return [float(inner[2])]
+                return [_enum_word(inner, inner[2])]
             return [0] if form == "pointer" else [0, 0]
         if form == "f64":
             _lower_scalar(inner, value, name)  # range and type check
@@ -650,7 +666,9 @@ class BindgenInstance:
         if kind in ("externref", "named_externref"):
             return self.take(prims[0])
         if kind == "enum":
-            return self.classes[spec[1]](int(prims[0]))
+            cls, value = self.classes[spec[1]], int(prims[0])
+            # An i32 word of an unsigned enum reads negative past 2**31.
+            return cls(value if value >= 0 or value in cls._value2member_map_ else value & _MASK32)
         if kind == "string_enum":
             return spec[2][prims[0] & _MASK32]
         return _lift_scalar(spec, prims[0])

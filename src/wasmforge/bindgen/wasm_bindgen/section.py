@@ -13,6 +13,7 @@ import json
 import struct
 from dataclasses import dataclass, field
 
+from wasmforge.bindgen.wasm_bindgen.types import StreamFormat
 from wasmforge.errors import WasmforgeError
 
 __all__ = [
@@ -27,8 +28,34 @@ __all__ = [
     "decode",
 ]
 
-#: the schema versions whose layout this reader knows (checked against real crates).
-SCHEMAS = ("0.2.130",)
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The fields one schema version has that others lack (wasm-bindgen-shared's ``shared_api!``)."""
+
+    #: ``Program.module_path`` (0.2.130).
+    module_path: bool = True
+    #: ``Function.jspi``, ``ImportFunction.suspending`` and ``generic_per_mono`` (0.2.128).
+    jspi: bool = True
+    #: ``Struct.rust_name`` (0.2.121; replaced by ``extends_js_class`` and ``extends_js_namespace``).
+    rust_name: bool = False
+    #: export symbols end in ``_<crate hash>`` (0.2.128 on; plain Rust names before).
+    hashed_symbols: bool = True
+    #: a C-style enum crosses as f64 (0.2.130; as i32 before).
+    enum_as_f64: bool = True
+    #: how the type streams of the describe functions are laid out.
+    stream: StreamFormat = StreamFormat()
+
+
+_PLAIN = StreamFormat(struct_crate=False, enum_origin=0, string_enum_origin=False)
+#: the schema versions whose layout this reader knows (fields in Layout's order), each checked
+#: against tests/bindgen/crates/wbg_basic built with the wasm-bindgen release named in the comment.
+LAYOUTS = {
+    "0.2.121": Layout(False, False, True, False, False, _PLAIN),  # 0.2.121
+    "0.2.122": Layout(False, False, False, False, False, _PLAIN),  # 0.2.122 to 0.2.127
+    "0.2.128": Layout(False, True, False, True, False, StreamFormat(enum_origin=1, string_enum_origin=False)),  # 0.2.128, 0.2.129
+    "0.2.130": Layout(),  # 0.2.130
+}
+SCHEMAS = tuple(LAYOUTS)
 
 
 class SectionError(WasmforgeError):
@@ -128,8 +155,8 @@ class Program:
 
 
 class _Reader:
-    def __init__(self, data: bytes, base: int, what: str) -> None:
-        self.data, self.pos, self.base, self.what = data, 0, base, what
+    def __init__(self, data: bytes, base: int, what: str, layout: Layout) -> None:
+        self.data, self.pos, self.base, self.what, self.layout = data, 0, base, what, layout
 
     def fail(self, message: str) -> SectionError:
         return SectionError(f"{self.what}: {message} at offset {self.base + self.pos:#x} of the __wasm_bindgen_unstable section")
@@ -204,7 +231,8 @@ def _function(r: _Reader) -> tuple[str, tuple[Argument, ...], bool, bool]:
         r.opt_str()  # desc
         args.append(Argument(name, optional))
     is_async = r.flag()
-    r.flag()  # jspi
+    if r.layout.jspi:
+        r.flag()
     name = r.text()
     r.flag(), r.flag()  # generate_typescript, generate_jsdoc
     variadic = r.flag()
@@ -264,14 +292,17 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
         if import_kind == 0:
             shim = r.text()
             catch, variadic = r.flag(), r.flag()
-            r.flag(), r.flag()  # assert_no_shim, suspending
+            r.flag()  # assert_no_shim
+            if r.layout.jspi:
+                r.flag()  # suspending
             method_class = None
             if r.opt():
                 method_class = r.text()
                 _method_kind(r)
             r.flag()  # structural
             name, args, _, _ = _function(r)
-            r.flag()  # generic_per_mono
+            if r.layout.jspi:
+                r.flag()  # generic_per_mono
             acc["imports"].append(ImportFunction(shim, name, args, ns, module, catch, variadic, method_class))
         elif import_kind == 1:
             name, _shim = r.text(), r.text()
@@ -294,6 +325,8 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
             acc["other"].append(("dynamic union", name))
     for _ in range(r.count()):
         name = r.text()
+        if r.layout.rust_name:
+            r.text()
         fields = []
         for _ in range(r.count()):
             fname, readonly = r.text(), r.flag()
@@ -304,7 +337,8 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
         r.opt_strs()
         r.flag()
         extends = r.opt_str()
-        r.opt_str(), r.opt_strs()
+        if not r.layout.rust_name:
+            r.opt_str(), r.opt_strs()  # extends_js_class, extends_js_namespace
         acc["structs"].append(StructDef(name, tuple(fields), comments, extends))
     for _ in range(r.count()):
         r.text()  # typescript custom sections
@@ -314,7 +348,8 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
     if r.strs():  # inline_js
         acc["inline"].append(True)
     acc["crates"].append(r.text())
-    acc["paths"].append(r.text())
+    if r.layout.module_path:
+        acc["paths"].append(r.text())
     r.opt_str()  # package_json
     for _ in range(r.count()):
         _import_module(r), r.text()
@@ -348,7 +383,7 @@ def decode(data: bytes, *, base: int = 0, what: str = "the module") -> Program:
         pos += 4
         if pos + size > len(data):
             raise SectionError(f"{what}: program of {size} bytes past the end at offset {base + pos:#x} of the __wasm_bindgen_unstable section")
-        reader = _Reader(data[pos : pos + size], base + pos, what)
+        reader = _Reader(data[pos : pos + size], base + pos, what, LAYOUTS[this_schema])
         _program(reader, acc)
         if reader.pos != size:
             raise reader.fail(f"{size - reader.pos} bytes left over after the program")

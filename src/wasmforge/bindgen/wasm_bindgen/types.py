@@ -14,7 +14,7 @@ from typing import Any
 # Relative, so the copy generated packages carry (beside the runtime, which reads casts) works.
 from ...errors import WasmforgeError
 
-__all__ = ["FunctionType", "StreamError", "Type", "parse_function", "parse_type", "unsupported"]
+__all__ = ["FunctionType", "StreamError", "StreamFormat", "Type", "parse_function", "parse_type", "unsupported"]
 
 Type = tuple[Any, ...]
 
@@ -42,9 +42,22 @@ class FunctionType:
     result: Type
 
 
+@dataclass(frozen=True, slots=True)
+class StreamFormat:
+    """What a schema version's type streams say after a struct's or enum's name (its origin)."""
+
+    #: a struct's name is followed by its crate identifier (0.2.128 on).
+    struct_crate: bool = True
+    #: words after a C-style enum's hole: 0, 1 (the crate identifier, 0.2.128) or 2 (and a
+    #: hash of the module path, 0.2.130).
+    enum_origin: int = 2
+    #: a string enum's variant count is followed by the crate identifier and hash (0.2.130).
+    string_enum_origin: bool = True
+
+
 class _Words:
-    def __init__(self, words: tuple[int, ...], item: str) -> None:
-        self.words, self.pos, self.item = words, 0, item
+    def __init__(self, words: tuple[int, ...], item: str, form: StreamFormat) -> None:
+        self.words, self.pos, self.item, self.form = words, 0, item, form
 
     def next(self) -> int:
         if self.pos >= len(self.words):
@@ -75,20 +88,23 @@ def _type(w: _Words, depth: int) -> Type:
         return (kind, _type(w, depth + 1))
     if kind in ("rust_struct", "named_externref"):
         name = w.text()
-        if kind == "rust_struct":
+        if kind == "rust_struct" and w.form.struct_crate:
             w.text()  # the crate identifier
         return (kind, name)
     if kind == "enum":
         name = w.text()
         hole = w.next()  # the value that stands for None
-        w.text()  # crate identifier
-        w.next()  # hash of the module path
+        if w.form.enum_origin:
+            w.text()  # crate identifier
+        if w.form.enum_origin > 1:
+            w.next()  # hash of the module path
         return (kind, name, hole)
     if kind == "string_enum":
         name = w.text()
         w.next()  # variant count (the values are in the custom section)
-        w.text()
-        w.next()
+        if w.form.string_enum_origin:
+            w.text()
+            w.next()
         return (kind, name)
     if kind == "function":
         return ("function", *_function_body(w, depth + 1))
@@ -108,18 +124,18 @@ def _function_body(w: _Words, depth: int) -> tuple[tuple[Type, ...], Type]:
     return params, result
 
 
-def parse_type(words: tuple[int, ...], item: str) -> Type:
+def parse_type(words: tuple[int, ...], item: str, form: StreamFormat = StreamFormat()) -> Type:
     """One type from the stream of a describe function (a struct field's getter)."""
-    w = _Words(words, item)
+    w = _Words(words, item, form)
     ty = _type(w, 0)
     if w.pos != len(words):
         raise StreamError(f"{item}: {len(words) - w.pos} words left over after the type")
     return ty
 
 
-def parse_function(words: tuple[int, ...], item: str) -> FunctionType:
+def parse_function(words: tuple[int, ...], item: str, form: StreamFormat = StreamFormat()) -> FunctionType:
     """A function's type from its describe stream."""
-    w = _Words(words, item)
+    w = _Words(words, item, form)
     if w.next() != _TAGS.index("function"):
         raise StreamError(f"{item}: the describe stream is not a function")
     params, result = _function_body(w, 0)
