@@ -13,9 +13,9 @@ def test_build_says_it_is_a_wasm_bindgen_crate(wbg_basic) -> None:
     result, _ = wbg_basic
     import re
 
-    pattern = r"wasm-bindgen crate \(wasm-bindgen 0\.2\.\d+, schema 0\.2\.\d+\): bound 30 function\(s\), 1 struct\(s\), 1 enum\(s\), \d+ import\(s\) for its ABI"
+    pattern = r"wasm-bindgen crate \(wasm-bindgen 0\.2\.\d+, schema 0\.2\.\d+\): bound 31 function\(s\), 1 struct\(s\), 1 enum\(s\), \d+ import\(s\) for its ABI"
     assert any(re.fullmatch(pattern, n) for n in result.notes), result.notes
-    assert result.to_dict()["wasm_bindgen"].startswith("30 function(s)")
+    assert result.to_dict()["wasm_bindgen"].startswith("31 function(s)")
 
 
 def test_shipped_module_has_no_describe_exports_or_section(wbg_basic) -> None:
@@ -34,6 +34,19 @@ def test_strings_cross_both_ways(wbg_basic) -> None:
     assert pkg.greet("Ada") == "Hello, Ada!"
     assert pkg.greet("žluťoučký 🦀") == "Hello, žluťoučký 🦀!"
     assert pkg.greet("") == "Hello, !"
+
+
+def test_several_strings_and_numbers_in_one_call(wbg_basic) -> None:
+    _, pkg = wbg_basic
+    instance = pkg.load()
+    assert pkg.tagged("ž", 7, "🦀") == "ž7🦀"
+    size = instance.memory.size
+    for _ in range(2000):  # refused before anything is allocated
+        with pytest.raises(TypeError, match="b: expected str, got int"):
+            pkg.tagged("a" * 1000, 1, 5)
+        with pytest.raises(OverflowError, match="out of range for u32"):
+            pkg.tagged("a" * 1000, -1, "b")
+    assert instance.memory.size == size and pkg.tagged("", 0, "") == "0"
 
 
 def test_numbers_keep_their_width_and_sign(wbg_basic) -> None:
@@ -318,7 +331,7 @@ def test_cli_summary_names_wasm_bindgen_glue(modern_toolchain, wbg_target, tmp_p
                            "--toolchain", str(modern_toolchain.version), "--quiet")
     assert code == 0
     assert out.splitlines()[0] == (
-        "package wbg_basic (release): 30 function(s), 1 struct(s), 1 enum(s), 9 import(s), wasm-bindgen glue"
+        "package wbg_basic (release): 31 function(s), 1 struct(s), 1 enum(s), 9 import(s), wasm-bindgen glue"
     )
 
 

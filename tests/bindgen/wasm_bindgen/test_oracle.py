@@ -40,6 +40,7 @@ CASES = [
     ("words", [" ein  zwei 🦀 "]), ("words", [""]), ("joined", [{"list": ["a", "žluť", ""]}, "+"]),
     ("sorted_words", [{"list": ["pear", "apple", "Fig"]}]), ("maybe_words", [{"list": ["a", "b"]}]),
     ("maybe_words", [None]), ("scaled", [{"f64": [1.0, -2.5]}, 2.0]), ("scaled", [{"f64": []}, 3.0]),
+    ("tagged", ["ž", 7, "🦀"]), ("tagged", ["", 0, ""]),
 ]
 
 NODE_DRIVER = r"""

@@ -355,6 +355,8 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
     """The package's text files: ``__init__.py``, ``__init__.pyi``, ``py.typed`` and the runtime copy."""
     crate = crate or package
     table = {i.shim: (i.js_name, i.types.params, i.types.result) for i in binding.imports}
+    statics = [m for c in binding.classes for m in c.members if m.kind == "static"]
+    exports = {f.export: (f.types.params, f.types.result, f.params) for f in [*binding.functions, *statics]}
     public = sorted(["load", "JsError", "NeedsImports", *(f.name for f in binding.functions),
                      *(c.name for c in binding.classes), *(e.name for e in binding.enums)])
     glue = [
@@ -386,7 +388,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         glue += [f"    {v} = {value!r}" for v, value in e.variants] or ["    pass"]
         stub += ["", f"class {e.name}(enum.IntEnum):"] + [f"    {v} = {value!r}" for v, value in e.variants]
     for f in binding.functions:
-        glue += ["", "", f"def {f.name}({', '.join(f.params)}):", f"    return {_call(f, '_instance().call', list(f.params))}"]
+        glue += ["", "", f"def {f.name}({', '.join(f.params)}):", f"    return _instance().calls[{f.export!r}]({', '.join(f.params)})"]
         glue += [f"{f.name}.__doc__ = {f.doc!r}"] if f.doc else []
         stub.append(_stub_def(f, ""))
     for c in binding.classes:
@@ -413,7 +415,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
                 stub.append(_stub_def(m, "self"))
             elif m.kind == "static":
                 glue += ["", "    @staticmethod", f"    def {m.name}({', '.join(m.params)}):",
-                         f"        return {_call(m, '_instance().call', list(m.params))}"]
+                         f"        return _instance().calls[{m.export!r}]({', '.join(m.params)})"]
                 stub += ["    @staticmethod", _stub_def(m, "")]
             elif m.kind == "getter":
                 glue += ["", "    @property", f"    def {m.name}(self):", f"        return {_call(m, 'self._wbg_call', [])}"]
@@ -427,6 +429,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "",
         "",
         f"_CLASSES = {{{', '.join(f'{n!r}: {n}' for n in [*(e.name for e in binding.enums), *(c.name for c in binding.classes)])}}}",
+        f"_EXPORTS = {exports!r}",
         "",
         "",
         "def load(imports=None):",
@@ -435,7 +438,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "    The package's functions and constructors use the instance loaded last (one with the",
         '    default imports when ``load()`` was never called)."""',
         "    global _default",
-        "    instance = _Instance(_WASM, _IMPORTS, imports, _CLASSES)",
+        "    instance = _Instance(_WASM, _IMPORTS, imports, _CLASSES, _EXPORTS)",
         "    with _default_lock:",
         "        _default = instance",
         "    return instance",

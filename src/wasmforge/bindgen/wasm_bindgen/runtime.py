@@ -41,6 +41,9 @@ _SIZE = {"i8": 1, "u8": 1, "i16": 2, "u16": 2, "i32": 4, "u32": 4, "i64": 8, "u6
 _SMALL = frozenset({"i8", "u8", "i16", "u16", "bool", "char"})
 _WORD = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "bool", "char", "string_enum", "rust_struct", "externref", "named_externref"})
 _BUFFERS = frozenset({"string", "vector", "slice"})
+#: the types a call's fast path passes and returns as one wasm value.
+_SCALARS = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64", "bool", "char"})
+_PAIR = struct.Struct("<II")
 #: what a cast into JsValue may start from: the struct code of its one ABI value.
 _CASTABLE = {"i8": "i", "u8": "I", "i16": "i", "u16": "I", "i32": "i", "u32": "I", "i64": "q", "u64": "Q",
              "f32": "f", "f64": "d", "bool": "I", "char": "I", "string": ""}
@@ -282,6 +285,7 @@ class BindgenInstance:
         table: Mapping[str, tuple[str, tuple[Any, ...], tuple[Any, ...]]],
         imports: Mapping[str, Callable[..., Any]] | None = None,
         classes: Mapping[str, Any] | None = None,
+        exports: Mapping[str, tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...]]] | None = None,
     ) -> None:
         from ...host import HostFunction, load
         from ..runtime import compiled
@@ -340,6 +344,10 @@ class BindgenInstance:
         with self.lock:
             self.ret = self._malloc(32, 8)
             self.cast_ret = self._malloc(8, 8)
+        #: a callable per export of ``exports`` (export -> (parameter specs, result spec, names)).
+        self.calls: dict[str, Callable[..., Any]] = {
+            export: self._caller(export, *spec) for export, spec in (exports or {}).items()
+        }
 
     # ---- the object table -------------------------------------------------------------
     def _grow(self, delta: int) -> int:
@@ -480,6 +488,73 @@ class BindgenInstance:
             f = self._funcs[name] = self.instance.func(name)
         return f
 
+    def _caller(self, export: str, params: tuple[Any, ...], result: tuple[Any, ...], names: tuple[str, ...]) -> Callable[..., Any]:
+        # Numbers, bool and strings in, and numbers, bool, strings or nothing out, the common
+        # case: a function written for this signature (from the templates below: only indices
+        # and fixed text go into its source; names and specs are passed as values). Every
+        # other signature goes through call(), which interprets the type specs.
+        simple = all(p[0] in _SCALARS or _is_text(p) for p in params)
+        if not simple or not (result[0] in _SCALARS or result[0] in ("unit", "string")):
+            return lambda *args: self.call(export, params, result, args, names)
+        text_result = result[0] == "string"
+        args = [f"a{i}" for i in range(len(params))]
+        raw = (["ret"] if text_result else []) + [t for i, p in enumerate(params) for t in ((f"p{i}", f"n{i}") if _is_text(p) else (f"a{i}",))]
+        body = [f"def caller({', '.join(args)}):",
+                "    if inst.closed:",
+                "        raise ValueError('this instance is closed')",
+                "    with lock:",
+                "        if pending:",
+                "            inst._free_pending()"]
+        texts = [i for i, p in enumerate(params) if _is_text(p)]
+        for i, p in enumerate(params):  # checks first: nothing is allocated for a call that fails them
+            if _is_text(p):
+                body += [f"        if a{i}.__class__ is not str:", f"            a{i} = text(a{i}, names[{i}])"]
+            else:
+                body += [f"        a{i} = checks[{i}](a{i}, names[{i}])"]
+        for n, i in enumerate(texts):
+            body += [f"        d{i} = a{i}.encode()", f"        n{i} = len(d{i})", f"        p{i} = malloc(n{i}, 1)"]
+            if n:
+                body += ["        try:", f"            mapped()[p{i} : p{i} + n{i}] = d{i}", "        except BaseException:"]
+                body += [f"            free(p{j}, n{j}, 1)" for j in texts[: n + 1]] + ["            raise"]
+            else:
+                body += [f"        mapped()[p{i} : p{i} + n{i}] = d{i}"]
+        body.append(f"        out = func({', '.join(raw)})")
+        if text_result:  # as _take_text, inline
+            body += ["        whole = mapped()", "        ptr, size = pair(whole, ret)", "        data = whole[ptr : ptr + size]",
+                     "        if len(data) != size:", "            inst._take_text(ret)",
+                     "        out = str(data, 'utf-8')", "        free(ptr, size, 1)", "        return out"]
+        elif result[0] == "unit":
+            body += ["        return None"]
+        elif result[0] in ("i8", "i16", "i32", "i64", "f32", "f64"):
+            body += ["        return out"]
+        else:
+            body += ["        return lift(result, out)"]
+        namespace: dict[str, Any] = {
+            "inst": self, "lock": self.lock, "pending": self.pending_free, "text": _text, "names": names,
+            "checks": [None if _is_text(p) else _checker(p) for p in params], "malloc": self._malloc.call,
+            "free": self._free.call, "mapped": self.memory.mapped, "func": self.func(export).call, "ret": self.ret,
+            "pair": _PAIR.unpack_from, "lift": _lift_scalar, "result": result,
+        }
+        exec(compile("\n".join(body), f"<wasm-bindgen call {export}>", "exec"), namespace)  # noqa: S102
+        caller: Callable[..., Any] = namespace["caller"]
+        return caller
+
+    def _take_text(self, at: int) -> str:
+        # A String result: (pointer, length) in the return area, the bytes Rust's to free.
+        whole = self.memory.mapped()
+        ptr, size = _PAIR.unpack_from(whole, at)
+        data = whole[ptr : ptr + size]
+        if len(data) != size:
+            raise JsError(f"a string of {size} bytes at {ptr:#x} lies past the memory's end")
+        text = str(data, "utf-8")  # decoded before free() reuses the bytes
+        self._free(ptr, size, 1)
+        return text
+
+    def _free_pending(self) -> None:
+        while self.pending_free:
+            free, ptr = self.pending_free.pop()
+            self.func(free)(ptr, 0)
+
     def call(
         self,
         export: str,
@@ -495,9 +570,8 @@ class BindgenInstance:
         if self.closed:
             raise ValueError("this instance is closed")
         with self.lock:
-            while self.pending_free:
-                free, ptr = self.pending_free.pop()
-                self.func(free)(ptr, 0)
+            if self.pending_free:
+                self._free_pending()
             plan = self._plans.get(export)
             if plan is None:
                 plan = self._plans[export] = _Plan(self.func(export), result)
@@ -702,6 +776,25 @@ class BindgenInstance:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _is_text(spec: tuple[Any, ...]) -> bool:
+    return spec[0] in ("string", "cached_string") or spec[0] == "ref" and spec[1][0] in ("string", "cached_string")
+
+
+def _checker(spec: tuple[Any, ...]) -> Callable[[Any, str], Any]:
+    kind = spec[0]
+    if kind in ("i32", "i64", "f64"):
+        lo, hi = _INT_RANGE.get(kind, (0, 0))
+
+        def fast(value: Any, name: str) -> Any:
+            # The common exact types first; anything else gets the full check and its message.
+            if value.__class__ is int and lo <= value < hi or value.__class__ is float and kind == "f64":
+                return value
+            return _lower_scalar(spec, value, name)
+
+        return fast
+    return lambda value, name: _lower_scalar(spec, value, name)
 
 
 def _text(value: Any, name: str) -> str:

@@ -253,3 +253,8 @@ pub fn scaled(v: Box<[f64]>, k: f64) -> Box<[f64]> {
 pub fn boxed_values(v: Box<[JsValue]>) -> Box<[JsValue]> {
     v.iter().rev().cloned().collect()
 }
+
+#[wasm_bindgen]
+pub fn tagged(a: &str, n: u32, b: String) -> String {
+    format!("{a}{n}{b}")
+}
