@@ -132,23 +132,3 @@ def test_module_without_support_crate_lists_numeric_exports() -> None:
         ("add_random", ("f64",), ("f64",)),
     ]
     assert ("Math", "random") in desc.module_imports
-
-
-def test_rust_type_tags_match_the_reader() -> None:
-    """The support crate's TAG_*, KIND_* and RECV_* constants are the reader's, name for name."""
-    import re
-
-    from wasmforge.bindgen import support_crate
-    from wasmforge.bindgen.descriptors import FLAT_ELEMENTS
-
-    source = (support_crate() / "src" / "desc.rs").read_text()
-    consts = {m[1]: int(m[2], 0) for m in re.finditer(r"pub const (\w+): u8 = (0x[0-9a-f]+|\d+);", source)}
-    tags = {name.removeprefix("TAG_"): v for name, v in consts.items() if name.startswith("TAG_")}
-    assert tags == {k.name: k.value for k in Kind}
-    assert consts["VERSION"] == FORMAT_VERSION
-    recvs = {name.removeprefix("RECV_"): v for name, v in consts.items() if name.startswith("RECV_")}
-    assert recvs == {"STATIC": Receiver.STATIC, "REF": Receiver.REF, "MUT": Receiver.MUT, "OWNED": Receiver.OWNED}
-    # Vectors of exactly these travel flat (abi.rs's flat_seq!), of anything else encoded.
-    flat = re.search(r"flat_seq!\(([^)]*)\);", (support_crate() / "src" / "abi.rs").read_text())
-    assert flat is not None
-    assert {Kind[t.strip().upper()] for t in flat[1].split(",")} == FLAT_ELEMENTS

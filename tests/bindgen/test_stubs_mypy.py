@@ -96,6 +96,10 @@ import wf_callbacks
 tripled: int = wf_callbacks.apply(lambda x: x * 3, 2)
 names: list[str] = wf_callbacks.map_strs(["a"], str.upper)
 wf_callbacks.each(2, print)
+lens: array.array[int] = wf_callbacks.lengths(["ab"], len)
+digest: int = wf_callbacks.digest(b"ab", lambda data, label: len(data) + len(label))
+wf_callbacks.visit(["a"], lambda word, index: print(word.upper(), index + 1))
+told: str = wf_callbacks.six(lambda a, b, c, d, e, f: b + f + str(sum(d)))
 '''
 
 BAD = '''\
@@ -118,6 +122,7 @@ z: float = wf_variants.grow(wf_variants.Shape.Empty(), 1.0)
 import wf_callbacks
 
 wf_callbacks.apply(lambda x: str(x), 1)
+wf_callbacks.digest(b"ab", lambda data, label: label)
 '''
 
 
@@ -159,4 +164,5 @@ def test_wrong_types_are_caught(stub_dir: Path) -> None:
     assert 'Property "label" defined in "Point" is read-only' in proc.stdout
     assert '(expression has type "Shape", variable has type "float")' in proc.stdout
     assert 'Argument 1 to "apply" has incompatible type "Callable[[int], str]"; expected "Callable[[int], int]"' in proc.stdout
-    assert proc.stdout.count("error:") == 9, proc.stdout
+    assert 'Argument 2 to "digest" has incompatible type "Callable[[bytes, str], str]"; expected "Callable[[bytes, str], int]"' in proc.stdout
+    assert proc.stdout.count("error:") == 11, proc.stdout

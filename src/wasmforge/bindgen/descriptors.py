@@ -10,18 +10,27 @@ generator can still give them typed bindings.
 from __future__ import annotations
 
 import ast
-import enum
 import struct
 from dataclasses import dataclass, field, replace
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
+from wasmforge.bindgen.tags import (
+    FLAT_ELEMENTS,
+    FORMAT_VERSION,
+    METHOD_CONSTRUCTOR,
+    RUST_NAMES,
+    Kind,
+    Receiver,
+    RecordKind,
+)
 from wasmforge.errors import WasmforgeError
 
 if TYPE_CHECKING:
     from wasmforge.binary.module import Module
 
 __all__ = [
+    "FLAT_ELEMENTS",
     "FORMAT_VERSION",
     "SECTION_NAME",
     "RUNTIME_EXPORTS",
@@ -46,82 +55,16 @@ __all__ = [
 
 #: name of the custom section the support crate writes.
 SECTION_NAME = "wasmforge.descriptors"
-#: the newest record format this reader understands.
-FORMAT_VERSION = 2
 #: exports every module built with the support crate carries.
 RUNTIME_EXPORTS = ("__wasmforge_malloc", "__wasmforge_free", "__wasmforge_slots", "__wasmforge_init")
 
 _MAGIC = b"wf"
-_KIND_FUNCTION, _KIND_CLASS, _KIND_METHOD, _KIND_IMPORT, _KIND_PROPERTY, _KIND_ENUM, _KIND_VARIANTS = 1, 2, 3, 4, 5, 6, 7
-#: method flag bits (version 2)
-_METHOD_CONSTRUCTOR = 1
 
 
 class DescriptorError(WasmforgeError):
     """The descriptor section is malformed or newer than this wasmforge."""
 
 
-class Kind(enum.IntEnum):
-    """Type tags of the descriptor format."""
-
-    UNIT = 0x00
-    BOOL = 0x01
-    CHAR = 0x02
-    U8 = 0x03
-    I8 = 0x04
-    U16 = 0x05
-    I16 = 0x06
-    U32 = 0x07
-    I32 = 0x08
-    U64 = 0x09
-    I64 = 0x0A
-    USIZE = 0x0B
-    ISIZE = 0x0C
-    F32 = 0x0D
-    F64 = 0x0E
-    STR = 0x10
-    STRING = 0x11
-    SLICE = 0x12
-    SLICE_MUT = 0x13
-    VEC = 0x14
-    OPTION = 0x15
-    RESULT = 0x16
-    CLASS = 0x17
-    CLASS_REF = 0x18
-    CLASS_MUT = 0x19
-    U128 = 0x20
-    I128 = 0x21
-    TUPLE = 0x22
-    MAP = 0x23
-    ENUM = 0x24
-    VARIANTS = 0x25
-    PYOBJECT = 0x26
-    FN = 0x27
-    FN_MUT = 0x28
-
-
-_RUST_NAMES = {
-    Kind.UNIT: "()",
-    Kind.BOOL: "bool",
-    Kind.CHAR: "char",
-    Kind.U8: "u8",
-    Kind.I8: "i8",
-    Kind.U16: "u16",
-    Kind.I16: "i16",
-    Kind.U32: "u32",
-    Kind.I32: "i32",
-    Kind.U64: "u64",
-    Kind.I64: "i64",
-    Kind.USIZE: "usize",
-    Kind.ISIZE: "isize",
-    Kind.F32: "f32",
-    Kind.F64: "f64",
-    Kind.STR: "&str",
-    Kind.STRING: "String",
-    Kind.U128: "u128",
-    Kind.I128: "i128",
-    Kind.PYOBJECT: "PyObject",
-}
 #: (bits, signed) of each integer kind; usize/isize are 32-bit on wasm32.
 INT_KINDS: dict[Kind, tuple[int, bool]] = {
     Kind.U8: (8, False),
@@ -141,12 +84,6 @@ _WRAPPERS = {Kind.SLICE, Kind.SLICE_MUT, Kind.VEC, Kind.OPTION, Kind.RESULT}
 _NAMED = {Kind.CLASS, Kind.CLASS_REF, Kind.CLASS_MUT, Kind.ENUM, Kind.VARIANTS}
 #: kinds followed by a count and that many types
 _SEQUENCES = {Kind.TUPLE, Kind.MAP, Kind.FN, Kind.FN_MUT}
-#: element kinds of vectors and slices that travel as flat memory; any other element
-#: makes the vector travel encoded (``docs/descriptor-format.md``)
-FLAT_ELEMENTS = frozenset(
-    {Kind.U8, Kind.I8, Kind.U16, Kind.I16, Kind.U32, Kind.I32, Kind.U64, Kind.I64, Kind.F32, Kind.F64}
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Type:
@@ -159,8 +96,8 @@ class Type:
     items: tuple[Type, ...] = ()
 
     def __str__(self) -> str:
-        if self.kind in _RUST_NAMES:
-            return _RUST_NAMES[self.kind]
+        if self.kind in RUST_NAMES:
+            return RUST_NAMES[self.kind]
         if self.kind == Kind.TUPLE:
             return "(" + ", ".join(map(str, self.items)) + ("," if len(self.items) == 1 else "") + ")"
         if self.kind == Kind.MAP:
@@ -220,16 +157,6 @@ class Param:
     name: str
     type: Type
     default: str | None = None
-
-
-class Receiver(enum.IntEnum):
-    """How a method takes its object."""
-
-    STATIC = 0
-    REF = 1
-    MUT = 2
-    #: ``self`` by value: the call consumes the object.
-    OWNED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,17 +450,17 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
         body_end = cur.pos + length
         if body_end > len(cur.data):
             raise cur.fail(f"record of {length} bytes runs past the end of the section")
-        if kind == _KIND_FUNCTION:
+        if kind == RecordKind.FUNCTION:
             symbol, name, doc = cur.string(), cur.string(), _doc(cur.string())
             params = cur.params(version)
             key: tuple[int, str] = (kind, symbol)
             item: Any = Function(symbol, name, doc, params, cur.type(), offset=start)
-        elif kind == _KIND_CLASS:
+        elif kind == RecordKind.CLASS:
             name, doc, drop = cur.string(), _doc(cur.string()), cur.string()
             derived = (cur.string(), cur.string(), cur.string(), cur.string()) if version >= 2 else ("",) * 4
             key = (kind, name)
             item = ClassDescriptor(name, doc, drop, (), (), *derived, offset=start)
-        elif kind == _KIND_METHOD:
+        elif kind == RecordKind.METHOD:
             cls, symbol, name, doc = cur.string(), cur.string(), cur.string(), _doc(cur.string())
             recv = cur.u8()
             if recv > 3:
@@ -542,25 +469,25 @@ def parse(data: bytes | memoryview, *, origin: str = "module", base: int = 0) ->
             params = cur.params(version)
             key = (kind, symbol)
             item = Method(
-                cls, symbol, name, doc, Receiver(recv), params, cur.type(), bool(flags & _METHOD_CONSTRUCTOR), offset=start
+                cls, symbol, name, doc, Receiver(recv), params, cur.type(), bool(flags & METHOD_CONSTRUCTOR), offset=start
             )
-        elif kind == _KIND_IMPORT:
+        elif kind == RecordKind.IMPORT:
             module, name, doc = cur.string(), cur.string(), _doc(cur.string())
             params = cur.params(version)
             key = (kind, f"{module}\0{name}")
             item = Import(module, name, doc, params, cur.type(), offset=start)
-        elif kind == _KIND_PROPERTY:
+        elif kind == RecordKind.PROPERTY:
             cls, name, doc = cur.string(), cur.string(), _doc(cur.string())
             getter, setter = cur.string(), cur.string()
             key = (kind, getter)
             item = Property(cls, name, doc, getter, setter, cur.type(), offset=start)
-        elif kind == _KIND_ENUM:
+        elif kind == RecordKind.ENUM:
             name, doc = cur.string(), _doc(cur.string())
             count = cur.u8()
             variants = tuple((cur.string(), _doc(cur.string()), cur.i64()) for _ in range(count))
             key = (kind, name)
             item = EnumDescriptor(name, doc, variants, offset=start)
-        elif kind == _KIND_VARIANTS:
+        elif kind == RecordKind.VARIANTS:
             name, doc = cur.string(), _doc(cur.string())
             count = cur.u8()
             cases = []

@@ -732,7 +732,8 @@ class _Callable(Binding):
         args, result = self.parts()
         v = names("fn")
         check = [f"if not callable({src}):", f"    raise TypeError(f\"{_text(where)} must be callable, not {{_wf_describe({src})}}\")"]
-        pre = [f"{v} = _wf_put_object(({src}, {_codec_name(args)}[1], {_codec_name(result)}[0]))"]
+        # The entry names the parameter, for the error a wrong result raises.
+        pre = [f"{v} = _wf_put_object(({src}, {_codec_name(args)}[1], {_codec_name(result)}[0], \"{_text(where)}\"))"]
         return _Lowered(check, pre, v, [f"_wf_drop_object({v})"])
 
 
@@ -1111,9 +1112,10 @@ def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
         ]
     lines += [
         "",
-        "    @classmethod",
-        "    def _wf_wrap(cls, handle):",
-        "        obj = object.__new__(cls)",
+        "    @staticmethod",
+        "    def _wf_wrap(handle, _wf_new=object.__new__):",
+        "        # A static function, not a classmethod: vectors of objects call it per item.",
+        f"        obj = _wf_new(_wf_c_{name})",
         "        obj._wf_h = handle",
         "        obj._wf_b = 0",
         "        return obj",
@@ -1156,9 +1158,14 @@ def _class_code(cls: ClassDescriptor, reentrant: bool) -> list[str]:
         "        self.close()",
         "",
         "    def __del__(self):",
+        "        # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.",
         "        try:",
-        "            self.close()",
-        "        except Exception:  # finalizers must not raise (e.g. at interpreter exit)",
+        "            with _wf_lock:",
+        "                h = self._wf_h",
+        "                if h and not self._wf_b:",
+        "                    self._wf_h = 0",
+        f"                    _wf_drop_{name}(h)",
+        "        except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call",
         "            pass",
         "",
         *([] if cls.clone_symbol else [

@@ -381,9 +381,13 @@ class Runtime:
     def _call(self, oid: int, packed: int) -> int:
         # Rust calls a lent Python callable: decode the arguments, call, encode the result
         # into an allocation Rust owns.
-        fn, decode_args, encode_result = self.objects[oid][0]
+        fn, decode_args, encode_result, where = self.objects[oid][0]
         args = self.take_encoded(packed, decode_args)
-        data = encode_result(fn(*args), "result of the Python callable", [])
+        name = getattr(fn, "__qualname__", None) or describe(fn)
+        taken: list[Any] = []
+        data = encode_result(fn(*args), f"result of {name}() given as {where}", taken)
+        for obj in taken:  # class objects in the result move into Rust
+            obj._wf_h = 0
         n = len(data)
         p = self.malloc(n, 1) if n else 1
         if not p:
@@ -902,7 +906,7 @@ class _Source:
         self.lines: list[str] = []
         self.env: dict[str, Any] = {
             "U32": _U32, "as_int": as_int, "as_float": as_float, "as_str": as_str, "seq": _seq,
-            "describe": describe, "Mapping": Mapping, "from_bytes": int.from_bytes,
+            "describe": describe, "Mapping": Mapping, "from_bytes": int.from_bytes, "unpack_from": struct.unpack_from,
         }
         self.types = types
         self.n = 0
@@ -1004,6 +1008,14 @@ class _Source:
         elif tag == "str":
             n = self.var()
             e(depth, f"{n} = U32.unpack_from(b, at)[0]", f"{v} = b[at + 4:at + 4 + {n}].decode()", f"at += 4 + {n}")
+        elif tag == "vec" and plan[1][0] == "class":
+            # Handles are 4 bytes each: one unpack for all of them, one wrap per object.
+            n = self.var()
+            wrap = self.const(self.types[plan[1][1]]._wf_wrap)
+            e(depth, f"{n} = U32.unpack_from(b, at)[0]", f"{v} = list(map({wrap}, unpack_from(f'<{{{n}}}I', b, at + 4)))")
+            e(depth, f"at += 4 + 4 * {n}")
+        elif tag == "class":
+            e(depth, f"{v} = {self.const(self.types[plan[1]]._wf_wrap)}(U32.unpack_from(b, at)[0])", "at += 4")
         elif tag == "vec" and plan[1] != ("i", 1, False):
             i = self.var()
             e(depth, f"{v} = []", "at += 4", f"for {i} in range(U32.unpack_from(b, at - 4)[0]):")

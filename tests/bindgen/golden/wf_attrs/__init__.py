@@ -150,9 +150,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                 _wf_ret = _wf_f_Plain_new(n)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Plain)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -221,9 +222,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Plain(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __copy__(self):
@@ -282,9 +288,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                     raise _wf_result_error(_wf_ret)
                 self._wf_h = _wf_read_u64(_wf_slot_result) & 0xFFFFFFFF
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Point)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -678,9 +685,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Point(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __reduce_ex__(self, protocol):
@@ -728,9 +740,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                         _wf_release(_wf_base, _wf_nt)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Tag)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -912,9 +925,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Tag(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __reduce_ex__(self, protocol):

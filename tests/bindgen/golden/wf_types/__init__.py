@@ -147,9 +147,10 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
                         _wf_release(_wf_base, _wf_nt)
                 self._wf_h = _wf_ret
 
-        @classmethod
-        def _wf_wrap(cls, handle):
-            obj = object.__new__(cls)
+        @staticmethod
+        def _wf_wrap(handle, _wf_new=object.__new__):
+            # A static function, not a classmethod: vectors of objects call it per item.
+            obj = _wf_new(_wf_c_Account)
             obj._wf_h = handle
             obj._wf_b = 0
             return obj
@@ -418,9 +419,14 @@ def _wf_bind(providers: dict[str, _wf_Any]) -> dict[str, _wf_Any]:
             self.close()
 
         def __del__(self):
+            # close() inlined: objects Rust hands out in bulk (a Vec of them) die in bulk.
             try:
-                self.close()
-            except Exception:  # finalizers must not raise (e.g. at interpreter exit)
+                with _wf_lock:
+                    h = self._wf_h
+                    if h and not self._wf_b:
+                        self._wf_h = 0
+                        _wf_drop_Account(h)
+            except Exception:  # finalizers must not raise: a poisoned or closed instance refuses the call
                 pass
 
         def __copy__(self):

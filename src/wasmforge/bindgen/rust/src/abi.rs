@@ -347,16 +347,12 @@ pub fn unpack(v: i64) -> (*mut u8, usize) {
 
 /// Element types of slices and vectors that cross as flat memory.
 pub trait Elem: Copy + 'static {}
-impl Elem for u8 {}
-impl Elem for i8 {}
-impl Elem for u16 {}
-impl Elem for i16 {}
-impl Elem for u32 {}
-impl Elem for i32 {}
-impl Elem for u64 {}
-impl Elem for i64 {}
-impl Elem for f32 {}
-impl Elem for f64 {}
+macro_rules! elems {
+    ($($t:ty),*) => {$(
+        impl Elem for $t {}
+    )*};
+}
+crate::tags::for_flat_elements!(elems);
 
 impl<'b> WasmType for &'b str {
     type Abi = i64;
@@ -541,7 +537,7 @@ macro_rules! flat_seq {
         }
     )*};
 }
-flat_seq!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
+crate::tags::for_flat_elements!(flat_seq);
 
 impl<T: WasmType> WasmType for Option<T> {
     type Abi = <T::Abi as Prim>::Opt;

@@ -2,11 +2,20 @@
 //! valid for the duration of the call that receives them.
 //!
 //! The host passes the callable's id in its object table; calling it encodes the arguments
-//! as a tuple, calls import `wasmforge.call(id, args) -> result` and decodes the result.
+//! one after another (a tuple's layout), calls import `wasmforge.call(id, args) -> result`
+//! and decodes the result.
+//!
+//! A parameter written `&dyn Fn(..)` / `&mut dyn FnMut(..)` is expanded by the attribute
+//! macros into a closure over [`call_host_encoded`], with any number of arguments, borrowed
+//! ones (`&str`, `&[T]`) included: those make the type higher-ranked (`dyn for<'x> Fn(&'x str)`),
+//! which no impl generic over the argument types covers (an impl per owned/borrowed
+//! combination costs minutes of coherence checking on Rust 1.63). The impls below serve the
+//! other spellings (a type alias) for up to six owned arguments.
 
-use crate::abi::{Anchor, FromHost, WasmType};
+use crate::abi::{pack, Anchor, FromHost, WasmType};
 use crate::desc::{seq, Describe, TypeDesc, TAG_FN, TAG_FN_MUT};
-use crate::wire::{from_buffer, to_buffer, Decode, Encode};
+use crate::wire::{from_buffer, Decode, Encode};
+use alloc::vec::Vec;
 
 #[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "wasmforge")]
@@ -23,7 +32,16 @@ unsafe fn host_call(_: u32, _: i64) -> i64 {
 /// Call the Python callable `id` with `args` (a tuple); a Python exception unwinds the
 /// whole call (the host raises it once the module returns control).
 pub fn call_host<Args: Encode, R: for<'b> Decode<'b>>(id: u32, args: Args) -> R {
-    let packed = to_buffer(args, false);
+    let mut out = Vec::new();
+    args.encode(&mut out);
+    call_host_encoded(id, out)
+}
+
+/// Call the Python callable `id` with its arguments encoded in `args`, in order.
+pub fn call_host_encoded<R: for<'b> Decode<'b>>(id: u32, args: Vec<u8>) -> R {
+    let b = args.into_boxed_slice();
+    let n = b.len();
+    let packed = pack(alloc::boxed::Box::into_raw(b) as *const u8, n);
     let result = unsafe { host_call(id, packed) };
     let anchor = Anchor::new();
     unsafe { from_buffer(result, &anchor) }
@@ -57,4 +75,4 @@ macro_rules! callables {
         }
     )*};
 }
-callables!(() (A a) (A a, B b) (A a, B b, C c));
+callables!(() (A a) (A a, B b) (A a, B b, C c) (A a, B b, C c, D d) (A a, B b, C c, D d, E e) (A a, B b, C c, D d, E e, F f));

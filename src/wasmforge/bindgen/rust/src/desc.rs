@@ -6,65 +6,13 @@
 //! ```text
 //! record  = "wf" version:u8 kind:u8 body_len:u32 body
 //! string  = len:u16 utf8-bytes
-//! type    = tag:u8 [payload]   (see the TAG_* constants)
+//! type    = tag:u8 [payload]   (see the TAG_* constants of `tags`, generated)
 //! ```
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Version of the record format; bumped on any incompatible change.
-pub const VERSION: u8 = 2;
-
-pub const KIND_FUNCTION: u8 = 1;
-pub const KIND_CLASS: u8 = 2;
-pub const KIND_METHOD: u8 = 3;
-pub const KIND_IMPORT: u8 = 4;
-pub const KIND_PROPERTY: u8 = 5;
-pub const KIND_ENUM: u8 = 6;
-pub const KIND_VARIANTS: u8 = 7;
-
-/// Method flag: the method is the Python class's constructor.
-pub const METHOD_CONSTRUCTOR: u8 = 1;
-
-pub const RECV_STATIC: u8 = 0;
-pub const RECV_REF: u8 = 1;
-pub const RECV_MUT: u8 = 2;
-pub const RECV_OWNED: u8 = 3;
-
-pub const TAG_UNIT: u8 = 0x00;
-pub const TAG_BOOL: u8 = 0x01;
-pub const TAG_CHAR: u8 = 0x02;
-pub const TAG_U8: u8 = 0x03;
-pub const TAG_I8: u8 = 0x04;
-pub const TAG_U16: u8 = 0x05;
-pub const TAG_I16: u8 = 0x06;
-pub const TAG_U32: u8 = 0x07;
-pub const TAG_I32: u8 = 0x08;
-pub const TAG_U64: u8 = 0x09;
-pub const TAG_I64: u8 = 0x0a;
-pub const TAG_USIZE: u8 = 0x0b;
-pub const TAG_ISIZE: u8 = 0x0c;
-pub const TAG_F32: u8 = 0x0d;
-pub const TAG_F64: u8 = 0x0e;
-pub const TAG_STR: u8 = 0x10;
-pub const TAG_STRING: u8 = 0x11;
-pub const TAG_SLICE: u8 = 0x12;
-pub const TAG_SLICE_MUT: u8 = 0x13;
-pub const TAG_VEC: u8 = 0x14;
-pub const TAG_OPTION: u8 = 0x15;
-pub const TAG_RESULT: u8 = 0x16;
-pub const TAG_CLASS: u8 = 0x17;
-pub const TAG_CLASS_REF: u8 = 0x18;
-pub const TAG_CLASS_MUT: u8 = 0x19;
-pub const TAG_U128: u8 = 0x20;
-pub const TAG_I128: u8 = 0x21;
-pub const TAG_TUPLE: u8 = 0x22;
-pub const TAG_MAP: u8 = 0x23;
-pub const TAG_ENUM: u8 = 0x24;
-pub const TAG_VARIANTS: u8 = 0x25;
-pub const TAG_PYOBJECT: u8 = 0x26;
-pub const TAG_FN: u8 = 0x27;
-pub const TAG_FN_MUT: u8 = 0x28;
+pub use crate::tags::*;
 
 /// Longest encoded type (tags plus class names); byte 0 holds the length.
 pub const TYPE_MAX: usize = 256;
@@ -159,13 +107,7 @@ macro_rules! leaves {
         }
     )*};
 }
-leaves!(
-    () => TAG_UNIT, bool => TAG_BOOL, char => TAG_CHAR,
-    u8 => TAG_U8, i8 => TAG_I8, u16 => TAG_U16, i16 => TAG_I16,
-    u32 => TAG_U32, i32 => TAG_I32, u64 => TAG_U64, i64 => TAG_I64,
-    usize => TAG_USIZE, isize => TAG_ISIZE, f32 => TAG_F32, f64 => TAG_F64,
-    String => TAG_STRING, u128 => TAG_U128, i128 => TAG_I128,
-);
+crate::tags::for_leaf_types!(leaves);
 
 impl<T: Describe> Describe for alloc::boxed::Box<[T]> {
     const TYPE: TypeDesc = wrap(TAG_VEC, T::TYPE);

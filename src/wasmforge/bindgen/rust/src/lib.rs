@@ -29,12 +29,14 @@ extern crate std;
 pub mod abi;
 #[doc(hidden)]
 pub mod desc;
+mod tags;
 mod macros;
 #[doc(hidden)]
 pub mod rt;
 #[doc(hidden)]
 pub mod wire;
-mod callback;
+#[doc(hidden)]
+pub mod callback;
 mod object;
 
 pub use abi::{Anchor, FromHost, Owned, Prim, Receiver, SeqIn, SeqOut, ToHost, WasmType};

@@ -2,7 +2,7 @@
 
 use crate::abi::{Anchor, FromHost, ToHost, WasmType};
 use crate::desc::{leaf, Describe, TypeDesc, TAG_PYOBJECT};
-use crate::wire::{Decode, Encode, Reader};
+use crate::wire::{Decode, Encode, EncodeRef, Reader};
 use alloc::vec::Vec;
 
 /// A reference to a Python object, opaque to Rust. The host keeps the object alive while
@@ -83,6 +83,12 @@ impl Describe for PyObject {
 impl Encode for PyObject {
     fn encode(self, out: &mut Vec<u8>) {
         self.into_id().encode(out)
+    }
+}
+impl EncodeRef for PyObject {
+    /// A borrowed object (a callable's `&PyObject` argument) gives the host a new reference.
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        self.clone().encode(out)
     }
 }
 impl<'a> Decode<'a> for PyObject {

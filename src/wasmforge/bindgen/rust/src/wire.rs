@@ -54,6 +54,43 @@ impl<'a> Reader<'a> {
 pub trait Encode {
     /// Append the encoding of `self`.
     fn encode(self, out: &mut Vec<u8>);
+
+    /// Append the items of a vector (its count is written already); bytes override it
+    /// with one copy.
+    #[inline]
+    fn encode_items(items: Vec<Self>, out: &mut Vec<u8>)
+    where
+        Self: Sized,
+    {
+        for x in items {
+            x.encode(out);
+        }
+    }
+}
+
+/// A value encoded from a borrow, with the layout of its owned form: what a Python callable
+/// receives for a `&str`, `&[T]` or `&String` argument (`&T` is [`Encode`] for these).
+pub trait EncodeRef {
+    /// Append the encoding of `*self`.
+    fn encode_ref(&self, out: &mut Vec<u8>);
+
+    /// Append the items of a slice (its count is written already).
+    #[inline]
+    fn encode_slice(items: &[Self], out: &mut Vec<u8>)
+    where
+        Self: Sized,
+    {
+        for x in items {
+            x.encode_ref(out);
+        }
+    }
+}
+
+impl<'b, T: ?Sized + EncodeRef> Encode for &'b T {
+    #[inline]
+    fn encode(self, out: &mut Vec<u8>) {
+        self.encode_ref(out)
+    }
 }
 
 /// A value read from an encoded buffer; `&'a str` items borrow the buffer.
@@ -73,6 +110,12 @@ macro_rules! fixed {
                 out.extend_from_slice(&self.to_le_bytes());
             }
         }
+        impl EncodeRef for $t {
+            #[inline]
+            fn encode_ref(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+        }
         impl<'a> Decode<'a> for $t {
             #[inline]
             unsafe fn decode(r: &mut Reader<'a>) -> Self {
@@ -83,7 +126,47 @@ macro_rules! fixed {
         }
     )*};
 }
-fixed!(u8, i8, u16, i16, u32, i32, u64, i64, u128, i128, f32, f64);
+fixed!(i8, u16, i16, u32, i32, u64, i64, u128, i128, f32, f64);
+
+impl Encode for u8 {
+    #[inline]
+    fn encode(self, out: &mut Vec<u8>) {
+        out.push(self)
+    }
+    #[inline]
+    fn encode_items(items: Vec<Self>, out: &mut Vec<u8>) {
+        out.extend_from_slice(&items)
+    }
+}
+impl EncodeRef for u8 {
+    #[inline]
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        out.push(*self)
+    }
+    #[inline]
+    fn encode_slice(items: &[Self], out: &mut Vec<u8>) {
+        out.extend_from_slice(items)
+    }
+}
+impl<'a> Decode<'a> for u8 {
+    #[inline]
+    unsafe fn decode(r: &mut Reader<'a>) -> Self {
+        r.take(1)[0]
+    }
+}
+
+/// `EncodeRef` of the `Copy` scalars: encode a copy.
+macro_rules! by_copy {
+    ($($t:ty),*) => {$(
+        impl EncodeRef for $t {
+            #[inline]
+            fn encode_ref(&self, out: &mut Vec<u8>) {
+                Encode::encode(*self, out)
+            }
+        }
+    )*};
+}
+by_copy!(usize, isize, bool, char, ());
 
 impl Encode for usize {
     fn encode(self, out: &mut Vec<u8>) {
@@ -132,10 +215,63 @@ impl<'a> Decode<'a> for () {
     unsafe fn decode(_: &mut Reader<'a>) -> Self {}
 }
 
-impl<'b> Encode for &'b str {
-    fn encode(self, out: &mut Vec<u8>) {
+impl EncodeRef for str {
+    #[inline]
+    fn encode_ref(&self, out: &mut Vec<u8>) {
         (self.len() as u32).encode(out);
         out.extend_from_slice(self.as_bytes());
+    }
+}
+impl EncodeRef for String {
+    #[inline]
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        self.as_str().encode_ref(out)
+    }
+}
+impl<T: EncodeRef> EncodeRef for [T] {
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        (self.len() as u32).encode(out);
+        T::encode_slice(self, out);
+    }
+}
+impl<T: EncodeRef> EncodeRef for Vec<T> {
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        self.as_slice().encode_ref(out)
+    }
+}
+impl<T: EncodeRef> EncodeRef for Box<[T]> {
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        (**self).encode_ref(out)
+    }
+}
+impl<T: EncodeRef> EncodeRef for Option<T> {
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        match self {
+            None => out.push(0),
+            Some(x) => {
+                out.push(1);
+                x.encode_ref(out)
+            }
+        }
+    }
+}
+impl<K: EncodeRef, V: EncodeRef> EncodeRef for BTreeMap<K, V> {
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        (self.len() as u32).encode(out);
+        for (k, v) in self {
+            k.encode_ref(out);
+            v.encode_ref(out);
+        }
+    }
+}
+#[cfg(feature = "std")]
+impl<K: EncodeRef, V: EncodeRef, S> EncodeRef for std::collections::HashMap<K, V, S> {
+    fn encode_ref(&self, out: &mut Vec<u8>) {
+        (self.len() as u32).encode(out);
+        for (k, v) in self {
+            k.encode_ref(out);
+            v.encode_ref(out);
+        }
     }
 }
 impl<'a> Decode<'a> for &'a str {
@@ -147,7 +283,7 @@ impl<'a> Decode<'a> for &'a str {
 }
 impl Encode for String {
     fn encode(self, out: &mut Vec<u8>) {
-        self.as_str().encode(out)
+        self.as_str().encode_ref(out)
     }
 }
 impl<'a> Decode<'a> for String {
@@ -159,9 +295,7 @@ impl<'a> Decode<'a> for String {
 impl<T: Encode> Encode for Vec<T> {
     fn encode(self, out: &mut Vec<u8>) {
         (self.len() as u32).encode(out);
-        for x in self {
-            x.encode(out);
-        }
+        T::encode_items(self, out);
     }
 }
 impl<'a, T: Decode<'a>> Decode<'a> for Vec<T> {
@@ -259,6 +393,11 @@ macro_rules! tuples {
         impl<$($t: Encode),+> Encode for ($($t,)+) {
             fn encode(self, out: &mut Vec<u8>) {
                 $( self.$i.encode(out); )+
+            }
+        }
+        impl<$($t: EncodeRef),+> EncodeRef for ($($t,)+) {
+            fn encode_ref(&self, out: &mut Vec<u8>) {
+                $( self.$i.encode_ref(out); )+
             }
         }
         impl<'a, $($t: Decode<'a>),+> Decode<'a> for ($($t,)+) {

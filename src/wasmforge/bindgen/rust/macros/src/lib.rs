@@ -754,7 +754,7 @@ fn params_parts(cx: &mut Cx, params: &[Param], tpl: &mut Tpl) -> String {
         let name = p.name.to_string();
         let name = name.trim_start_matches("r#");
         s.push_str(&format!("::wasmforge::desc::Part::Str({}),", lit(name)));
-        s.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &p.ty)));
+        s.push_str(&format!("::wasmforge::desc::Part::Ty({}),", param_desc(tpl, &p.ty)));
         s.push_str(&default_part(cx, p, tpl));
     }
     s
@@ -789,10 +789,15 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
     }
     let mut holes = Vec::new();
     for (i, p) in sig.params.iter().enumerate() {
+        if let Some(c) = callable_type(&p.ty) {
+            s.push_str(&format!("__wf_p{}: i32,", i));
+            holes.push(callable_lift(tpl, i, &c));
+            continue;
+        }
         let lift = tpl.spanned("<$T as ::wasmforge::FromHost<'_>>::from_abi", &p.ty);
         let abi = tpl.spanned("<$T as ::wasmforge::WasmType>::Abi", &static_type(&p.ty));
         s.push_str(&format!("__wf_p{}: {},", i, abi));
-        holes.push(lift);
+        holes.push(format!("let __wf_a{} = {}(__wf_p{}, &__wf_anchor);", i, lift, i));
     }
     s.push_str(&format!(") -> {} {{ let __wf_anchor = ::wasmforge::Anchor::new();", ret_abi));
     let mut args = Vec::new();
@@ -809,7 +814,7 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
         }
     }
     for (i, h) in holes.iter().enumerate() {
-        s.push_str(&format!("let __wf_a{} = {}(__wf_p{}, &__wf_anchor);", i, h, i));
+        s.push_str(h);
         args.push(format!("__wf_a{}", i));
     }
     if is_result(&ret) {
@@ -829,6 +834,96 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
     }
     s.push_str(&format!("{}({}({})) }}", ret_lower, target, args.join(", ")));
     s
+}
+
+/// A parameter written `&dyn Fn(A, ..) -> R` or `&mut dyn FnMut(A, ..) -> R` (any lifetime,
+/// `+ 'a` bounds, parenthesized or not): a Python callable.
+struct Callable {
+    mutable: bool,
+    args: Vec<Vec<TokenTree>>,
+    ret: Vec<TokenTree>,
+}
+
+fn callable_type(ty: &[TokenTree]) -> Option<Callable> {
+    let mut i = 1;
+    if !is_punct(ty.first()?, '&') {
+        return None;
+    }
+    if ty.get(i).map_or(false, |t| is_punct(t, '\'')) {
+        i += 2;
+    }
+    let mutable = ty.get(i).map_or(false, |t| is_ident(t, "mut"));
+    if mutable {
+        i += 1;
+    }
+    let inner: Vec<TokenTree> = match ty.get(i).and_then(|t| group_of(t, Delimiter::Parenthesis)) {
+        Some(g) if i + 1 == ty.len() => g.stream().into_iter().collect(),
+        _ => ty[i..].to_vec(),
+    };
+    if !inner.first().map_or(false, |t| is_ident(t, "dyn")) || !inner.get(1).map_or(false, |t| is_ident(t, if mutable { "FnMut" } else { "Fn" })) {
+        return None;
+    }
+    let args = split_commas(&group_of(inner.get(2)?, Delimiter::Parenthesis)?.stream().into_iter().collect::<Vec<_>>());
+    let mut ret = Vec::new();
+    let mut at = 3;
+    if inner.get(at).map_or(false, |t| is_punct(t, '-')) && inner.get(at + 1).map_or(false, |t| is_punct(t, '>')) {
+        at += 2;
+        let mut depth = 0i32;
+        while at < inner.len() {
+            let t = &inner[at];
+            if depth == 0 && is_punct(t, '+') {
+                break;
+            }
+            if is_punct(t, '<') {
+                depth += 1;
+            } else if is_punct(t, '>') && !is_punct(&inner[at - 1], '-') {
+                depth -= 1;
+            }
+            ret.push(t.clone());
+            at += 1;
+        }
+    }
+    if ret.is_empty() {
+        ret = TokenStream::from_str("()").unwrap().into_iter().collect();
+    }
+    Some(Callable { mutable, args, ret })
+}
+
+/// The shim's argument for a callable parameter: a closure (lent to the call) that encodes
+/// its arguments in order and calls the Python callable whose id the host passed.
+fn callable_lift(tpl: &mut Tpl, i: usize, c: &Callable) -> String {
+    let mut params = String::new();
+    let mut encode = String::new();
+    for (j, a) in c.args.iter().enumerate() {
+        params.push_str(&format!("__wf_x{}: {},", j, tpl.hole(ts(a))));
+        let enc = tpl.spanned("<$T as ::wasmforge::wire::Encode>::encode", a);
+        encode.push_str(&format!("{}(__wf_x{}, &mut __wf_out);", enc, j));
+    }
+    let ret = tpl.hole(ts(&c.ret));
+    let call = tpl.spanned("::wasmforge::callback::call_host_encoded::<$T>", &c.ret);
+    format!(
+        "let {m} __wf_c{i} = move |{params}| -> {ret} {{
+             #[allow(unused_mut)] let mut __wf_out = ::wasmforge::__private::Vec::new(); {encode}
+             {call}(__wf_p{i} as u32, __wf_out)
+         }};
+         let __wf_a{i} = &{m} __wf_c{i};",
+        m = if c.mutable { "mut" } else { "" },
+    )
+}
+
+/// A parameter's type descriptor (a callable's from its argument and result types).
+fn param_desc(tpl: &mut Tpl, ty: &[TokenTree]) -> String {
+    let c = match callable_type(ty) {
+        Some(c) => c,
+        None => return tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", ty),
+    };
+    let mut items = String::new();
+    for a in c.args.iter().chain(core::iter::once(&c.ret)) {
+        items.push_str(&tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", a));
+        items.push(',');
+    }
+    let tag = if c.mutable { "TAG_FN_MUT" } else { "TAG_FN" };
+    format!("::wasmforge::desc::seq(::wasmforge::desc::{}, &[{}])", tag, items)
 }
 
 /// Whether a type is written `Result<T, E>` (any path ending in `Result` with two arguments).
