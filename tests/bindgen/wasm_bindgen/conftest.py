@@ -40,8 +40,8 @@ def build(toolchain, name: str, out: Path, target: Path):
 
 #: the newest wasm-bindgen release of each older schema version the glue supports (the crate's own
 #: Cargo.lock pins the newest, 0.2.130): crates/wbg_basic is built against each and every glue
-#: test runs on each. All need rust >= 1.81 at most, which the modern toolchain is.
-OLDER_RELEASES = ("0.2.129", "0.2.127", "0.2.121")
+#: test runs on each. Their rust-versions (1.77 to 1.81) are below the modern toolchain's.
+OLDER_RELEASES = ("0.2.129", "0.2.127", "0.2.121", "0.2.120", "0.2.118", "0.2.117")
 
 
 def _import_as(name: str, package_dir: Path):

@@ -430,6 +430,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "",
         f"_CLASSES = {{{', '.join(f'{n!r}: {n}' for n in [*(e.name for e in binding.enums), *(c.name for c in binding.classes)])}}}",
         f"_EXPORTS = {exports!r}",
+        f"_SCHEMA = {binding.program.schema!r}",
         "",
         "",
         "def load(imports=None):",
@@ -438,7 +439,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "    The package's functions and constructors use the instance loaded last (one with the",
         '    default imports when ``load()`` was never called)."""',
         "    global _default",
-        "    instance = _Instance(_WASM, _IMPORTS, imports, _CLASSES, _EXPORTS)",
+        "    instance = _Instance(_WASM, _IMPORTS, imports, _CLASSES, _EXPORTS, _SCHEMA)",
         "    with _default_lock:",
         "        _default = instance",
         "    return instance",
@@ -456,6 +457,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/__init__.py": "",
         f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/runtime.py": _runtime_source("runtime.py"),
         f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/types.py": _runtime_source("types.py"),
+        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/section.py": _runtime_source("section.py"),
     }
     compile(files["__init__.py"], f"{package}/__init__.py", "exec")
     compile(files["__init__.pyi"], f"{package}/__init__.pyi", "exec")

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import WasmforgeError
+from .section import LAYOUTS
+from .types import StreamError, StreamFormat, parse_function, show
 
 __all__ = ["DEFAULT_IMPORTS", "BindgenInstance", "JsError", "NeedsImports", "RustObject", "abi", "result_abi"]
 
@@ -286,6 +288,7 @@ class BindgenInstance:
         imports: Mapping[str, Callable[..., Any]] | None = None,
         classes: Mapping[str, Any] | None = None,
         exports: Mapping[str, tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...]]] | None = None,
+        schema: str | None = None,
     ) -> None:
         from ...host import HostFunction, load
         from ..runtime import compiled
@@ -300,6 +303,10 @@ class BindgenInstance:
         self.table_size = _JSIDX_RESERVED
         self.pending_free: list[tuple[str, int]] = []
         self.closed = False
+        #: the module's wasm-bindgen schema version (how casts describe themselves); None: the newest.
+        self.schema = schema
+        #: the f64 that stands for None of an Option of a 32-bit number (changed in schema 0.2.119).
+        self.f64_none = LAYOUTS[schema].f64_none if schema in LAYOUTS else _F64_NONE
         #: words of the cast being described, and the conversion of each cast met so far.
         self.cast_words: list[int] = []
         self.casts: dict[tuple[int, ...], Callable[[int], Any]] = {}
@@ -416,12 +423,14 @@ class BindgenInstance:
         return int(self.cast_ret)
 
     def _cast_plan(self, words: tuple[int, ...]) -> Callable[[int], Any]:
-        from .types import StreamError, parse_function, show
+        from .section import LAYOUTS
+
 
         if not words or words[0] != 0:
             raise JsError("the module calls a generic JS import, which this runtime does not provide")
+        form = LAYOUTS[self.schema].stream if self.schema in LAYOUTS else StreamFormat()
         try:
-            fn = parse_function(words[1:], "a wasm-bindgen cast")
+            fn = parse_function(words[1:], "a wasm-bindgen cast", form)
         except StreamError as err:
             raise JsError(str(err)) from None
         source = fn.params[0] if len(fn.params) == 1 else ("unit",)
@@ -676,7 +685,7 @@ class BindgenInstance:
         form = _option_form(inner)
         if value is None:
             if form == "f64":
-                return [_F64_NONE]
+                return [self.f64_none]
             if form == "u32":
                 return [_U32_NONE]
             if form == "tagged":
@@ -719,7 +728,7 @@ class BindgenInstance:
             form = _option_form(spec[1])
             raw = prims[0]
             if form == "f64":
-                if raw == _F64_NONE:
+                if raw == self.f64_none:
                     return None
                 return raw if spec[1][0] == "f32" else int(raw)
             if form == "u32":

@@ -25,6 +25,10 @@ _TAGS = [
     "rust_struct", "char", "option", "result", "unit", "clamped", "nonnull", "raw_pointer", "seq_mode",
     "nullable",
 ]
+#: the type tags before schema 0.2.121, which added DYNAMIC_UNION (the later tags moved up one).
+TAGS_BEFORE_0_2_121 = tuple(t for t in _TAGS if t not in ("dynamic_union", "seq_mode", "nullable"))
+#: the type tags of schema 0.2.118, before I64_AS_F64, U64_AS_F64 and RAW_POINTER.
+TAGS_0_2_118 = tuple(t for t in TAGS_BEFORE_0_2_121 if t not in ("i64_as_f64", "u64_as_f64", "raw_pointer"))
 NUMBERS = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64"})
 #: how many levels of nesting a type may have (a forged stream must not exhaust the stack).
 MAX_DEPTH = 32
@@ -53,6 +57,8 @@ class StreamFormat:
     enum_origin: int = 2
     #: a string enum's variant count is followed by the crate identifier and hash (0.2.130).
     string_enum_origin: bool = True
+    #: the name of each type tag, by number.
+    tags: tuple[str, ...] = tuple(_TAGS)
 
 
 class _Words:
@@ -81,9 +87,9 @@ def _type(w: _Words, depth: int) -> Type:
     if depth > MAX_DEPTH:
         raise StreamError(f"{w.item}: type nested more than {MAX_DEPTH} levels")
     tag = w.next()
-    if tag >= len(_TAGS):
+    if tag >= len(w.form.tags):
         raise StreamError(f"{w.item}: unknown type word {tag}")
-    kind = _TAGS[tag]
+    kind = w.form.tags[tag]
     if kind in ("ref", "refmut", "longref", "slice", "vector", "option", "result", "clamped", "nullable", "nonnull"):
         return (kind, _type(w, depth + 1))
     if kind in ("rust_struct", "named_externref"):
@@ -136,7 +142,7 @@ def parse_type(words: tuple[int, ...], item: str, form: StreamFormat = StreamFor
 def parse_function(words: tuple[int, ...], item: str, form: StreamFormat = StreamFormat()) -> FunctionType:
     """A function's type from its describe stream."""
     w = _Words(words, item, form)
-    if w.next() != _TAGS.index("function"):
+    if w.next() != form.tags.index("function"):
         raise StreamError(f"{item}: the describe stream is not a function")
     params, result = _function_body(w, 0)
     if w.pos != len(words):
