@@ -423,9 +423,6 @@ class BindgenInstance:
         return int(self.cast_ret)
 
     def _cast_plan(self, words: tuple[int, ...]) -> Callable[[int], Any]:
-        from .section import LAYOUTS
-
-
         if not words or words[0] != 0:
             raise JsError("the module calls a generic JS import, which this runtime does not provide")
         form = LAYOUTS[self.schema].stream if self.schema in LAYOUTS else StreamFormat()
@@ -520,13 +517,13 @@ class BindgenInstance:
                 body += [f"        if a{i}.__class__ is not str:", f"            a{i} = text(a{i}, names[{i}])"]
             else:
                 body += [f"        a{i} = checks[{i}](a{i}, names[{i}])"]
-        for n, i in enumerate(texts):
-            body += [f"        d{i} = a{i}.encode()", f"        n{i} = len(d{i})", f"        p{i} = malloc(n{i}, 1)"]
-            if n:
-                body += ["        try:", f"            mapped()[p{i} : p{i} + n{i}] = d{i}", "        except BaseException:"]
-                body += [f"            free(p{j}, n{j}, 1)" for j in texts[: n + 1]] + ["            raise"]
-            else:
-                body += [f"        mapped()[p{i} : p{i} + n{i}] = d{i}"]
+        if texts:  # allocated and filled in turn; on a failure, what was allocated is freed
+            body += ["        " + " = ".join(f"p{i}" for i in texts) + " = 0", "        try:"]
+            for i in texts:
+                body += [f"            d{i} = a{i}.encode()", f"            n{i} = len(d{i})", f"            p{i} = malloc(n{i}, 1)",
+                         f"            mapped()[p{i} : p{i} + n{i}] = d{i}"]
+            body += ["        except BaseException:"]
+            body += [f"            if p{i}:\n                free(p{i}, n{i}, 1)" for i in texts] + ["            raise"]
         body.append(f"        out = func({', '.join(raw)})")
         if text_result:  # as _take_text, inline
             body += ["        whole = mapped()", "        ptr, size = pair(whole, ret)", "        data = whole[ptr : ptr + size]",
