@@ -41,7 +41,7 @@ def build(toolchain, name: str, out: Path, target: Path):
 #: the newest wasm-bindgen release of each older schema version the glue supports (the crate's own
 #: Cargo.lock pins the newest, 0.2.130): crates/wbg_basic is built against each and every glue
 #: test runs on each. Their rust-versions (1.77 to 1.81) are below the modern toolchain's.
-OLDER_RELEASES = ("0.2.129", "0.2.127", "0.2.121", "0.2.120", "0.2.118", "0.2.117")
+OLDER_RELEASES = ("0.2.129", "0.2.127", "0.2.121", "0.2.120", "0.2.118", "0.2.117", "0.2.114")
 
 
 def _import_as(name: str, package_dir: Path):
