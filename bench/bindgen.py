@@ -11,8 +11,10 @@ Rows:
   * a 10 MiB ``bytes`` argument crossing into ``&[u8]`` (examples/pixels ``pixel_count``),
     against a plain 10 MiB memcpy in Python (``ctypes.memmove``). Target: >= 50% of memcpy.
   * one row per type family of the attribute macros (test crates ``wf_attrs``,
-    ``wf_compound``, ``wf_variants``): the glue against the same call hand-written on
-    ``wasmforge.host`` (encode, allocate, call, read, free and decode by hand). Target: <= 1.5x.
+    ``wf_compound``, ``wf_variants``, ``wf_callbacks``, ``wf_containers``): the glue against
+    the same call hand-written on ``wasmforge.host`` (encode, allocate, call, read, free and
+    decode by hand; a Python callable lent through the object table with hand-written
+    argument and result codecs). Target: <= 1.5x.
   * ``greet(&str) -> String`` of a ``#[wasm_bindgen]`` crate (tests/bindgen/crates/wbg_basic)
     through wasmforge's wasm-bindgen glue, against the support crate's ``greet`` above, and
     against node running wasm-bindgen's own JS glue when the ``wasm-bindgen`` CLI is installed.
@@ -23,6 +25,7 @@ Rows:
 from __future__ import annotations
 
 import argparse
+import array
 import ctypes
 import importlib
 import struct
@@ -49,6 +52,23 @@ def best_rate(fn, n: int, repeat: int) -> float:
         fn(n)
         best = min(best, time.perf_counter() - t)
     return n / best
+
+
+def paired_rates(glue, hand, n: int, repeat: int) -> tuple[float, float]:
+    """Calls per second of ``glue()`` and ``hand()``, best of ``repeat`` runs each, the two timed
+    in alternation so that a load change on a shared machine affects both alike."""
+    best_glue = best_hand = float("inf")
+    for _ in range(repeat):
+        for fn, which in ((glue, 0), (hand, 1)):
+            t = time.perf_counter()
+            for _ in range(n):
+                fn()
+            took = time.perf_counter() - t
+            if which:
+                best_hand = min(best_hand, took)
+            else:
+                best_glue = min(best_glue, took)
+    return n / best_glue, n / best_hand
 
 
 _NODE_BENCH = """
@@ -117,7 +137,7 @@ def main() -> int:
     results = {}
     for name in ("hello", "pixels", "add", "nth_prime", "nth_prime_nostd"):
         results[name] = build(EXAMPLES / name, out_dir=tmp, target_dir=target, toolchain=toolchain, quiet=True)
-    for name in ("wf_attrs", "wf_compound", "wf_variants"):
+    for name in ("wf_attrs", "wf_compound", "wf_variants", "wf_callbacks", "wf_containers"):
         results[name] = build(TEST_CRATES / name, out_dir=tmp, target_dir=target, toolchain=toolchain, quiet=True)
     sys.path.insert(0, str(tmp))
     hello = importlib.import_module("hello")
@@ -225,10 +245,14 @@ def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
     compound = importlib.import_module("wf_compound").load(py_split=str.split, py_sum=len, py_big=abs, py_roundtrip=id)
     variants = importlib.import_module("wf_variants")
     vinst = variants.load()
-    rows = []
+    rows, done = [], []
 
-    def rate(fn) -> float:
-        return best_rate(lambda k: [fn() for _ in range(k)], n, repeat)
+    def rate(fn):
+        # Deferred: measure() times each row's glue and hand-written calls in alternation.
+        return fn
+
+    def measure(pending):
+        return [(label, *paired_rates(glue, hand, n, repeat)) for label, glue, hand in pending]
 
     def hand_parts(inst):
         rt = inst._wf_rt
@@ -260,6 +284,8 @@ def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
                  rate(lambda: attrs.next_color(color.Red)), rate(lambda: color(nxt(color.Red.value)))))
 
     # tuple, Vec<String>, u128, maps, Vec<class>
+    done += measure(rows)  # before the names the rows' calls use are rebound
+    rows = []
     rt, mem, malloc, free = hand_parts(compound)
     swap = rt.func("__wf_fn_swap", "(u64) -> u64")
 
@@ -317,13 +343,98 @@ def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
     rows.append(("Vec<Item> make_items(3) calls/s: glue vs hand", rate(lambda: compound.make_items(3)), rate(items_by_hand)))
 
     # enum with data by value
+    done += measure(rows)  # before the names the rows' calls use are rebound
+    rows = []
     rt, mem, malloc, free = hand_parts(vinst)
     area = rt.func("__wf_fn_area", "(u64) -> f64")
     circle = variants.Shape.Circle(2.0)
     rows.append(("data enum area(Circle) calls/s: glue vs hand", rate(lambda: vinst.area(circle)),
                  rate(lambda: area(give(mem, malloc, struct.pack("<Id", 0, circle.r))))))
+    rows = done + measure(rows)
+    rows += measure(callable_rows(rate, hand_parts, take))
+    rows += measure(boxed_rows(rate, hand_parts, take, give))
     for inst in (attrs, compound, vinst):
         inst.close()
+    return rows
+
+
+def callable_rows(rate, hand_parts, take) -> list[tuple[str, float, float]]:
+    """Python callables called from Rust: one ``i32`` argument, and borrowed ``&str`` ones."""
+    inst = importlib.import_module("wf_callbacks").load()
+    rt, mem, malloc, free = hand_parts(inst)
+    I32 = struct.Struct("<i")
+    apply = rt.func("__wf_fn_apply", "(i32, i32) -> i32")
+    triple = lambda x: x * 3  # noqa: E731
+    # What the glue puts in the object table, with hand-written codecs of (i32,) and i32.
+    entry = (triple, lambda b: I32.unpack(b), lambda v, where, taken: I32.pack(v), "f")
+
+    def apply_by_hand():
+        oid = rt.put_object(entry)
+        r = apply(oid, 5)
+        rt.drop_object(oid)
+        return r
+
+    rows = [("&dyn Fn(i32)->i32 apply calls/s: glue vs hand", rate(lambda: inst.apply(triple, 5)), rate(apply_by_hand))]
+    lengths = rt.func("__wf_fn_lengths", "(u64, u32) -> u64")
+    words = ["alpha", "beta", "gamma", "delta"]
+    packed = U32.pack(len(words)) + b"".join(U32.pack(len(w)) + w.encode() for w in words)
+    scratch = malloc(len(packed), 1)
+    mem.write(scratch, packed)
+    U64 = struct.Struct("<Q")
+
+    def dec_str(b):
+        return (b[4:].decode(),)
+
+    entry_len = (len, dec_str, lambda v, where, taken: U64.pack(v), "f")
+
+    def lengths_by_hand():
+        oid = rt.put_object(entry_len)
+        r = lengths(scratch | len(packed) << 32 | 1 << 63, oid)  # lent for the call
+        rt.drop_object(oid)
+        data = take(mem, free, r)
+        return array.array("I", data)
+
+    rows.append(("&dyn Fn(&str)->usize x4 calls/s: glue vs hand", rate(lambda: inst.lengths(words, len)), rate(lengths_by_hand)))
+    return rows
+
+
+def boxed_rows(rate, hand_parts, take, give) -> list[tuple[str, float, float]]:
+    """``Box<[T]>`` both ways: flat numbers, and strings (encoded)."""
+    inst = importlib.import_module("wf_containers").load()
+    rt, mem, malloc, free = hand_parts(inst)
+    sort = rt.func("__wf_fn_sorted_box", "(u64) -> u64")
+    xs = array.array("i", [5, -1, 3, 2, 9, 0, 7, 4])
+    raw = xs.tobytes()
+
+    def sort_by_hand():
+        p = malloc(len(raw), 4)
+        mem.write(p, raw)
+        r = sort(p | len(xs) << 32)
+        q, k = r & 0xFFFFFFFF, (r >> 32 & 0x7FFFFFFF) * 4
+        out = array.array("i")
+        out.frombytes(mem.read(q, k))
+        if k and not r >> 63:
+            free(q, k, 4)
+        return out
+
+    rows = [("Box<[i32]> sorted_box(8) calls/s: glue vs hand", rate(lambda: inst.sorted_box(xs)), rate(sort_by_hand))]
+    words = rt.func("__wf_fn_box_words", "(u64) -> u64")
+    text = "a bb ccc dddd"
+    scratch = malloc(64, 1)
+
+    def words_by_hand():
+        d = text.encode()
+        mem.write(scratch, d)
+        data = take(mem, free, words(scratch | len(d) << 32))
+        at, res = 4, []
+        for _ in range(U32.unpack_from(data)[0]):
+            k = U32.unpack_from(data, at)[0]
+            res.append(data[at + 4:at + 4 + k].decode())
+            at += 4 + k
+        return res
+
+    assert inst.box_words(text) == words_by_hand()
+    rows.append(("Box<[String]> box_words calls/s: glue vs hand", rate(lambda: inst.box_words(text)), rate(words_by_hand)))
     return rows
 
 

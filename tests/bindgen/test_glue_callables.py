@@ -59,6 +59,7 @@ def test_six_and_more_arguments(m: ModuleType) -> None:
     assert m.six(lambda *a: repr(a)) == repr((1, "two", -3, [4, 4], True, "six"))
     assert m.seven(lambda a, b, c, d, e, f, g: a + b + c + d + e + f + len(g)) == 4
     assert m.score(lambda *xs: sum(x * x for x in xs)) == 91  # a type alias: the trait impls
+    assert m.via_macro(lambda w, n: len(w) * 10 + n, "abc") == 33  # spelled inside macro_rules!
 
 
 def test_classes_enums_and_maps_through_a_callable(m: ModuleType) -> None:

@@ -100,6 +100,18 @@ lens: array.array[int] = wf_callbacks.lengths(["ab"], len)
 digest: int = wf_callbacks.digest(b"ab", lambda data, label: len(data) + len(label))
 wf_callbacks.visit(["a"], lambda word, index: print(word.upper(), index + 1))
 told: str = wf_callbacks.six(lambda a, b, c, d, e, f: b + f + str(sum(d)))
+
+import wf_containers
+from wf_containers import Level as CLevel
+from wf_containers import Point as CPoint
+
+boxes: array.array[int] = wf_containers.id_box_u32([1, 2])
+nested: list[tuple[str, int]] | None = wf_containers.id_opt_vec_tuple([("a", 1)])
+groups: dict[str, list[CPoint]] = wf_containers.id_map_points({"a": [CPoint(1.0, 2.0)]})
+levels: list[CLevel] = wf_containers.id_vec_level([CLevel.Low])
+deep: tuple[list[str], tuple[int, list[bool]] | None, dict[str, int]] = wf_containers.id_tuple_nested((["a"], None, {}))
+wf_containers.scale(CPoint(1.0, 1.0), 2.0)
+joined: str = wf_containers.strs_joined(["a"], ",") + str(wf_containers.strs_len(["a"]))
 '''
 
 BAD = '''\
@@ -123,6 +135,11 @@ import wf_callbacks
 
 wf_callbacks.apply(lambda x: str(x), 1)
 wf_callbacks.digest(b"ab", lambda data, label: label)
+
+import wf_containers
+
+wrong_box: list[str] = wf_containers.id_box_u32([1])
+wf_containers.id_map_points({"a": [1]})
 '''
 
 
@@ -131,7 +148,7 @@ def stub_dir(build_crate: Any, tmp_path_factory: pytest.TempPathFactory) -> Path
     from wasmforge.bindgen import descriptors, python
 
     out = tmp_path_factory.mktemp("stubs")
-    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks"):
+    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks", "wf_containers"):
         wasm = build_crate(crate)
         python.generate(descriptors.read(wasm), wasm, out, crate)
     return out
@@ -165,4 +182,6 @@ def test_wrong_types_are_caught(stub_dir: Path) -> None:
     assert '(expression has type "Shape", variable has type "float")' in proc.stdout
     assert 'Argument 1 to "apply" has incompatible type "Callable[[int], str]"; expected "Callable[[int], int]"' in proc.stdout
     assert 'Argument 2 to "digest" has incompatible type "Callable[[bytes, str], str]"; expected "Callable[[bytes, str], int]"' in proc.stdout
-    assert proc.stdout.count("error:") == 11, proc.stdout
+    assert '(expression has type "array[int]", variable has type "list[str]")' in proc.stdout
+    assert 'List item 0 has incompatible type "int"; expected "Point"' in proc.stdout
+    assert proc.stdout.count("error:") == 13, proc.stdout

@@ -559,7 +559,7 @@ class _Option(Binding):
     def annotation(self, *, param: bool, alias: bool = False) -> str:
         inner = self.inner()
         text = "tuple[()]" if inner.ty.kind == Kind.UNIT else inner.annotation(param=param, alias=alias)
-        return f"{text} | None"
+        return _or_none(text)
 
     def lower(self, src: str, where: str, names: _Names, *, give: bool) -> _Lowered:
         inner_ty = self.ty.inner
@@ -775,6 +775,11 @@ def _codec_name(ty: Type) -> str:
     return "_wf_codec_" + hashlib.sha1(repr(plan(ty)).encode()).hexdigest()[:12]
 
 
+def _or_none(text: str) -> str:
+    """``text | None``, once: Python has one None for ``Option<Option<T>>``'s two."""
+    return text if text.endswith(" | None") else f"{text} | None"
+
+
 def _encoded_annotation(ty: Type, *, param: bool, alias: bool) -> str:
     """The stub type of a value inside an encoded buffer (what the codec accepts or returns)."""
     k = ty.kind
@@ -786,7 +791,7 @@ def _encoded_annotation(ty: Type, *, param: bool, alias: bool) -> str:
         return f"Sequence[{inner}]" if param else f"list[{inner}]"
     if k == Kind.OPTION:
         assert ty.inner is not None
-        return f"{_encoded_annotation(ty.inner, param=param, alias=alias)} | None"
+        return _or_none(_encoded_annotation(ty.inner, param=param, alias=alias))
     if k == Kind.TUPLE:
         return "tuple[" + ", ".join(_encoded_annotation(t, param=param, alias=alias) for t in ty.items) + "]"
     if k == Kind.MAP:

@@ -70,6 +70,7 @@ ARRAY_CODES = {
     "f32": "f",
     "f64": "d",
 }
+_ITEM_SIZES = {code: struct.calcsize(code) for code in ARRAY_CODES.values()}
 _FORMAT_FAMILY = {
     **dict.fromkeys("bhilq", "signed"),
     **dict.fromkeys("BHILQ", "unsigned"),
@@ -485,7 +486,9 @@ class Runtime:
         iterable of numbers (copied into an ``array.array``).
         """
         code = ARRAY_CODES[kind]
-        size = struct.calcsize(code)
+        if value.__class__ is array.array and value.typecode == code:
+            return memoryview(value).cast("B")  # the common case, checked by construction
+        size = _ITEM_SIZES[code]
         if writable and isinstance(value, list):
             # Lists are copied in and written back by the glue (``sync_list``).
             try:
@@ -538,7 +541,7 @@ class Runtime:
     def read_array(self, packed: int, kind: str, owned: bool) -> Any:
         """Copy a slice of numbers out as ``array.array`` (bytes for ``u8``), freeing it if ``owned``."""
         code = ARRAY_CODES[kind]
-        size = struct.calcsize(code)
+        size = _ITEM_SIZES[code]
         p = packed & _MASK32
         n = (packed >> 32 & _LEN_MASK) * size
         data = self.memory.read(p, n)  # type: ignore[union-attr]

@@ -93,3 +93,14 @@ pub fn rate(f: &dyn Fn(Token, Mood, std::collections::BTreeMap<String, u8>) -> (
     let (mood, token) = f(Token { text: String::from("tok") }, Mood::Calm, m);
     format!("{}:{}", mood as i32, token.text)
 }
+
+/// A callable type passed through `macro_rules!` (an invisible group around the type).
+macro_rules! with_callable {
+    ($name:ident: $t:ty) => {
+        #[wasmforge::export]
+        pub fn $name(f: $t, word: &str) -> u32 {
+            f(word, word.len() as u32)
+        }
+    };
+}
+with_callable!(via_macro: &dyn Fn(&str, u32) -> u32);

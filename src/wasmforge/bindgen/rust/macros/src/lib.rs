@@ -845,6 +845,12 @@ struct Callable {
 }
 
 fn callable_type(ty: &[TokenTree]) -> Option<Callable> {
+    // A type passed through a `macro_rules!` `$t:ty` arrives as one invisible group.
+    if let [TokenTree::Group(g)] = ty {
+        if g.delimiter() == Delimiter::None {
+            return callable_type(&g.stream().into_iter().collect::<Vec<_>>());
+        }
+    }
     let mut i = 1;
     if !is_punct(ty.first()?, '&') {
         return None;
