@@ -21,7 +21,7 @@ def files(build_crate: Any) -> dict[str, str]:
     return python.render(descriptors.read(build_crate("wf_types")), "wf_types", crate="wf_types")
 
 
-@pytest.mark.parametrize("crate", ["wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks", "wf_containers"])
+@pytest.mark.parametrize("crate", ["wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks", "wf_containers", "wf_syntax"])
 @pytest.mark.parametrize("name", ["__init__.py", "__init__.pyi"])
 def test_matches_golden(build_crate: Any, crate: str, name: str) -> None:
     files = python.render(descriptors.read(build_crate(crate)), crate, crate=crate)

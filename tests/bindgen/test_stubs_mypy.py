@@ -112,6 +112,21 @@ levels: list[CLevel] = wf_containers.id_vec_level([CLevel.Low])
 deep: tuple[list[str], tuple[int, list[bool]] | None, dict[str, int]] = wf_containers.id_tuple_nested((["a"], None, {}))
 wf_containers.scale(CPoint(1.0, 1.0), 2.0)
 joined: str = wf_containers.strs_joined(["a"], ",") + str(wf_containers.strs_len(["a"]))
+import wf_syntax
+from wf_syntax import Cell, Meters, Pair
+
+d: Meters = Meters(2.0).plus(Meters(1.0))
+d._0 = 3.5
+metres: float = d._0
+pr: Pair = Pair(1, "a")
+count: int = pr._0
+label: str = pr.label
+bits: bool = wf_syntax.flags(3)._0
+more: int | None = wf_syntax.flags(3)._1
+cell: Cell = Cell(1, 2, "c")
+below: Cell | None = cell.below(1, 3)
+nm: str = cell.name()
+steps: int = cell.distance(cell)
 '''
 
 BAD = '''\
@@ -140,6 +155,10 @@ import wf_containers
 
 wrong_box: list[str] = wf_containers.id_box_u32([1])
 wf_containers.id_map_points({"a": [1]})
+import wf_syntax
+
+wf_syntax.Pair(1, "a").label = "b"
+wf_syntax.Meters(1.0)._0 = "x"
 '''
 
 
@@ -148,7 +167,7 @@ def stub_dir(build_crate: Any, tmp_path_factory: pytest.TempPathFactory) -> Path
     from wasmforge.bindgen import descriptors, python
 
     out = tmp_path_factory.mktemp("stubs")
-    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks", "wf_containers"):
+    for crate in ("wf_types", "wf_attrs", "wf_compound", "wf_variants", "wf_callbacks", "wf_containers", "wf_syntax"):
         wasm = build_crate(crate)
         python.generate(descriptors.read(wasm), wasm, out, crate)
     return out
@@ -184,4 +203,6 @@ def test_wrong_types_are_caught(stub_dir: Path) -> None:
     assert 'Argument 2 to "digest" has incompatible type "Callable[[bytes, str], str]"; expected "Callable[[bytes, str], int]"' in proc.stdout
     assert '(expression has type "array[int]", variable has type "list[str]")' in proc.stdout
     assert 'List item 0 has incompatible type "int"; expected "Point"' in proc.stdout
-    assert proc.stdout.count("error:") == 13, proc.stdout
+    assert 'Property "label" defined in "Pair" is read-only' in proc.stdout
+    assert 'Incompatible types in assignment (expression has type "str", variable has type "float")' in proc.stdout
+    assert proc.stdout.count("error:") == 15, proc.stdout

@@ -32,6 +32,8 @@ pub mod desc;
 mod tags;
 mod macros;
 #[doc(hidden)]
+pub mod probe;
+#[doc(hidden)]
 pub mod rt;
 #[doc(hidden)]
 pub mod wire;

@@ -51,7 +51,13 @@ impl Point {
         if label.is_empty() {
             return Err(String::from("empty label"));
         }
-        Ok(Point { x, y, label: label.into(), secret: 7, hidden: 0 })
+        Ok(Point {
+            x,
+            y,
+            label: label.into(),
+            secret: 7,
+            hidden: 0,
+        })
     }
 
     /// Distance from the origin.
@@ -62,7 +68,11 @@ impl Point {
     /// A moved copy.
     #[wasmforge(name = "moved_by")]
     pub fn translate(&self, dx: f64, dy: f64) -> Point {
-        Point { x: self.x + dx, y: self.y + dy, ..self.clone() }
+        Point {
+            x: self.x + dx,
+            y: self.y + dy,
+            ..self.clone()
+        }
     }
 
     /// Rust-only.
@@ -77,7 +87,13 @@ impl Point {
 impl Point {
     /// Sum of two points, consuming `other` (by value).
     pub fn plus(&self, other: Point) -> Self {
-        Point { x: self.x + other.x, y: self.y + other.y, label: format!("{}+{}", self.label, other.label), secret: 0, hidden: 0 }
+        Point {
+            x: self.x + other.x,
+            y: self.y + other.y,
+            label: format!("{}+{}", self.label, other.label),
+            secret: 0,
+            hidden: 0,
+        }
     }
 
     /// `Option<Self>` and `&Self` in a signature.

@@ -3,9 +3,10 @@
 //!
 //! The macros re-emit the item (minus their `#[wasmforge(...)]` options) and add exported
 //! shims plus descriptor records (`docs/descriptor-format.md`). They parse only the item's
-//! shape: names, receivers, options, docs, fields and variants. Types are copied verbatim
-//! with their spans into trait projections such as `<T as ::wasmforge::FromHost>::from_abi`,
-//! so the compiler checks them and an unsupported type is reported at that type.
+//! shape: names, receivers, options, docs, `cfg`s, fields and variants, and refuse type
+//! shapes that never cross (raw pointers, arrays, `impl Trait`, ...). Other types are copied
+//! verbatim with their spans into probes (`probe.rs` of the support crate) that compile for
+//! any type, beside a const assertion per type: an unsupported type is one error, at it.
 
 extern crate proc_macro;
 
@@ -342,7 +343,9 @@ fn fill(ts: TokenStream, args: &[TokenStream]) -> Vec<TokenTree> {
         match &toks[i] {
             TokenTree::Group(g) => {
                 let inner = fill(g.stream(), args);
-                out.push(TokenTree::Group(Group::new(g.delimiter(), inner.into_iter().collect())));
+                let mut ng = Group::new(g.delimiter(), inner.into_iter().collect());
+                ng.set_span(g.span());
+                out.push(TokenTree::Group(ng));
             }
             t => out.push(t.clone()),
         }
@@ -369,11 +372,21 @@ struct Attrs {
     /// The string literals of `#[doc = ...]` (from `///` lines).
     docs: Vec<TokenTree>,
     opts: Vec<Opt>,
-    /// Trait names in `#[derive(...)]`.
-    derives: Vec<String>,
+    /// `#[cfg(...)]` attributes (their bracket groups): the generated code carries them too.
+    cfgs: Vec<TokenTree>,
 }
 
 impl Attrs {
+    /// `#[cfg(...)]` of the item, for generated code that must come and go with it.
+    fn cfg_prefix(&self, tpl: &mut Tpl) -> String {
+        let mut s = String::new();
+        for c in &self.cfgs {
+            s.push('#');
+            s.push_str(&tpl.hole(TokenStream::from(c.clone())));
+        }
+        s
+    }
+
     fn flag(&self, key: &str) -> bool {
         self.opts.iter().any(|o| o.key.to_string() == key)
     }
@@ -443,28 +456,25 @@ fn parse_attrs(cx: &mut Cx, tokens: &[TokenTree], at: &mut usize) -> Attrs {
             }
         } else if inner.len() == 3 && is_ident(&inner[0], "doc") && is_punct(&inner[1], '=') {
             attrs.docs.push(inner[2].clone());
-        } else if inner.len() == 2 && is_ident(&inner[0], "derive") {
-            if let TokenTree::Group(list) = &inner[1] {
-                for path in split_commas(&list.stream().into_iter().collect::<Vec<_>>()) {
-                    if let Some(TokenTree::Ident(last)) = path.last() {
-                        attrs.derives.push(last.to_string());
-                    }
-                }
-            }
+        } else if inner.len() == 2 && is_ident(&inner[0], "cfg") {
+            attrs.cfgs.push(TokenTree::Group(g.clone()));
         }
     }
     attrs
 }
 
-/// Skip a visibility; true if it is a plain `pub` (visible to Python).
+/// Skip a visibility; true if it is `pub` or `pub(..)` (visible to Python).
 fn parse_vis(tokens: &[TokenTree], at: &mut usize) -> (bool, Vec<TokenTree>) {
     let start = *at;
     if *at < tokens.len() && is_ident(&tokens[*at], "pub") {
         *at += 1;
         if let Some(TokenTree::Group(g)) = tokens.get(*at) {
             if g.delimiter() == Delimiter::Parenthesis {
+                // `pub(crate)`, `pub(super)`, `pub(in ..)` limit Rust paths, not Python's view
+                // (in a cdylib they are the usual spelling); `pub(self)` is private.
                 *at += 1;
-                return (false, tokens[start..*at].to_vec());
+                let private = g.stream().into_iter().next().map_or(false, |t| is_ident(&t, "self"));
+                return (!private, tokens[start..*at].to_vec());
             }
         }
         return (true, tokens[start..*at].to_vec());
@@ -498,7 +508,8 @@ fn export_item(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
     while k < tokens.len() && (is_ident(&tokens[k], "const") || is_ident(&tokens[k], "unsafe") || is_ident(&tokens[k], "async")) {
         k += 1;
     }
-    match tokens.get(k) {
+    let cfgs = attrs.cfgs.clone();
+    let generated = match tokens.get(k) {
         Some(t) if is_ident(t, "fn") => export_fn(cx, tokens, attrs),
         Some(t) if is_ident(t, "struct") => export_struct(cx, tokens, at, attrs),
         Some(t) if is_ident(t, "enum") => export_enum(cx, tokens, at, attrs),
@@ -511,7 +522,20 @@ fn export_item(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
             cx.error(Span::call_site(), "#[wasmforge::export] needs an item");
             Vec::new()
         }
+    };
+    if cfgs.is_empty() {
+        return generated;
     }
+    // `#[cfg(...)]` after the attribute: the shims and records go with the item.
+    let mut tpl = Tpl::default();
+    let mut src = String::new();
+    for c in &cfgs {
+        src.push('#');
+        src.push_str(&tpl.hole(TokenStream::from(c.clone())));
+    }
+    src.push_str(&format!("const _: () = {{ {} }};", tpl.hole(generated.into_iter().collect())));
+    tpl.push(&src);
+    tpl.finish()
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -626,14 +650,13 @@ fn parse_sig(cx: &mut Cx, tokens: &[TokenTree], self_ty: Option<&[TokenTree]>) -
             }
             at += 1;
         }
-        ret = Some(fix_type(&tokens[start..at], self_ty));
-    }
-    if let Some(t) = tokens.get(at) {
-        if is_ident(t, "where") {
-            cx.error(t.span(), "exported functions cannot have a `where` clause");
+        if !check_shape(cx, &tokens[start..at]) {
             return None;
         }
+        ret = Some(fix_type(&tokens[start..at], self_ty));
     }
+    // A `where` clause (lifetime or concrete bounds: type generics were refused above) is
+    // the compiler's business; the shim calls the function as usual.
 
     let mut recv = Recv::Static;
     let mut recv_span = name.span();
@@ -697,9 +720,72 @@ fn parse_sig(cx: &mut Cx, tokens: &[TokenTree], self_ty: Option<&[TokenTree]>) -
             return None;
         }
         pattrs.check(cx, &["default="], "a parameter");
+        if !check_shape(cx, &rest[colon + 1..]) {
+            return None;
+        }
         params.push(Param { attrs: pattrs, name: pname, ty: fix_type(&rest[colon + 1..], self_ty) });
     }
     Some(Sig { attrs, python_visible, vis, name, recv, recv_span, params, ret })
+}
+
+/// Report a type shape that can never cross the boundary (once, at the type); true if
+/// none. Other unsupported types (unknown paths) fail the shim's assertion instead.
+fn check_shape(cx: &mut Cx, ty: &[TokenTree]) -> bool {
+    match shape_problem(ty) {
+        Some(why) => {
+            cx.error_at(span_of(ty), &format!("`{}`: {}", type_text(ty), why));
+            false
+        }
+        None => true,
+    }
+}
+
+/// Why a type (tuples and slices searched too) can never cross the boundary, if it cannot.
+fn shape_problem(ty: &[TokenTree]) -> Option<&'static str> {
+    for (i, t) in ty.iter().enumerate() {
+        let next = ty.get(i + 1);
+        let problem = match t {
+            TokenTree::Ident(id) if id.to_string() == "impl" => {
+                Some("`impl Trait` cannot cross the boundary: Python calls one concrete function; take a concrete type, or `&dyn Fn(A) -> R` for a callable")
+            }
+            TokenTree::Ident(id) if id.to_string() == "fn" => {
+                Some("a function pointer cannot cross the boundary; take `&dyn Fn(A) -> R` for a Python callable")
+            }
+            TokenTree::Ident(id) if id.to_string() == "dyn" && !next.map_or(false, |n| is_ident(n, "Fn") || is_ident(n, "FnMut")) => {
+                Some("a trait object cannot cross the boundary, except `&dyn Fn(A) -> R` and `&mut dyn FnMut(A) -> R` parameters")
+            }
+            TokenTree::Ident(id)
+                if ["Rc", "Arc", "Weak", "RefCell", "Cell", "Mutex", "RwLock"].contains(&id.to_string().as_str())
+                    && next.map_or(false, |n| is_punct(n, '<')) =>
+            {
+                Some("shared or interior-mutable ownership cannot cross the boundary: Python receives a copy; export a struct (a Python class) to share state")
+            }
+            TokenTree::Punct(p) if p.as_char() == '*' => {
+                Some("a raw pointer cannot cross the boundary: Python has no Rust addresses; take a class, a slice or an integer")
+            }
+            TokenTree::Punct(p) if p.as_char() == '&' && next.map_or(false, |n| is_ident(n, "mut")) => match ty.get(i + 2) {
+                Some(TokenTree::Ident(n))
+                    if ["str", "String", "Vec", "bool", "char"].contains(&n.to_string().as_str()) || is_number_type(&n.to_string()) =>
+                {
+                    Some("Python cannot lend this type mutably (strings, numbers and lists are copied in); take it by value and return the new value, or take `&mut [T]` of numbers")
+                }
+                _ => None,
+            },
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket && g.stream().into_iter().any(|t| is_punct(&t, ';')) => {
+                Some("a fixed-size array cannot cross the boundary; take `Vec<T>` or `&[T]`")
+            }
+            TokenTree::Group(g) => shape_problem(&g.stream().into_iter().collect::<Vec<_>>()),
+            _ => None,
+        };
+        if problem.is_some() {
+            return problem;
+        }
+    }
+    None
+}
+
+fn is_number_type(name: &str) -> bool {
+    ["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64"].contains(&name)
 }
 
 /// The Python default of a parameter as descriptor parts: `U8(0)` for none, `U8(1) Str(expr)`
@@ -778,12 +864,113 @@ fn record(parts: &str) -> String {
     )
 }
 
-/// The shim of a function or method: lift each parameter, call, lower the result.
+/// Imports the probes' traits (`probe.rs` of the support crate) into a generated block.
+const PRELUDE: &str = "#[allow(unused_imports)] use ::wasmforge::probe::{Fallback as _, LiftHit as _, LiftMiss as _, LowerHit as _, LowerMiss as _, CopyHit as _, CopyMiss as _, ErrMiss as _, WireHit as _, WireMiss as _};";
+
+/// The descriptor of `$T` (a `()` stand-in when it has none; its assertion fails then).
+const DESC: &str = "::wasmforge::probe::desc_or_unit(<::wasmforge::probe::Probe<$T>>::DESC)";
+
+/// The primitive `$T` travels as, named through a const so it resolves for any type.
+const ABI: &str = "<::wasmforge::probe::Kind<{ <::wasmforge::probe::Probe<$T>>::ABI }> as ::wasmforge::probe::AbiOf>::Ty";
+
+/// What the boundary carries, for the error of an unsupported type.
+const SUPPORTED: &str = "supported: integers (u8..u128, i8..i128, usize, isize), f32, f64, bool, char, &str, String, \
+Vec<T>, Box<[T]>, &[T] and Option<T> of supported T, &mut [T] of numbers, tuples, HashMap/BTreeMap, \
+&dyn Fn/&mut dyn FnMut (parameters), wasmforge::PyObject, Result<T, E> (results; E: Display or an exported enum), \
+and structs and enums marked #[wasmforge::export] (by value, & or &mut)";
+
+/// `const _: () = if !(cond) { panic!(msg) };` at the span of `ty`: the one error about
+/// an unsupported type (`cond` and `msg` use `$T`, the type with every lifetime `'static`).
+fn assert_type(tpl: &mut Tpl, ty: &[TokenTree], cond: &str, what: &str) -> String {
+    let msg = format!("wasmforge: `{}` {}; {}", type_text(ty), what, SUPPORTED);
+    let msg = msg.replace('{', "{{").replace('}', "}}");
+    tpl.spanned(&format!("const _: () = if !({}) {{ ::core::panic!({}) }};", cond, lit(&msg)), &static_type(ty))
+}
+
+/// The assertion of a parameter type.
+fn assert_param(tpl: &mut Tpl, ty: &[TokenTree], what: &str) -> String {
+    assert_type(
+        tpl,
+        ty,
+        "<::wasmforge::probe::Probe<$T>>::LIFT && <::wasmforge::probe::Probe<$T>>::DESC.is_some()",
+        what,
+    )
+}
+
+/// The assertions of a result type (`Result<T, E>`: of `T`, and of `E` as an error).
+fn assert_result(tpl: &mut Tpl, ty: &[TokenTree], what: &str) -> String {
+    let lowered = "<::wasmforge::probe::Probe<$T>>::LOWER && <::wasmforge::probe::Probe<$T>>::DESC.is_some()";
+    match result_args(ty) {
+        Some((ok, err)) => {
+            let mut s = assert_type(tpl, &ok, lowered, what);
+            let msg = format!(
+                "wasmforge: `{}` cannot be an error type: an error is `Display` (raised as RustError(message)) or an enum marked #[wasmforge::export] (one exception class per variant)",
+                type_text(&err)
+            );
+            s.push_str(&tpl.spanned(
+                &format!(
+                    "const _: () = if !(<::wasmforge::probe::Probe<$T>>::DISPLAY || <::wasmforge::probe::Probe<$T>>::ENUM_ERROR) {{ ::core::panic!({}) }};",
+                    lit(&msg.replace('{', "{{").replace('}', "}}"))
+                ),
+                &static_type(&err),
+            ));
+            s
+        }
+        None => assert_type(tpl, ty, lowered, what),
+    }
+}
+
+/// A type as the user wrote it, compactly (`std::time::Duration`, `Vec<&str>`).
+fn type_text(tokens: &[TokenTree]) -> String {
+    let mut out = String::new();
+    let mut prev_word = false;
+    for t in tokens {
+        let (text, word) = match t {
+            TokenTree::Group(g) => {
+                let inner = type_text(&g.stream().into_iter().collect::<Vec<_>>());
+                let text = match g.delimiter() {
+                    Delimiter::Parenthesis => format!("({})", inner),
+                    Delimiter::Bracket => format!("[{}]", inner),
+                    Delimiter::Brace => format!("{{{}}}", inner),
+                    Delimiter::None => inner,
+                };
+                (text, false)
+            }
+            TokenTree::Punct(p) if p.as_char() == ',' => (String::from(", "), false),
+            TokenTree::Punct(p) if p.as_char() == ';' => (String::from("; "), false),
+            TokenTree::Punct(p) if p.as_char() == '=' => (String::from(" = "), false),
+            TokenTree::Punct(p) if p.as_char() == '+' => (String::from(" + "), false),
+            TokenTree::Punct(p) if p.as_char() == '>' && out.ends_with('-') => (String::from("> "), false),
+            TokenTree::Punct(p) if p.as_char() == '-' && p.spacing() == Spacing::Joint => (String::from(" -"), false),
+            TokenTree::Punct(p) => (p.as_char().to_string(), false),
+            t => (t.to_string(), true),
+        };
+        if word && prev_word {
+            out.push(' ');
+        }
+        out.push_str(&text);
+        prev_word = word;
+    }
+    out.trim().to_string()
+}
+
+/// The shim of a function or method: lift each parameter, call, lower the result. Every
+/// use of a user type goes through a probe, so the shim compiles whatever the type; the
+/// assertions beside it give the one error about an unsupported type.
 fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[TokenTree]>) -> String {
     let ret = ret_tokens(sig);
-    let ret_abi = tpl.spanned("<$T as ::wasmforge::WasmType>::Abi", &static_type(&ret));
-    let ret_lower = tpl.spanned("<$T as ::wasmforge::ToHost>::into_abi_ret", &ret);
-    let mut s = format!("#[export_name = {}] pub unsafe extern \"C\" fn __wf_shim(", lit(symbol));
+    let ret_abi = tpl.spanned(ABI, &static_type(&ret));
+    let ret_lower = tpl.spanned("(&&::wasmforge::probe::Lower::<$T>::new()).lower", &ret);
+    let mut s = String::from(PRELUDE);
+    for p in &sig.params {
+        // A callable is expanded into a closure below; its argument and result types are
+        // checked where the closure encodes and decodes them.
+        if callable_type(&p.ty).is_none() {
+            s.push_str(&assert_param(tpl, &p.ty, "cannot be a parameter of an exported function"));
+        }
+    }
+    s.push_str(&assert_result(tpl, &ret, "cannot be returned by an exported function"));
+    s.push_str(&format!("#[export_name = {}] pub unsafe extern \"C\" fn __wf_shim(", lit(symbol)));
     if sig.recv != Recv::Static {
         s.push_str("__wf_this: i32,");
     }
@@ -794,8 +981,8 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
             holes.push(callable_lift(tpl, i, &c));
             continue;
         }
-        let lift = tpl.spanned("<$T as ::wasmforge::FromHost<'_>>::from_abi", &p.ty);
-        let abi = tpl.spanned("<$T as ::wasmforge::WasmType>::Abi", &static_type(&p.ty));
+        let lift = tpl.spanned("(&&::wasmforge::probe::Lift::<$T>::new()).lift", &p.ty);
+        let abi = tpl.spanned(ABI, &static_type(&p.ty));
         s.push_str(&format!("__wf_p{}: {},", i, abi));
         holes.push(format!("let __wf_a{} = {}(__wf_p{}, &__wf_anchor);", i, lift, i));
     }
@@ -817,17 +1004,19 @@ fn shim(tpl: &mut Tpl, symbol: &str, sig: &Sig, target: &str, self_ty: Option<&[
         s.push_str(h);
         args.push(format!("__wf_a{}", i));
     }
-    if is_result(&ret) {
+    if let Some((ok, _)) = result_args(&ret) {
         // Typed errors: resolved per concrete E in the shim (see `abi::ErrWrap`).
+        let ok_lower = tpl.spanned("(&&::wasmforge::probe::Lower::<$T>::new()).ok", &ok);
         s.push_str(&format!(
             "{{ #[allow(unused_imports)] use ::wasmforge::abi::{{ErrViaEnum as _, ErrViaDisplay as _}};
                match {}({}) {{
-                   ::core::result::Result::Ok(v) => ::wasmforge::abi::result_ok(v),
+                   ::core::result::Result::Ok(v) => {}(v),
                    ::core::result::Result::Err(e) => ::wasmforge::abi::result_err(
                        (&::wasmforge::abi::ErrWrap(::core::cell::Cell::new(::core::option::Option::Some(e)))).lower_err()),
                }} }} }}",
             target,
-            args.join(", ")
+            args.join(", "),
+            ok_lower
         ));
         let _ = ret_lower;
         return s;
@@ -921,7 +1110,7 @@ fn callable_lift(tpl: &mut Tpl, i: usize, c: &Callable) -> String {
 fn param_desc(tpl: &mut Tpl, ty: &[TokenTree]) -> String {
     let c = match callable_type(ty) {
         Some(c) => c,
-        None => return tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", ty),
+        None => return tpl.spanned(DESC, &static_type(ty)),
     };
     let mut items = String::new();
     for a in c.args.iter().chain(core::iter::once(&c.ret)) {
@@ -932,16 +1121,18 @@ fn param_desc(tpl: &mut Tpl, ty: &[TokenTree]) -> String {
     format!("::wasmforge::desc::seq(::wasmforge::desc::{}, &[{}])", tag, items)
 }
 
-/// Whether a type is written `Result<T, E>` (any path ending in `Result` with two arguments).
-fn is_result(ty: &[TokenTree]) -> bool {
-    let lt = match ty.iter().position(|t| is_punct(t, '<')) {
-        Some(i) => i,
-        None => return false,
-    };
+/// `(T, E)` of a type written `Result<T, E>` (any path ending in `Result` with two arguments).
+fn result_args(ty: &[TokenTree]) -> Option<(Vec<TokenTree>, Vec<TokenTree>)> {
+    let lt = ty.iter().position(|t| is_punct(t, '<'))?;
     if lt == 0 || !is_ident(&ty[lt - 1], "Result") || !ty.last().map_or(false, |t| is_punct(t, '>')) {
-        return false;
+        return None;
     }
-    split_commas(&ty[lt + 1..ty.len() - 1]).len() == 2
+    let mut args = split_commas(&ty[lt + 1..ty.len() - 1]);
+    if args.len() != 2 {
+        return None;
+    }
+    let err = args.pop()?;
+    Some((args.pop()?, err))
 }
 
 fn export_fn(cx: &mut Cx, tokens: &[TokenTree], _attrs: Attrs) -> Vec<TokenTree> {
@@ -966,7 +1157,7 @@ fn export_fn(cx: &mut Cx, tokens: &[TokenTree], _attrs: Attrs) -> Vec<TokenTree>
     parts.push_str(&sig.attrs.docs_part(&mut tpl));
     parts.push_str(&params_parts(cx, &sig.params, &mut tpl));
     let ret = ret_tokens(&sig);
-    parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &ret)));
+    parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned(DESC, &static_type(&ret))));
     tpl.push(&record(&parts));
     tpl.push("};");
     tpl.finish()
@@ -983,7 +1174,7 @@ fn item_name(cx: &mut Cx, tokens: &[TokenTree], at: usize, what: &str) -> Option
     };
     if let Some(t) = tokens.get(at + 2) {
         if is_punct(t, '<') {
-            cx.error(t.span(), &format!("a generic {} cannot be exported: Python needs one concrete type; export a type alias's newtype instead", what));
+            cx.error(t.span(), &format!("a generic {} cannot be exported: Python needs one concrete type; export a newtype of the concrete use (`pub struct Meters(pub Length<f64>);`)", what));
             return None;
         }
     }
@@ -1001,35 +1192,33 @@ fn class_code(tpl: &mut Tpl, name: &Ident, attrs: &Attrs) -> String {
         lit(&format!("__wf_drop_{}", n)),
         c
     ));
-    let derives = &attrs.derives;
-    let has = |t: &str| derives.iter().any(|d| d == t);
+    // Each trait is probed for the concrete type (`probe.rs`): a derive before or after the
+    // attribute, or a hand-written impl, all count; the shim of a missing trait is never called.
+    s.push_str(PRELUDE);
     let mut symbols = Vec::new();
-    for (trait_, short, shim) in [
-        ("Clone", "clone", "clone_boxed"),
-        ("Debug", "repr", "debug_boxed"),
-        ("PartialEq", "eq", "eq_boxed"),
-        ("Hash", "hash", "hash_boxed"),
+    for (probe, short, sig) in [
+        ("CLONE_BOXED", "clone", "(h: i32) -> i32"),
+        ("DEBUG_BOXED", "repr", "(h: i32) -> i64"),
+        ("EQ_BOXED", "eq", "(a: i32, b: i32) -> i32"),
+        ("HASH_BOXED", "hash", "(h: i32) -> i64"),
     ] {
-        let wanted = has(trait_) && (trait_ != "Hash" || has("Eq"));
-        if !wanted {
-            symbols.push(String::new());
-            continue;
-        }
         let sym = format!("__wf_{}_{}", short, n);
-        let sig = match short {
-            "eq" => "(a: i32, b: i32) -> i32 { ::wasmforge::rt::eq_boxed::<$C>(a, b) }",
-            "repr" => "(h: i32) -> i64 { ::wasmforge::rt::debug_boxed::<$C>(h) }",
-            "hash" => "(h: i32) -> i64 { ::wasmforge::rt::hash_boxed::<$C>(h) }",
-            _ => "(h: i32) -> i32 { ::wasmforge::rt::clone_boxed::<$C>(h) }",
-        };
-        let _ = shim;
+        let args = if short == "eq" { "a, b" } else { "h" };
         s.push_str(&format!(
-            "#[export_name = {}] pub unsafe extern \"C\" fn __wf_{}{}",
-            lit(&sym),
-            short,
-            sig.replace("$C", &c)
+            "#[export_name = {sym}] pub unsafe extern \"C\" fn __wf_{short}{sig} {{
+                match <::wasmforge::probe::Probe<{c}>>::{probe} {{
+                    ::core::option::Option::Some(f) => f({args}),
+                    ::core::option::Option::None => ::core::unreachable!(),
+                }}
+            }}",
+            sym = lit(&sym),
         ));
-        symbols.push(sym);
+        symbols.push(format!(
+            "if <::wasmforge::probe::Probe<{}>>::{}.is_some() {{ {} }} else {{ \"\" }}",
+            c,
+            probe,
+            lit(&sym)
+        ));
     }
     let mut parts = format!(
         "::wasmforge::desc::Part::Header(::wasmforge::desc::KIND_CLASS), ::wasmforge::desc::Part::Str({}),",
@@ -1038,7 +1227,7 @@ fn class_code(tpl: &mut Tpl, name: &Ident, attrs: &Attrs) -> String {
     parts.push_str(&attrs.docs_part(tpl));
     parts.push_str(&format!("::wasmforge::desc::Part::Str({}),", lit(&format!("__wf_drop_{}", n))));
     for sym in symbols {
-        parts.push_str(&format!("::wasmforge::desc::Part::Str({}),", lit(&sym)));
+        parts.push_str(&format!("::wasmforge::desc::Part::Str({}),", sym));
     }
     s.push_str(&record(&parts));
     s.push_str("};");
@@ -1054,69 +1243,101 @@ fn export_struct(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> 
     let mut tpl = Tpl::default();
     let code = class_code(&mut tpl, &name, &attrs);
     tpl.push(&code);
-    if let Some(fields) = tokens.get(after).and_then(|t| group_of(t, Delimiter::Brace)) {
-        for field in split_commas(&fields.stream().into_iter().collect::<Vec<_>>()) {
+    let self_ty = [TokenTree::Ident(name.clone())];
+    let fields = tokens.get(after).and_then(|t| match t {
+        TokenTree::Group(g) if g.delimiter() != Delimiter::Bracket => Some(g.clone()),
+        _ => None,
+    });
+    if let Some(fields) = fields {
+        // A tuple struct's fields are `_0`, `_1`, ... unless named (PyO3 asks a name of them).
+        let tuple = fields.delimiter() == Delimiter::Parenthesis;
+        for (index, field) in split_commas(&fields.stream().into_iter().collect::<Vec<_>>()).iter().enumerate() {
             let mut f = 0;
-            let fattrs = parse_attrs(cx, &field, &mut f);
+            let fattrs = parse_attrs(cx, field, &mut f);
             fattrs.check(cx, &["readonly", "skip", "name="], "a field");
             check_name_value(cx, &fattrs);
-            let (public, _) = parse_vis(&field, &mut f);
-            let fname = match field.get(f) {
-                Some(TokenTree::Ident(i)) => i.clone(),
-                _ => continue,
+            if tuple && !fattrs.cfgs.is_empty() {
+                let at = field.iter().find(|t| matches!(t, TokenTree::Group(_))).map_or_else(Span::call_site, |t| t.span());
+                cx.error(at, "a `#[cfg]` on a tuple struct's field moves the fields after it (`.1` may become `.0`); give the struct named fields");
+                continue;
+            }
+            let (public, _) = parse_vis(field, &mut f);
+            let (access, fty) = if tuple {
+                (TokenTree::Literal(Literal::usize_unsuffixed(index)), fix_type(&field[f..], Some(&self_ty)))
+            } else {
+                match field.get(f) {
+                    Some(TokenTree::Ident(i)) => (TokenTree::Ident(i.clone()), fix_type(&field[(f + 2).min(field.len())..], Some(&self_ty))),
+                    _ => continue,
+                }
             };
-            let fty = fix_type(&field[(f + 2).min(field.len())..], Some(&[TokenTree::Ident(name.clone())]));
             if !public {
                 if !fattrs.opts.is_empty() {
-                    cx.error(fname.span(), "only `pub` fields become Python properties");
+                    cx.error(access.span(), "only `pub` fields become Python properties");
                 }
                 continue;
             }
-            if fattrs.flag("skip") {
+            if fattrs.flag("skip") || !check_shape(cx, &fty) {
                 continue;
             }
-            let code = property(&mut tpl, &name, &fname, &fty, &fattrs);
+            let rust = if tuple { format!("_{}", index) } else { access.to_string() };
+            let cfg = fattrs.cfg_prefix(&mut tpl);
+            tpl.push(&cfg);
+            let code = property(&mut tpl, &name, &access, &rust, &fty, &fattrs);
             tpl.push(&code);
         }
     }
     tpl.finish()
 }
 
-/// Getter (and setter unless `readonly`) of a `pub` field, and its property record.
-fn property(tpl: &mut Tpl, class: &Ident, field: &Ident, ty: &[TokenTree], attrs: &Attrs) -> String {
-    let (c, f) = (class.to_string(), field.to_string());
+/// Getter (and setter unless `readonly`) of a `pub` field (`access`: its name or tuple
+/// index; `rust`: the name for symbols and the default Python name), and its property record.
+fn property(tpl: &mut Tpl, class: &Ident, access: &TokenTree, rust: &str, ty: &[TokenTree], attrs: &Attrs) -> String {
+    let c = class.to_string();
     let ch = tpl.hole(TokenStream::from(TokenTree::Ident(class.clone())));
-    let th = tpl.hole(ts(ty));
-    let fh = tpl.hole(TokenStream::from(TokenTree::Ident(field.clone())));
-    let abi = tpl.hole(ts(&static_type(ty)));
-    let get = format!("__wf_get_{}_{}", c, f);
-    let mut s = format!(
-        "const _: () = {{
-            #[export_name = {}] pub unsafe extern \"C\" fn __wf_get(h: i32) -> <{} as ::wasmforge::WasmType>::Abi {{
-                let this = &*(h as usize as *const {});
-                <{} as ::wasmforge::ToHost>::into_abi_ret(::core::clone::Clone::clone(&this.{}))
-            }}",
+    let fh = tpl.hole(TokenStream::from(access.clone()));
+    let abi = tpl.spanned(ABI, &static_type(ty));
+    let copy = tpl.spanned("(&&::wasmforge::probe::CopyOut::<$T>::new()).lower_copy", ty);
+    let readonly = attrs.flag("readonly");
+    let mut s = String::from("const _: () = {");
+    s.push_str(PRELUDE);
+    let mut cond = String::from(
+        "<::wasmforge::probe::Probe<$T>>::LOWER && <::wasmforge::probe::Probe<$T>>::CLONE && <::wasmforge::probe::Probe<$T>>::DESC.is_some()",
+    );
+    let mut what = String::from("cannot be a property (a `pub` field is read by a copy");
+    if !readonly {
+        cond.push_str(" && <::wasmforge::probe::Probe<$T>>::LIFT");
+        what.push_str(" and written unless #[wasmforge(readonly)]");
+    }
+    what.push(')');
+    s.push_str(&assert_type(tpl, ty, &cond, &what));
+    let get = format!("__wf_get_{}_{}", c, rust);
+    s.push_str(&format!(
+        "#[export_name = {}] pub unsafe extern \"C\" fn __wf_get(h: i32) -> {} {{
+            let this = &*(h as usize as *const {});
+            {}(&this.{})
+        }}",
         lit(&get),
         abi,
         ch,
-        th,
+        copy,
         fh
-    );
-    let set = if attrs.flag("readonly") {
+    ));
+    let set = if readonly {
         String::new()
     } else {
-        let set = format!("__wf_set_{}_{}", c, f);
+        let set = format!("__wf_set_{}_{}", c, rust);
+        let lift = tpl.spanned("(&&::wasmforge::probe::Lift::<$T>::new()).lift", ty);
         s.push_str(&format!(
-            "#[export_name = {}] pub unsafe extern \"C\" fn __wf_set(h: i32, v: <{} as ::wasmforge::WasmType>::Abi) {{
+            "#[export_name = {}] pub unsafe extern \"C\" fn __wf_set(h: i32, v: {}) {{
                 let __wf_anchor = ::wasmforge::Anchor::new();
                 let this = &mut *(h as usize as *mut {});
-                this.{} = <{} as ::wasmforge::FromHost<'_>>::from_abi(v, &__wf_anchor);
+                this.{} = {}(v, &__wf_anchor);
             }}",
             lit(&set),
             abi,
             ch,
             fh,
-            th
+            lift
         ));
         set
     };
@@ -1124,13 +1345,16 @@ fn property(tpl: &mut Tpl, class: &Ident, field: &Ident, ty: &[TokenTree], attrs
         "::wasmforge::desc::Part::Header(::wasmforge::desc::KIND_PROPERTY), ::wasmforge::desc::Part::Str({}),",
         lit(&c)
     );
-    parts.push_str(&name_part(attrs, field, tpl));
+    match attrs.value("name") {
+        Some(v) => parts.push_str(&format!("::wasmforge::desc::Part::Str({}),", tpl.hole(TokenStream::from(v.clone())))),
+        None => parts.push_str(&format!("::wasmforge::desc::Part::Str({}),", lit(rust))),
+    }
     parts.push_str(&attrs.docs_part(tpl));
     parts.push_str(&format!(
-        "::wasmforge::desc::Part::Str({}), ::wasmforge::desc::Part::Str({}), ::wasmforge::desc::Part::Ty(<{} as ::wasmforge::Describe>::TYPE),",
+        "::wasmforge::desc::Part::Str({}), ::wasmforge::desc::Part::Str({}), ::wasmforge::desc::Part::Ty({}),",
         lit(&get),
         lit(&set),
-        th
+        tpl.spanned(DESC, &static_type(ty))
     ));
     s.push_str(&record(&parts));
     s.push_str("};");
@@ -1203,6 +1427,7 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
     let self_ty = [TokenTree::Ident(name.clone())];
     let mut enc_arms = String::new();
     let mut dec_arms = String::new();
+    let mut checks = String::from(PRELUDE);
     let mut parts = format!(
         "::wasmforge::desc::Part::Header(::wasmforge::desc::KIND_VARIANTS), ::wasmforge::desc::Part::Str({}),",
         lit(&name.to_string())
@@ -1229,6 +1454,9 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
                 } else {
                     fs.push((format!("_{}", i), fix_type(&f[k..], Some(&self_ty))));
                 }
+                if let Some((_, ty)) = fs.last() {
+                    check_shape(cx, ty);
+                }
             }
         }
         let binds: Vec<String> = (0..fs.len()).map(|i| format!("__wf_f{}", i)).collect();
@@ -1243,9 +1471,15 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
         let mut enc = format!("::wasmforge::wire::Encode::encode({}u32, out);", index);
         let mut decs = Vec::new();
         for ((_, ty), b) in fs.iter().zip(&binds) {
-            let th = tpl.hole(ts(ty));
-            enc.push_str(&format!("<{} as ::wasmforge::wire::Encode>::encode({}, out);", th, b));
-            decs.push(format!("<{} as ::wasmforge::wire::Decode<'a>>::decode(r)", th));
+            let wire = tpl.spanned("(&&::wasmforge::probe::Wire::<$T>::new())", ty);
+            enc.push_str(&format!("{}.put({}, out);", wire, b));
+            decs.push(format!("{}.take(r)", wire));
+            checks.push_str(&assert_type(
+                &mut tpl,
+                ty,
+                "<::wasmforge::probe::Probe<$T>>::WIRE && <::wasmforge::probe::Probe<$T>>::DESC.is_some()",
+                "cannot be a field of an exported enum's variant",
+            ));
         }
         enc_arms.push_str(&format!("{}::{} {} => {{ {} }}", e, vh, pattern, enc));
         let built = if fields.is_none() {
@@ -1264,16 +1498,17 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
             parts.push_str(&format!(
                 "::wasmforge::desc::Part::Str({}), ::wasmforge::desc::Part::Ty({}),",
                 lit(fname),
-                tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", ty)
+                tpl.spanned(DESC, &static_type(ty))
             ));
         }
     }
     tpl.push(&format!(
         "impl ::wasmforge::wire::Encode for {e} {{
-            fn encode(self, out: &mut ::wasmforge::__private::Vec<u8>) {{ match self {{ {enc_arms} }} }}
+            fn encode(self, out: &mut ::wasmforge::__private::Vec<u8>) {{ {prelude} match self {{ {enc_arms} }} }}
         }}
         impl<'a> ::wasmforge::wire::Decode<'a> for {e} {{
             unsafe fn decode(r: &mut ::wasmforge::wire::Reader<'a>) -> Self {{
+                {prelude}
                 match r.u32() {{ {dec_arms} v => panic!(\"{{}} is not a variant index of {{}}\", v, {name_lit}) }}
             }}
         }}
@@ -1284,8 +1519,10 @@ fn data_enum(cx: &mut Cx, name: &Ident, attrs: &Attrs, variants: &[(Attrs, Ident
         ::wasmforge::__encoded_seq!([] {e});
         impl ::wasmforge::abi::EnumError for {e} {{ const NAME: &'static str = {name_lit}; }}",
         name_lit = lit(&name.to_string()),
+        prelude = PRELUDE,
     ));
     tpl.push("const _: () = {");
+    tpl.push(&checks);
     tpl.push(&record(&parts));
     tpl.push("};");
     tpl.finish()
@@ -1313,18 +1550,22 @@ fn export_impl(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> Ve
     attrs.check(cx, &[], "an impl block");
     let mut k = at + 1;
     if tokens.get(k).map_or(false, |t| is_punct(t, '<')) {
-        cx.error(tokens[k].span(), "a generic impl block cannot be exported");
+        cx.error(tokens[k].span(), "a generic impl block cannot be exported: Python needs one concrete type; export the impl block of a concrete newtype");
         return Vec::new();
     }
     let start = k;
+    let mut end = None;
     while k < tokens.len() && group_of(&tokens[k], Delimiter::Brace).is_none() {
-        if is_ident(&tokens[k], "for") {
+        if is_ident(&tokens[k], "where") && end.is_none() {
+            end = Some(k);
+        }
+        if is_ident(&tokens[k], "for") && end.is_none() {
             cx.error(tokens[k].span(), "export an inherent impl block (`impl Type { ... }`), not a trait impl");
             return Vec::new();
         }
         k += 1;
     }
-    let self_ty: Vec<TokenTree> = tokens[start..k].to_vec();
+    let self_ty: Vec<TokenTree> = tokens[start..end.unwrap_or(k)].to_vec();
     let class = match self_ty.as_slice() {
         [TokenTree::Ident(i)] => i.clone(),
         _ => {
@@ -1360,6 +1601,8 @@ fn export_impl(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> Ve
         }
         let (c, m) = (class.to_string(), sig.name.to_string());
         let symbol = format!("__wf_m_{}_{}", c, m);
+        let cfg = sig.attrs.cfg_prefix(&mut tpl);
+        tpl.push(&cfg);
         tpl.push("const _: () = {");
         let target = format!("{}::{}", tpl.hole(TokenStream::from(TokenTree::Ident(class.clone()))), m);
         let body = shim(&mut tpl, &symbol, &sig, &target, Some(&self_ty));
@@ -1376,7 +1619,7 @@ fn export_impl(cx: &mut Cx, tokens: &[TokenTree], at: usize, attrs: Attrs) -> Ve
         parts.push_str(&format!("::wasmforge::desc::Part::U8({}),", flags));
         parts.push_str(&params_parts(cx, &sig.params, &mut tpl));
         let ret = ret_tokens(&sig);
-        parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &ret)));
+        parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned(DESC, &static_type(&ret))));
         tpl.push(&record(&parts));
         tpl.push("};");
     }
@@ -1423,7 +1666,8 @@ fn import_block(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
         let name = sig.name.to_string();
         let ret = ret_tokens(&sig);
         let rh = tpl.hole(ts(&ret));
-        let rabi = tpl.hole(ts(&static_type(&ret)));
+        let rabi = tpl.spanned(ABI, &static_type(&ret));
+        let rlift = tpl.spanned("(&&::wasmforge::probe::Lift::<$T>::new()).lift", &ret);
         let vis = tpl.hole(ts(&sig.vis));
         let nh = tpl.hole(TokenStream::from(TokenTree::Ident(sig.name.clone())));
         let mut docs = String::new();
@@ -1436,19 +1680,23 @@ fn import_block(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
         for p in &sig.params {
             let ph = tpl.hole(TokenStream::from(TokenTree::Ident(p.name.clone())));
             let th = tpl.hole(ts(&p.ty));
-            let abi = tpl.hole(ts(&static_type(&p.ty)));
+            let abi = tpl.spanned(ABI, &static_type(&p.ty));
+            let lower = tpl.spanned("(&&::wasmforge::probe::Lower::<$T>::new()).lower_arg", &p.ty);
             outer.push_str(&format!("{}: {},", ph, th));
-            inner.push_str(&format!("{}: <{} as ::wasmforge::WasmType>::Abi,", ph, abi));
-            call.push_str(&format!("<{} as ::wasmforge::ToHost>::into_abi({}),", th, ph));
+            inner.push_str(&format!("{}: {},", ph, abi));
+            call.push_str(&format!("{}({}),", lower, ph));
         }
+        let cfg = sig.attrs.cfg_prefix(&mut tpl);
         tpl.push(&format!(
-            "{docs} #[allow(clippy::too_many_arguments)] {vis} fn {nh}({outer}) -> {rh} {{
+            "{cfg} {docs} #[allow(clippy::too_many_arguments)] {vis} fn {nh}({outer}) -> {rh} {{
+                {prelude}
                 #[link(wasm_import_module = \"python\")]
-                extern \"C\" {{ #[link_name = {link}] fn __wf_import({inner}) -> <{rabi} as ::wasmforge::WasmType>::Abi; }}
+                extern \"C\" {{ #[link_name = {link}] fn __wf_import({inner}) -> {rabi}; }}
                 let __wf_anchor = ::wasmforge::Anchor::new();
-                unsafe {{ <{rh} as ::wasmforge::FromHost<'_>>::from_abi(__wf_import({call}), &__wf_anchor) }}
+                unsafe {{ {rlift}(__wf_import({call}), &__wf_anchor) }}
             }}",
             link = lit(&name),
+            prelude = PRELUDE,
         ));
         let mut parts = format!(
             "::wasmforge::desc::Part::Header(::wasmforge::desc::KIND_IMPORT), ::wasmforge::desc::Part::Str(\"python\"), ::wasmforge::desc::Part::Str({}),",
@@ -1456,8 +1704,26 @@ fn import_block(cx: &mut Cx, tokens: &[TokenTree]) -> Vec<TokenTree> {
         );
         parts.push_str(&sig.attrs.docs_part(&mut tpl));
         parts.push_str(&params_parts(cx, &sig.params, &mut tpl));
-        parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned("<$T as ::wasmforge::Describe>::TYPE", &ret)));
+        parts.push_str(&format!("::wasmforge::desc::Part::Ty({}),", tpl.spanned(DESC, &static_type(&ret))));
+        tpl.push(&cfg);
         tpl.push("const _: () = {");
+        tpl.push(PRELUDE);
+        for p in &sig.params {
+            let check = assert_type(
+                &mut tpl,
+                &p.ty,
+                "<::wasmforge::probe::Probe<$T>>::LOWER && <::wasmforge::probe::Probe<$T>>::DESC.is_some()",
+                "cannot be a parameter of an imported function",
+            );
+            tpl.push(&check);
+        }
+        let check = assert_type(
+            &mut tpl,
+            &ret,
+            "<::wasmforge::probe::Probe<$T>>::LIFT && <::wasmforge::probe::Probe<$T>>::DESC.is_some()",
+            "cannot be returned by an imported function",
+        );
+        tpl.push(&check);
         tpl.push(&record(&parts));
         tpl.push("};");
     }
