@@ -63,6 +63,16 @@ def test_view_is_zero_copy(calc):
     assert calc.memory.read(300, 1) == b"\x63"
 
 
+def test_mapped_covers_the_whole_memory_and_follows_growth(calc):
+    whole = calc.memory.mapped()
+    assert len(whole) == PAGE_SIZE
+    whole[400:403] = b"abc"
+    assert calc.memory.read(400, 3) == b"abc"
+    calc.exports.grow(1)
+    grown = calc.memory.mapped()
+    assert len(grown) == 2 * PAGE_SIZE and bytes(grown[400:403]) == b"abc"
+
+
 def test_numpy_view_is_zero_copy(calc):
     np = pytest.importorskip("numpy")
     array = calc.memory.numpy(np.uint32)

@@ -198,6 +198,15 @@ class Memory:
         self.write(ptr, struct.pack(fmt, *values))
 
     # -- zero-copy --------------------------------------------------------------------------
+    def mapped(self) -> memoryview:
+        """A writable ``memoryview`` of the whole memory as it is mapped now (cheap to ask again).
+
+        For glue making several accesses around one call: valid until the next call into
+        wasm (which may grow the memory) or until the instance is closed. Slices of it are
+        bounds-safe (they clamp at the end), so check lengths where it matters.
+        """
+        return self._current()
+
     def view(self, start: int = 0, stop: int | None = None) -> memoryview:
         """A writable, zero-copy ``memoryview`` of bytes ``[start, stop)``.
 

@@ -48,7 +48,7 @@ def _export(name: str, args: list[str], docs: list[str] = ()) -> bytes:  # type:
     return b"\x00" + _vec([_s(d) for d in docs]) + b"\x00" + _function(name, args) + b"\x00" + b"\x01\x01\x00" + b"\x00"
 
 
-def _program(exports: list[bytes], schema: str = section.SCHEMAS[0]) -> bytes:
+def _program(exports: list[bytes], schema: str = section.SCHEMAS[-1]) -> bytes:
     body = (
         _vec(exports) + _vec([]) + _vec([]) + _vec([]) + _vec([]) + _vec([]) + _vec([])
         + _s(f"forged-{HASH}") + _s("forged") + b"\x00" + _vec([])

@@ -1,8 +1,9 @@
 """Differential test: the same crate through wasm-bindgen's own CLI and JS glue under node gives
 the same results as through wasmforge's Python package, call by call.
 
-Needs ``wasm-bindgen`` (``cargo install wasm-bindgen-cli`` at the crate's wasm-bindgen version)
-and ``node`` on PATH (or ``WASMFORGE_WASM_BINDGEN`` naming the CLI); skipped otherwise.
+Needs ``wasm-bindgen`` (``scripts/wasm-bindgen-cli.sh`` installs it at the crate's wasm-bindgen
+version into ~/.cargo/bin; also found on PATH or as ``WASMFORGE_WASM_BINDGEN``) and ``node``;
+skipped otherwise, except under ``CI=true``, where ``.ci/run`` installs it and its absence fails.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 CRATE = Path(__file__).resolve().parents[1] / "crates" / "wbg_basic"
 
 #: (function, arguments); {"big": "..."} is an i64/u64 argument (a BigInt in JS),
-#: {"f64": [...]} / {"i32": [...]} a typed array.
+#: {"f64": [...]} / {"i32": [...]} a typed array, {"list": [...]} an array.
 CASES = [
     ("greet", ["Ada"]), ("greet", ["žluťoučký 🦀"]), ("greet", [""]),
     ("add", [1, {"big": "1099511627776"}, 0.5]),
@@ -34,13 +35,20 @@ CASES = [
     ("turn", [0]), ("turn", [11]), ("maybe_turn", [None]), ("maybe_turn", [10]),
     ("corners", ["square"]), ("corners", ["circle"]), ("rounder", ["square"]),
     ("parse_flag", ["yes"]), ("parse_flag", ["maybe"]),
+    ("keep", ["text"]), ("keep", [2.5]), ("keep", [None]), ("same", ["x", "x"]), ("same", [1, "1"]),
+    ("reversed", [{"list": ["a", 1.5, True]}]), ("boxed_values", [{"list": ["z", 0]}]),
+    ("words", [" ein  zwei 🦀 "]), ("words", [""]), ("joined", [{"list": ["a", "žluť", ""]}, "+"]),
+    ("sorted_words", [{"list": ["pear", "apple", "Fig"]}]), ("maybe_words", [{"list": ["a", "b"]}]),
+    ("maybe_words", [None]), ("scaled", [{"f64": [1.0, -2.5]}, 2.0]), ("scaled", [{"f64": []}, 3.0]),
+    ("tagged", ["ž", 7, "🦀"]), ("tagged", ["", 0, ""]),
 ]
 
 NODE_DRIVER = r"""
 const pkg = require(process.argv[2]);
 const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const arg = (a) => a === null ? undefined : typeof a !== "object" ? a
-  : "big" in a ? BigInt(a.big) : "f64" in a ? Float64Array.from(a.f64) : Int32Array.from(a.i32);
+  : "big" in a ? BigInt(a.big) : "f64" in a ? Float64Array.from(a.f64) : "list" in a ? a.list.map(arg)
+  : Int32Array.from(a.i32);
 const norm = (v) => typeof v === "bigint" ? { big: v.toString() }
   : ArrayBuffer.isView(v) ? Array.from(v) : v === undefined ? null : v;
 const out = cases.map(([name, args]) => {
@@ -58,7 +66,8 @@ console.log(JSON.stringify(out));
 
 
 def _cli() -> str | None:
-    return os.environ.get("WASMFORGE_WASM_BINDGEN") or shutil.which("wasm-bindgen")
+    installed = Path.home() / ".cargo" / "bin" / "wasm-bindgen"
+    return os.environ.get("WASMFORGE_WASM_BINDGEN") or shutil.which("wasm-bindgen") or (str(installed) if installed.exists() else None)
 
 
 def _crate_wasm_bindgen_version() -> str:
@@ -71,15 +80,20 @@ def _crate_wasm_bindgen_version() -> str:
 @pytest.fixture(scope="module")
 def oracle():
     cli, node = _cli(), shutil.which("node")
+    missing = None
     if cli is None or node is None:
-        pytest.skip(
+        missing = (
             f"{'the wasm-bindgen CLI' if cli is None else 'node'} is not installed: "
-            f"cargo install wasm-bindgen-cli --version {_crate_wasm_bindgen_version()} --no-default-features "
-            "(and node) to run the differential test"
+            "scripts/wasm-bindgen-cli.sh (and node) to run the differential test"
         )
-    version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
-    if version != _crate_wasm_bindgen_version():
-        pytest.skip(f"wasm-bindgen CLI {version} differs from the crate's wasm-bindgen {_crate_wasm_bindgen_version()}")
+    else:
+        version = subprocess.run([cli, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
+        if version != _crate_wasm_bindgen_version():
+            missing = f"wasm-bindgen CLI {version} differs from the crate's wasm-bindgen {_crate_wasm_bindgen_version()}"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{missing} (.ci/run installs it)")
+        pytest.skip(missing)
     return cli, node
 
 
@@ -99,9 +113,9 @@ def _normalise(result, result_kind: str):
     return result
 
 
-def test_python_package_agrees_with_wasm_bindgen_js_glue(oracle, wbg_basic, tmp_path) -> None:
+def test_python_package_agrees_with_wasm_bindgen_js_glue(oracle, wbg_locked, tmp_path) -> None:
     cli, node = oracle
-    result, pkg = wbg_basic
+    result, pkg = wbg_locked
     out = tmp_path / "js"
     subprocess.run([cli, "--target", "nodejs", "--out-dir", str(out), str(result.raw_wasm)], check=True, capture_output=True)
     driver = tmp_path / "driver.js"

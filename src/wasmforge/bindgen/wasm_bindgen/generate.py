@@ -16,7 +16,7 @@ from wasmforge.bindgen.python import HEADER, RUNTIME_PACKAGE, GenerateError, run
 from wasmforge.bindgen.wasm_bindgen import describe as _describe
 from wasmforge.bindgen.wasm_bindgen import section as _section
 from wasmforge.bindgen.wasm_bindgen import types as _types
-from wasmforge.bindgen.wasm_bindgen.runtime import abi, result_abi, returns_through_memory
+from wasmforge.bindgen.wasm_bindgen.runtime import abi, import_abi, result_abi, returns_through_memory
 
 __all__ = ["Binding", "BoundClass", "BoundFunction", "BoundImport", "bind", "render", "shipped_module"]
 
@@ -116,6 +116,10 @@ def _suffix(name: str, what: str) -> str:
 
 
 def _symbol(base: str, program: _section.Program, exports: set[str], what: str) -> str:
+    if not _section.LAYOUTS[program.schema].hashed_symbols:
+        if base not in exports:
+            raise GenerateError(f"{what}: the module has no export {base}")
+        return base
     hashes = {c.rsplit("-", 1)[-1] for c in program.crates}
     found = [n for n in exports if any(n == f"{base}_{h}" or n.startswith(f"{base}_{h}_") for h in hashes)]
     if len(found) != 1:
@@ -143,7 +147,9 @@ def _export_abi(fn: _types.FunctionType, *, receiver: bool) -> tuple[list[str], 
 
 
 def _resolve(ty: _types.Type, program: _section.Program, item: str) -> _types.Type:
-    """``ty`` with each string enum's values filled in from the section."""
+    """``ty`` with each string enum's values filled in from the section, and the word of a C-style enum."""
+    if ty[0] == "enum" and not _section.LAYOUTS[program.schema].enum_as_f64:
+        return (*ty, "i32")
     if ty[0] == "string_enum":
         for e in program.string_enums:
             if e.name == ty[1]:
@@ -175,13 +181,14 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
     describes = tuple(_describe.describe_exports(list(export_types)))
     streams = _describe.run_describes(wasm, list(describes), limits=limits, what=what)
     names = set(export_types)
+    form = _section.LAYOUTS[program.schema].stream
     struct_names = {s.name for s in program.structs}
     enum_names = {e.name for e in program.enums}
 
     def function_type(symbol: str, item: str) -> _types.FunctionType:
         if symbol not in streams:
             raise GenerateError(f"{item}: the module has no describe function for it")
-        fn = _types.parse_function(streams[symbol], item)
+        fn = _types.parse_function(streams[symbol], item, form)
         fn = _types.FunctionType(tuple(_resolve(p, program, item) for p in fn.params), _resolve(fn.result, program, item))
         missing = _types.unsupported(fn)
         if missing:
@@ -238,7 +245,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
             getter = _symbol(f"__wbg_get_{lower}_{_suffix(field_name, field_item)}", program, names, field_item)
             if getter not in streams:
                 raise GenerateError(f"{field_item}: the module has no describe function for it")
-            ty = _resolve(_types.parse_type(streams[getter], field_item), program, field_item)
+            ty = _resolve(_types.parse_type(streams[getter], field_item, form), program, field_item)
             get_fn = _types.FunctionType((), ty)
             if _types.unsupported(get_fn):
                 raise GenerateError(f"{field_item}: its type {_types.show(ty)} is not supported")
@@ -273,7 +280,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
     by_shim = {i.shim: i for i in program.imports}
     imports = []
     for imp in compiled.imports:
-        if imp.module == "__wbindgen_externref_xform__" or imp.name in ("__wbindgen_describe", "__wbindgen_describe_generic_import"):
+        if imp.module == "__wbindgen_externref_xform__" or imp.name in ("__wbindgen_describe", "__wbindgen_describe_generic_import", "__wbindgen_describe_cast"):
             continue
         if imp.module != _describe.PLACEHOLDER_MODULE:
             raise GenerateError(f"{what}: import {imp.module}.{imp.name} is not a wasm-bindgen import; modules with other imports are not supported")
@@ -281,7 +288,7 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
         raw_intrinsic = RAW_INTRINSICS.get(imp.name or "")
         if decl is None and raw_intrinsic is not None:
             fn = _types.FunctionType(*raw_intrinsic)
-            _check_abi(f"{what}: intrinsic {imp.name}", [t for p in fn.params for t in abi(p)], abi(fn.result), imp.type)
+            _check_abi(f"{what}: intrinsic {imp.name}", *import_abi(fn.params, fn.result), imp.type)
             imports.append(BoundImport(imp.name or "", imp.name or "", fn))
             continue
         if decl is None:
@@ -293,12 +300,11 @@ def bind(wasm: bytes, *, what: str = "the module", limits: _describe.DescribeLim
         stream = streams.get(imp.name or "")
         if stream is None:
             raise GenerateError(f"{item}: the module has no describe function for it")
-        fn = _types.parse_function(stream, item)
+        fn = _types.parse_function(stream, item, form)
         missing = _types.unsupported(fn, imported=True)
         if missing:
             raise GenerateError(f"{item}: its {missing}")
-        params = [t for p in fn.params for t in abi(p)]
-        _check_abi(item, params, abi(fn.result), imp.type)
+        _check_abi(item, *import_abi(fn.params, fn.result), imp.type)
         imports.append(BoundImport(imp.name or "", js_name, fn))
     return Binding(program, tuple(functions), tuple(imports), describes, tuple(classes), tuple(enums))
 
@@ -349,6 +355,8 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
     """The package's text files: ``__init__.py``, ``__init__.pyi``, ``py.typed`` and the runtime copy."""
     crate = crate or package
     table = {i.shim: (i.js_name, i.types.params, i.types.result) for i in binding.imports}
+    statics = [m for c in binding.classes for m in c.members if m.kind == "static"]
+    exports = {f.export: (f.types.params, f.types.result, f.params) for f in [*binding.functions, *statics]}
     public = sorted(["load", "JsError", "NeedsImports", *(f.name for f in binding.functions),
                      *(c.name for c in binding.classes), *(e.name for e in binding.enums)])
     glue = [
@@ -380,7 +388,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         glue += [f"    {v} = {value!r}" for v, value in e.variants] or ["    pass"]
         stub += ["", f"class {e.name}(enum.IntEnum):"] + [f"    {v} = {value!r}" for v, value in e.variants]
     for f in binding.functions:
-        glue += ["", "", f"def {f.name}({', '.join(f.params)}):", f"    return {_call(f, '_instance().call', list(f.params))}"]
+        glue += ["", "", f"def {f.name}({', '.join(f.params)}):", f"    return _instance().calls[{f.export!r}]({', '.join(f.params)})"]
         glue += [f"{f.name}.__doc__ = {f.doc!r}"] if f.doc else []
         stub.append(_stub_def(f, ""))
     for c in binding.classes:
@@ -407,7 +415,7 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
                 stub.append(_stub_def(m, "self"))
             elif m.kind == "static":
                 glue += ["", "    @staticmethod", f"    def {m.name}({', '.join(m.params)}):",
-                         f"        return {_call(m, '_instance().call', list(m.params))}"]
+                         f"        return _instance().calls[{m.export!r}]({', '.join(m.params)})"]
                 stub += ["    @staticmethod", _stub_def(m, "")]
             elif m.kind == "getter":
                 glue += ["", "    @property", f"    def {m.name}(self):", f"        return {_call(m, 'self._wbg_call', [])}"]
@@ -421,6 +429,10 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "",
         "",
         f"_CLASSES = {{{', '.join(f'{n!r}: {n}' for n in [*(e.name for e in binding.enums), *(c.name for c in binding.classes)])}}}",
+        f"_EXPORTS = {exports!r}",
+        f"_SCHEMA = {binding.program.schema!r}",
+        f"_FUNCTIONS = {({f.name: f.export for f in binding.functions})!r}",
+        "_DOCS = {name: globals()[name].__doc__ for name in _FUNCTIONS}",
         "",
         "",
         "def load(imports=None):",
@@ -429,9 +441,16 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "    The package's functions and constructors use the instance loaded last (one with the",
         '    default imports when ``load()`` was never called)."""',
         "    global _default",
-        "    instance = _Instance(_WASM, _IMPORTS, imports, _CLASSES)",
+        "    instance = _Instance(_WASM, _IMPORTS, imports, _CLASSES, _EXPORTS, _SCHEMA)",
         "    with _default_lock:",
         "        _default = instance",
+        "        # The module's functions become the instance's call functions (one call layer less);",
+        "        # a function imported before still reaches the instance loaded last through _instance().",
+        "        for name, export in _FUNCTIONS.items():",
+        "            call = instance.calls[export]",
+        "            call.__name__ = call.__qualname__ = name",
+        "            call.__doc__ = _DOCS[name]",
+        "            globals()[name] = call",
         "    return instance",
         "",
         "",
@@ -445,7 +464,9 @@ def render(binding: Binding, package: str, *, crate: str | None = None) -> dict[
         "py.typed": "",
         **runtime_files(),
         f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/__init__.py": "",
-        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/runtime.py": _runtime_source(),
+        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/runtime.py": _runtime_source("runtime.py"),
+        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/types.py": _runtime_source("types.py"),
+        f"{RUNTIME_PACKAGE}/bindgen/wasm_bindgen/section.py": _runtime_source("section.py"),
     }
     compile(files["__init__.py"], f"{package}/__init__.py", "exec")
     compile(files["__init__.pyi"], f"{package}/__init__.pyi", "exec")
@@ -459,7 +480,7 @@ def _stub_def(f: BoundFunction, receiver: str) -> str:
     return f"{indent}def {f.name}({', '.join(params)}) -> {_annotation(f.types.result)}: ..."
 
 
-def _runtime_source() -> str:
+def _runtime_source(name: str) -> str:
     from pathlib import Path
 
-    return Path(__file__).with_name("runtime.py").read_text(encoding="utf-8")
+    return Path(__file__).with_name(name).read_text(encoding="utf-8")

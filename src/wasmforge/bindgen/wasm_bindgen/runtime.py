@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import WasmforgeError
+from .section import LAYOUTS
+from .types import StreamError, StreamFormat, parse_function, show
 
 __all__ = ["DEFAULT_IMPORTS", "BindgenInstance", "JsError", "NeedsImports", "RustObject", "abi", "result_abi"]
 
@@ -41,6 +43,14 @@ _SIZE = {"i8": 1, "u8": 1, "i16": 2, "u16": 2, "i32": 4, "u32": 4, "i64": 8, "u6
 _SMALL = frozenset({"i8", "u8", "i16", "u16", "bool", "char"})
 _WORD = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "bool", "char", "string_enum", "rust_struct", "externref", "named_externref"})
 _BUFFERS = frozenset({"string", "vector", "slice"})
+#: the types a call's fast path passes and returns as one wasm value.
+_SCALARS = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64", "bool", "char"})
+_PAIR = struct.Struct("<II")
+#: what a cast into JsValue may start from: the struct code of its one ABI value.
+_CASTABLE = {"i8": "i", "u8": "I", "i16": "i", "u16": "I", "i32": "i", "u32": "I", "i64": "q", "u64": "Q",
+             "f32": "f", "f64": "d", "bool": "I", "char": "I", "string": ""}
+#: words one cast may describe itself in (casts of the types above need a few dozen).
+_CAST_WORDS = 4096
 
 
 class JsError(WasmforgeError):
@@ -82,6 +92,7 @@ DEFAULT_IMPORTS: dict[str, Callable[..., Any]] = {
     "__wbindgen_is_bigint": lambda v: False,
     "__wbindgen_is_object": lambda v: v is not None and not isinstance(v, (bool, int, float, str)),
     "__wbindgen_rethrow": _rethrow,
+    "__wbindgen_string_get": lambda v: v if isinstance(v, str) else None,
     "console.log": _print,
     "console.error": lambda *a: print(*a, file=sys.stderr),
     "Math.random": random.random,
@@ -120,15 +131,29 @@ def abi(spec: tuple[Any, ...]) -> list[str]:
     if kind in ("f32", "f64"):
         return [kind]
     if kind == "enum":
-        return ["f64"]
+        return [_enum_abi(spec)]
     if kind == "unit":
         return []
     if kind == "option":
         form = _option_form(spec[1])
         if form == "tagged":
             return ["i32", *abi(spec[1])]
-        return {"f64": ["f64"], "u32": ["i32"], "enum": ["f64"], "pointer": ["i32"]}.get(form) or ["i32", "i32"]
+        if form == "enum":
+            return [_enum_abi(spec[1])]
+        return {"f64": ["f64"], "u32": ["i32"], "pointer": ["i32"]}.get(form) or ["i32", "i32"]
     raise TypeError(f"no ABI for {kind}")
+
+
+def _enum_abi(spec: tuple[Any, ...]) -> str:
+    # ("enum", name, hole) crosses as f64 since schema 0.2.130; the glue of older schemas
+    # gives ("enum", name, hole, "i32").
+    return str(spec[3]) if len(spec) > 3 else "f64"
+
+
+def _enum_word(spec: tuple[Any, ...], value: int) -> Any:
+    if _enum_abi(spec) == "f64":
+        return float(value)
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def result_abi(spec: tuple[Any, ...]) -> list[str | None]:
@@ -137,6 +162,13 @@ def result_abi(spec: tuple[Any, ...]) -> list[str | None]:
         inner: list[str | None] = list(abi(spec[1]))
         return (inner + [None, None])[:2] + ["i32", "i32"]
     return list(abi(spec))
+
+
+def import_abi(params: tuple[Any, ...], result: tuple[Any, ...]) -> tuple[list[str], list[str]]:
+    """The wasm parameter and result types of an import (a result of two values: a return area first)."""
+    lowered = [t for p in params for t in abi(p)]
+    results = abi(result)
+    return (["i32", *lowered], []) if len(results) > 1 else (lowered, results)
 
 
 def returns_through_memory(spec: tuple[Any, ...]) -> bool:
@@ -255,6 +287,8 @@ class BindgenInstance:
         table: Mapping[str, tuple[str, tuple[Any, ...], tuple[Any, ...]]],
         imports: Mapping[str, Callable[..., Any]] | None = None,
         classes: Mapping[str, Any] | None = None,
+        exports: Mapping[str, tuple[tuple[Any, ...], tuple[Any, ...], tuple[str, ...]]] | None = None,
+        schema: str | None = None,
     ) -> None:
         from ...host import HostFunction, load
         from ..runtime import compiled
@@ -269,12 +303,26 @@ class BindgenInstance:
         self.table_size = _JSIDX_RESERVED
         self.pending_free: list[tuple[str, int]] = []
         self.closed = False
+        #: the module's wasm-bindgen schema version (how casts describe themselves); None: the newest.
+        self.schema = schema
+        #: the f64 that stands for None of an Option of a 32-bit number (changed in schema 0.2.119).
+        self.f64_none = LAYOUTS[schema].f64_none if schema in LAYOUTS else _F64_NONE
+        #: words of the cast being described, and the conversion of each cast met so far.
+        self.cast_words: list[int] = []
+        self.casts: dict[tuple[int, ...], Callable[[int], Any]] = {}
         placeholder: dict[str, Any] = {}
         missing = []
         for imp in module.imports:
             if imp.module != "__wbindgen_placeholder__":
                 continue
             entry = table.get(imp.name)
+            if imp.name == "__wbindgen_describe":
+                placeholder[imp.name] = HostFunction(self._cast_word, "(i32) -> ()")
+                continue
+            if imp.name in ("__wbindgen_describe_generic_import", "__wbindgen_describe_cast"):
+                keyed = imp.name == "__wbindgen_describe_generic_import"
+                placeholder[imp.name] = HostFunction(lambda f, p, k=keyed: self._cast(p, k), "(i32, i32) -> i32")
+                continue
             if entry is None:
                 placeholder[imp.name] = self._forbidden(imp.name)
                 continue
@@ -302,6 +350,11 @@ class BindgenInstance:
         self._plans: dict[str, _Plan] = {}
         with self.lock:
             self.ret = self._malloc(32, 8)
+            self.cast_ret = self._malloc(8, 8)
+        #: a callable per export of ``exports`` (export -> (parameter specs, result spec, names)).
+        self.calls: dict[str, Callable[..., Any]] = {
+            export: self._caller(export, *spec) for export, spec in (exports or {}).items()
+        }
 
     # ---- the object table -------------------------------------------------------------
     def _grow(self, delta: int) -> int:
@@ -344,17 +397,64 @@ class BindgenInstance:
     @staticmethod
     def _forbidden(name: str) -> Any:
         def called(*_args: Any) -> None:
-            raise JsError(
-                f"the module called {name}: this code converts values through a wasm-bindgen cast "
-                "(e.g. String into JsValue), which only wasm-bindgen's CLI can rewrite"
-            )
+            raise JsError(f"the module called {name}, which this runtime does not provide")
 
         return called
 
+    # ---- casts (``JsValue::from(String)`` and the like) -------------------------------
+    # wasm-bindgen's CLI rewrites each cast function into a call of a JS identity function.
+    # Unrewritten, the function describes its two types word by word, then calls
+    # __wbindgen_describe_generic_import (__wbindgen_describe_cast before schema 0.2.128,
+    # whose stream lacks the leading empty key) with a pointer to its argument's ABI values
+    # and reads the converted value from the pointer it gets back: this runtime answers there.
+    def _cast_word(self, word: int) -> None:
+        if len(self.cast_words) >= _CAST_WORDS:
+            self.cast_words.clear()
+            raise JsError(f"a wasm-bindgen cast described itself in more than {_CAST_WORDS} words")
+        self.cast_words.append(word & _MASK32)
+
+    def _cast(self, prims: int, keyed: bool) -> int:
+        words = tuple(self.cast_words) if keyed else (0, *self.cast_words)
+        self.cast_words.clear()
+        convert = self.casts.get(words)
+        if convert is None:
+            convert = self.casts[words] = self._cast_plan(words)
+        self.memory.write(self.cast_ret, struct.pack("<I", self.put(convert(prims & _MASK32))))
+        return int(self.cast_ret)
+
+    def _cast_plan(self, words: tuple[int, ...]) -> Callable[[int], Any]:
+        if not words or words[0] != 0:
+            raise JsError("the module calls a generic JS import, which this runtime does not provide")
+        form = LAYOUTS[self.schema].stream if self.schema in LAYOUTS else StreamFormat()
+        try:
+            fn = parse_function(words[1:], "a wasm-bindgen cast", form)
+        except StreamError as err:
+            raise JsError(str(err)) from None
+        source = fn.params[0] if len(fn.params) == 1 else ("unit",)
+        if fn.result != ("externref",) or source[0] not in _CASTABLE and source != ("ref", ("string",)):
+            raise JsError(f"the module casts {show(source)} into {show(fn.result)}, which this runtime does not convert")
+        mem = self.memory
+        if source[0] in ("ref", "string"):
+            owned = source[0] == "string"
+
+            def text(at: int) -> Any:
+                ptr, n = struct.unpack("<II", mem.read(at, 8))
+                data = mem.read(ptr, n)
+                if owned and n:
+                    self._free(ptr, n, 1)
+                return data.decode("utf-8", "replace")
+
+            return text
+        layout = struct.Struct("<" + _CASTABLE[source[0]])
+        kind = source[0]
+        return lambda at: _lift_scalar((kind,), layout.unpack(mem.read(at, layout.size))[0])
+
     def _adapt(self, fn: Callable[..., Any], params: tuple[Any, ...], result: tuple[Any, ...]) -> Callable[..., Any]:
+        through_memory = len(abi(result)) > 1
+
         def host(*raw: Any) -> Any:
             args: list[Any] = []
-            i = 0
+            i = 1 if through_memory else 0
             for p in params:
                 kind = p[0]
                 if kind == "ref" and p[1][0] in ("string", "cached_string"):
@@ -370,6 +470,14 @@ class BindgenInstance:
                     args.append(_lift_scalar(p, raw[i]))
                     i += 1
             out = fn(*args)
+            if through_memory:  # String or Option<String>: Rust owns and frees the copy
+                text = None if out is None and result[0] == "option" else _text(out, "the result of an import")
+                data = b"" if text is None else text.encode("utf-8")
+                ptr = self._malloc(len(data), 1) if text is not None else 0
+                if data:
+                    self.memory.write(ptr, data)
+                self.memory.write(raw[0] & _MASK32, struct.pack("<II", ptr, len(data)))
+                return None
             if result[0] == "unit":
                 return None
             if result[0] == "externref":
@@ -386,6 +494,73 @@ class BindgenInstance:
             f = self._funcs[name] = self.instance.func(name)
         return f
 
+    def _caller(self, export: str, params: tuple[Any, ...], result: tuple[Any, ...], names: tuple[str, ...]) -> Callable[..., Any]:
+        # Numbers, bool and strings in, and numbers, bool, strings or nothing out, the common
+        # case: a function written for this signature (from the templates below: only indices
+        # and fixed text go into its source; names and specs are passed as values). Every
+        # other signature goes through call(), which interprets the type specs.
+        simple = all(p[0] in _SCALARS or _is_text(p) for p in params)
+        if not simple or not (result[0] in _SCALARS or result[0] in ("unit", "string")):
+            return lambda *args: self.call(export, params, result, args, names)
+        text_result = result[0] == "string"
+        args = [f"a{i}" for i in range(len(params))]
+        raw = (["ret"] if text_result else []) + [t for i, p in enumerate(params) for t in ((f"p{i}", f"n{i}") if _is_text(p) else (f"a{i}",))]
+        body = [f"def caller({', '.join(args)}):",
+                "    if inst.closed:",
+                "        raise ValueError('this instance is closed')",
+                "    with lock:",
+                "        if pending:",
+                "            inst._free_pending()"]
+        texts = [i for i, p in enumerate(params) if _is_text(p)]
+        for i, p in enumerate(params):  # checks first: nothing is allocated for a call that fails them
+            if _is_text(p):
+                body += [f"        if a{i}.__class__ is not str:", f"            a{i} = text(a{i}, names[{i}])"]
+            else:
+                body += [f"        a{i} = checks[{i}](a{i}, names[{i}])"]
+        if texts:  # allocated and filled in turn; on a failure, what was allocated is freed
+            body += ["        " + " = ".join(f"p{i}" for i in texts) + " = 0", "        try:"]
+            for i in texts:
+                body += [f"            d{i} = a{i}.encode()", f"            n{i} = len(d{i})", f"            p{i} = malloc(n{i}, 1)",
+                         f"            mapped()[p{i} : p{i} + n{i}] = d{i}"]
+            body += ["        except BaseException:"]
+            body += [f"            if p{i}:\n                free(p{i}, n{i}, 1)" for i in texts] + ["            raise"]
+        body.append(f"        out = func({', '.join(raw)})")
+        if text_result:  # as _take_text, inline
+            body += ["        whole = mapped()", "        ptr, size = pair(whole, ret)", "        data = whole[ptr : ptr + size]",
+                     "        if len(data) != size:", "            inst._take_text(ret)",
+                     "        out = str(data, 'utf-8')", "        free(ptr, size, 1)", "        return out"]
+        elif result[0] == "unit":
+            body += ["        return None"]
+        elif result[0] in ("i8", "i16", "i32", "i64", "f32", "f64"):
+            body += ["        return out"]
+        else:
+            body += ["        return lift(result, out)"]
+        namespace: dict[str, Any] = {
+            "inst": self, "lock": self.lock, "pending": self.pending_free, "text": _text, "names": names,
+            "checks": [None if _is_text(p) else _checker(p) for p in params], "malloc": self._malloc.call,
+            "free": self._free.call, "mapped": self.memory.mapped, "func": self.func(export).call, "ret": self.ret,
+            "pair": _PAIR.unpack_from, "lift": _lift_scalar, "result": result,
+        }
+        exec(compile("\n".join(body), f"<wasm-bindgen call {export}>", "exec"), namespace)  # noqa: S102
+        caller: Callable[..., Any] = namespace["caller"]
+        return caller
+
+    def _take_text(self, at: int) -> str:
+        # A String result: (pointer, length) in the return area, the bytes Rust's to free.
+        whole = self.memory.mapped()
+        ptr, size = _PAIR.unpack_from(whole, at)
+        data = whole[ptr : ptr + size]
+        if len(data) != size:
+            raise JsError(f"a string of {size} bytes at {ptr:#x} lies past the memory's end")
+        text = str(data, "utf-8")  # decoded before free() reuses the bytes
+        self._free(ptr, size, 1)
+        return text
+
+    def _free_pending(self) -> None:
+        while self.pending_free:
+            free, ptr = self.pending_free.pop()
+            self.func(free)(ptr, 0)
+
     def call(
         self,
         export: str,
@@ -401,9 +576,8 @@ class BindgenInstance:
         if self.closed:
             raise ValueError("this instance is closed")
         with self.lock:
-            while self.pending_free:
-                free, ptr = self.pending_free.pop()
-                self.func(free)(ptr, 0)
+            if self.pending_free:
+                self._free_pending()
             plan = self._plans.get(export)
             if plan is None:
                 plan = self._plans[export] = _Plan(self.func(export), result)
@@ -494,7 +668,7 @@ class BindgenInstance:
                 member = cls(value)
             except (ValueError, TypeError):
                 raise ValueError(f"{name}: {value!r:.40} is not a {spec[1]}") from None
-            return [float(member.value)]
+            return [_enum_word(spec, member.value)]
         if kind == "string_enum":
             values = spec[2]
             if not isinstance(value, str) or value not in values:
@@ -508,13 +682,13 @@ class BindgenInstance:
         form = _option_form(inner)
         if value is None:
             if form == "f64":
-                return [_F64_NONE]
+                return [self.f64_none]
             if form == "u32":
                 return [_U32_NONE]
             if form == "tagged":
                 return [0, 0.0 if inner[0] == "f64" else 0]
             if form == "enum":
-                return [float(inner[2])]
+                return [_enum_word(inner, inner[2])]
             return [0] if form == "pointer" else [0, 0]
         if form == "f64":
             _lower_scalar(inner, value, name)  # range and type check
@@ -551,7 +725,7 @@ class BindgenInstance:
             form = _option_form(spec[1])
             raw = prims[0]
             if form == "f64":
-                if raw == _F64_NONE:
+                if raw == self.f64_none:
                     return None
                 return raw if spec[1][0] == "f32" else int(raw)
             if form == "u32":
@@ -572,7 +746,9 @@ class BindgenInstance:
         if kind in ("externref", "named_externref"):
             return self.take(prims[0])
         if kind == "enum":
-            return self.classes[spec[1]](int(prims[0]))
+            cls, value = self.classes[spec[1]], int(prims[0])
+            # An i32 word of an unsigned enum reads negative past 2**31.
+            return cls(value if value >= 0 or value in cls._value2member_map_ else value & _MASK32)
         if kind == "string_enum":
             return spec[2][prims[0] & _MASK32]
         return _lift_scalar(spec, prims[0])
@@ -606,6 +782,25 @@ class BindgenInstance:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _is_text(spec: tuple[Any, ...]) -> bool:
+    return spec[0] in ("string", "cached_string") or spec[0] == "ref" and spec[1][0] in ("string", "cached_string")
+
+
+def _checker(spec: tuple[Any, ...]) -> Callable[[Any, str], Any]:
+    kind = spec[0]
+    if kind in ("i32", "i64", "f64"):
+        lo, hi = _INT_RANGE.get(kind, (0, 0))
+
+        def fast(value: Any, name: str) -> Any:
+            # The common exact types first; anything else gets the full check and its message.
+            if value.__class__ is int and lo <= value < hi or value.__class__ is float and kind == "f64":
+                return value
+            return _lower_scalar(spec, value, name)
+
+        return fast
+    return lambda value, name: _lower_scalar(spec, value, name)
 
 
 def _text(value: Any, name: str) -> str:
@@ -659,6 +854,6 @@ def _lift_scalar(spec: tuple[Any, ...], raw: Any) -> Any:
 
 
 def _signature(params: tuple[Any, ...], result: tuple[Any, ...]) -> str:
-    results = abi(result)
+    lowered, results = import_abi(params, result)
     shown = results[0] if len(results) == 1 else "(" + ", ".join(results) + ")"
-    return "(" + ", ".join(t for p in params for t in abi(p)) + ") -> " + shown
+    return "(" + ", ".join(lowered) + ") -> " + shown

@@ -13,7 +13,9 @@ import json
 import struct
 from dataclasses import dataclass, field
 
-from wasmforge.errors import WasmforgeError
+# Relative, so the copy generated packages carry (the runtime reads casts by the schema) works.
+from ...errors import WasmforgeError
+from .types import TAGS_0_2_118, TAGS_BEFORE_0_2_121, StreamFormat
 
 __all__ = [
     "SCHEMAS",
@@ -27,8 +29,48 @@ __all__ = [
     "decode",
 ]
 
-#: the schema versions whose layout this reader knows (checked against real crates).
-SCHEMAS = ("0.2.130",)
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The fields one schema version has that others lack (wasm-bindgen-shared's ``shared_api!``)."""
+
+    #: ``Program.module_path`` (0.2.130).
+    module_path: bool = True
+    #: ``Function.jspi``, ``ImportFunction.suspending`` and ``generic_per_mono`` (0.2.128).
+    jspi: bool = True
+    #: ``Struct.rust_name`` (0.2.121; replaced by ``extends_js_class`` and ``extends_js_namespace``).
+    rust_name: bool = False
+    #: export symbols end in ``_<crate hash>`` (0.2.128 on; plain Rust names before).
+    hashed_symbols: bool = True
+    #: a C-style enum crosses as f64 (0.2.130; as i32 before).
+    enum_as_f64: bool = True
+    #: how the type streams of the describe functions are laid out.
+    stream: StreamFormat = StreamFormat()
+    #: the DynamicUnion import kind and type tag, ``StringEnum.private``, ``Struct.extends`` (0.2.121 on).
+    unions: bool = True
+    #: the f64 standing for None of an ``Option`` of a 32-bit number (2**32 + 1 in 0.2.118).
+    f64_none: float = 9007199254740991.0
+    #: ``Import.generate_typescript`` (0.2.115 on).
+    import_typescript: bool = True
+
+
+_PLAIN = StreamFormat(struct_crate=False, enum_origin=0, string_enum_origin=False)
+_OLD_TAGS = StreamFormat(struct_crate=False, enum_origin=0, string_enum_origin=False, tags=TAGS_BEFORE_0_2_121)
+_OLDER_TAGS = StreamFormat(struct_crate=False, enum_origin=0, string_enum_origin=False, tags=TAGS_0_2_118)
+#: the schema versions whose layout this reader knows (fields in Layout's order), each checked
+#: against tests/bindgen/crates/wbg_basic built with the wasm-bindgen release named in the comment.
+LAYOUTS = {
+    "0.2.114": Layout(False, False, True, False, False, _OLDER_TAGS, unions=False, f64_none=4294967297.0,
+                      import_typescript=False),  # 0.2.114
+    # 0.2.115's Export.start is a bool, read as StartKind's first two variants.
+    "0.2.115": Layout(False, False, True, False, False, _OLDER_TAGS, unions=False, f64_none=4294967297.0),  # 0.2.115 to 0.2.117
+    "0.2.118": Layout(False, False, True, False, False, _OLDER_TAGS, unions=False, f64_none=4294967297.0),  # 0.2.118
+    "0.2.119": Layout(False, False, True, False, False, _OLD_TAGS, unions=False),  # 0.2.119, 0.2.120
+    "0.2.121": Layout(False, False, True, False, False, _PLAIN),  # 0.2.121
+    "0.2.122": Layout(False, False, False, False, False, _PLAIN),  # 0.2.122 to 0.2.127
+    "0.2.128": Layout(False, True, False, True, False, StreamFormat(enum_origin=1, string_enum_origin=False)),  # 0.2.128, 0.2.129
+    "0.2.130": Layout(),  # 0.2.130
+}
+SCHEMAS = tuple(LAYOUTS)
 
 
 class SectionError(WasmforgeError):
@@ -128,8 +170,8 @@ class Program:
 
 
 class _Reader:
-    def __init__(self, data: bytes, base: int, what: str) -> None:
-        self.data, self.pos, self.base, self.what = data, 0, base, what
+    def __init__(self, data: bytes, base: int, what: str, layout: Layout) -> None:
+        self.data, self.pos, self.base, self.what, self.layout = data, 0, base, what, layout
 
     def fail(self, message: str) -> SectionError:
         return SectionError(f"{self.what}: {message} at offset {self.base + self.pos:#x} of the __wasm_bindgen_unstable section")
@@ -204,7 +246,8 @@ def _function(r: _Reader) -> tuple[str, tuple[Argument, ...], bool, bool]:
         r.opt_str()  # desc
         args.append(Argument(name, optional))
     is_async = r.flag()
-    r.flag()  # jspi
+    if r.layout.jspi:
+        r.flag()
     name = r.text()
     r.flag(), r.flag()  # generate_typescript, generate_jsdoc
     variadic = r.flag()
@@ -259,19 +302,23 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
         module = _import_module(r) if r.opt() else None
         ns = r.opt_strs() or ()
         r.opt_str()  # reexport
-        r.flag()
-        import_kind = r.tag(6, "ImportKind")
+        if r.layout.import_typescript:
+            r.flag()  # generate_typescript
+        import_kind = r.tag(6 if r.layout.unions else 5, "ImportKind")
         if import_kind == 0:
             shim = r.text()
             catch, variadic = r.flag(), r.flag()
-            r.flag(), r.flag()  # assert_no_shim, suspending
+            r.flag()  # assert_no_shim
+            if r.layout.jspi:
+                r.flag()  # suspending
             method_class = None
             if r.opt():
                 method_class = r.text()
                 _method_kind(r)
             r.flag()  # structural
             name, args, _, _ = _function(r)
-            r.flag()  # generic_per_mono
+            if r.layout.jspi:
+                r.flag()  # generic_per_mono
             acc["imports"].append(ImportFunction(shim, name, args, ns, module, catch, variadic, method_class))
         elif import_kind == 1:
             name, _shim = r.text(), r.text()
@@ -286,7 +333,10 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
         elif import_kind == 4:
             name = r.text()
             values = r.strs()
-            r.strs(), r.flag(), r.flag(), r.opt_strs()
+            r.strs(), r.flag()  # comments, generate_typescript
+            if r.layout.unions:
+                r.flag()  # private
+            r.opt_strs()
             acc["string_enums"].append(StringEnumDef(name, values))
         else:
             name = r.text()
@@ -294,6 +344,8 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
             acc["other"].append(("dynamic union", name))
     for _ in range(r.count()):
         name = r.text()
+        if r.layout.rust_name:
+            r.text()
         fields = []
         for _ in range(r.count()):
             fname, readonly = r.text(), r.flag()
@@ -303,8 +355,9 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
         r.flag(), r.flag()
         r.opt_strs()
         r.flag()
-        extends = r.opt_str()
-        r.opt_str(), r.opt_strs()
+        extends = r.opt_str() if r.layout.unions else None
+        if not r.layout.rust_name:
+            r.opt_str(), r.opt_strs()  # extends_js_class, extends_js_namespace
         acc["structs"].append(StructDef(name, tuple(fields), comments, extends))
     for _ in range(r.count()):
         r.text()  # typescript custom sections
@@ -314,7 +367,8 @@ def _program(r: _Reader, acc: dict[str, list]) -> None:  # type: ignore[type-arg
     if r.strs():  # inline_js
         acc["inline"].append(True)
     acc["crates"].append(r.text())
-    acc["paths"].append(r.text())
+    if r.layout.module_path:
+        acc["paths"].append(r.text())
     r.opt_str()  # package_json
     for _ in range(r.count()):
         _import_module(r), r.text()
@@ -348,7 +402,7 @@ def decode(data: bytes, *, base: int = 0, what: str = "the module") -> Program:
         pos += 4
         if pos + size > len(data):
             raise SectionError(f"{what}: program of {size} bytes past the end at offset {base + pos:#x} of the __wasm_bindgen_unstable section")
-        reader = _Reader(data[pos : pos + size], base + pos, what)
+        reader = _Reader(data[pos : pos + size], base + pos, what, LAYOUTS[this_schema])
         _program(reader, acc)
         if reader.pos != size:
             raise reader.fail(f"{size - reader.pos} bytes left over after the program")

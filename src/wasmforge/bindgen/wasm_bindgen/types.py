@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wasmforge.errors import WasmforgeError
+# Relative, so the copy generated packages carry (beside the runtime, which reads casts) works.
+from ...errors import WasmforgeError
 
-__all__ = ["FunctionType", "StreamError", "Type", "parse_function", "parse_type", "unsupported"]
+__all__ = ["FunctionType", "StreamError", "StreamFormat", "Type", "parse_function", "parse_type", "unsupported"]
 
 Type = tuple[Any, ...]
 
@@ -24,6 +25,10 @@ _TAGS = [
     "rust_struct", "char", "option", "result", "unit", "clamped", "nonnull", "raw_pointer", "seq_mode",
     "nullable",
 ]
+#: the type tags before schema 0.2.121, which added DYNAMIC_UNION (the later tags moved up one).
+TAGS_BEFORE_0_2_121 = tuple(t for t in _TAGS if t not in ("dynamic_union", "seq_mode", "nullable"))
+#: the type tags of schema 0.2.118, before I64_AS_F64, U64_AS_F64 and RAW_POINTER.
+TAGS_0_2_118 = tuple(t for t in TAGS_BEFORE_0_2_121 if t not in ("i64_as_f64", "u64_as_f64", "raw_pointer"))
 NUMBERS = frozenset({"i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64"})
 #: how many levels of nesting a type may have (a forged stream must not exhaust the stack).
 MAX_DEPTH = 32
@@ -41,9 +46,24 @@ class FunctionType:
     result: Type
 
 
+@dataclass(frozen=True, slots=True)
+class StreamFormat:
+    """What a schema version's type streams say after a struct's or enum's name (its origin)."""
+
+    #: a struct's name is followed by its crate identifier (0.2.128 on).
+    struct_crate: bool = True
+    #: words after a C-style enum's hole: 0, 1 (the crate identifier, 0.2.128) or 2 (and a
+    #: hash of the module path, 0.2.130).
+    enum_origin: int = 2
+    #: a string enum's variant count is followed by the crate identifier and hash (0.2.130).
+    string_enum_origin: bool = True
+    #: the name of each type tag, by number.
+    tags: tuple[str, ...] = tuple(_TAGS)
+
+
 class _Words:
-    def __init__(self, words: tuple[int, ...], item: str) -> None:
-        self.words, self.pos, self.item = words, 0, item
+    def __init__(self, words: tuple[int, ...], item: str, form: StreamFormat) -> None:
+        self.words, self.pos, self.item, self.form = words, 0, item, form
 
     def next(self) -> int:
         if self.pos >= len(self.words):
@@ -67,27 +87,30 @@ def _type(w: _Words, depth: int) -> Type:
     if depth > MAX_DEPTH:
         raise StreamError(f"{w.item}: type nested more than {MAX_DEPTH} levels")
     tag = w.next()
-    if tag >= len(_TAGS):
+    if tag >= len(w.form.tags):
         raise StreamError(f"{w.item}: unknown type word {tag}")
-    kind = _TAGS[tag]
+    kind = w.form.tags[tag]
     if kind in ("ref", "refmut", "longref", "slice", "vector", "option", "result", "clamped", "nullable", "nonnull"):
         return (kind, _type(w, depth + 1))
     if kind in ("rust_struct", "named_externref"):
         name = w.text()
-        if kind == "rust_struct":
+        if kind == "rust_struct" and w.form.struct_crate:
             w.text()  # the crate identifier
         return (kind, name)
     if kind == "enum":
         name = w.text()
         hole = w.next()  # the value that stands for None
-        w.text()  # crate identifier
-        w.next()  # hash of the module path
+        if w.form.enum_origin:
+            w.text()  # crate identifier
+        if w.form.enum_origin > 1:
+            w.next()  # hash of the module path
         return (kind, name, hole)
     if kind == "string_enum":
         name = w.text()
         w.next()  # variant count (the values are in the custom section)
-        w.text()
-        w.next()
+        if w.form.string_enum_origin:
+            w.text()
+            w.next()
         return (kind, name)
     if kind == "function":
         return ("function", *_function_body(w, depth + 1))
@@ -107,19 +130,19 @@ def _function_body(w: _Words, depth: int) -> tuple[tuple[Type, ...], Type]:
     return params, result
 
 
-def parse_type(words: tuple[int, ...], item: str) -> Type:
+def parse_type(words: tuple[int, ...], item: str, form: StreamFormat = StreamFormat()) -> Type:
     """One type from the stream of a describe function (a struct field's getter)."""
-    w = _Words(words, item)
+    w = _Words(words, item, form)
     ty = _type(w, 0)
     if w.pos != len(words):
         raise StreamError(f"{item}: {len(words) - w.pos} words left over after the type")
     return ty
 
 
-def parse_function(words: tuple[int, ...], item: str) -> FunctionType:
+def parse_function(words: tuple[int, ...], item: str, form: StreamFormat = StreamFormat()) -> FunctionType:
     """A function's type from its describe stream."""
-    w = _Words(words, item)
-    if w.next() != _TAGS.index("function"):
+    w = _Words(words, item, form)
+    if w.next() != form.tags.index("function"):
         raise StreamError(f"{item}: the describe stream is not a function")
     params, result = _function_body(w, 0)
     if w.pos != len(words):
@@ -149,15 +172,16 @@ _OPTION_INNER = NUMBERS | {"bool", "char", "string", "rust_struct", "enum"}
 
 def _option_ok(inner: Type) -> bool:
     if inner[0] == "vector":
-        return bool(inner[1][0] in NUMBERS)
+        return _sequence_ok(inner[1])
     if inner[0] == "ref":
         return bool(inner[1][0] == "string")
     return bool(inner[0] in _OPTION_INNER)
 
 
 def _sequence_ok(elem: Type) -> bool:
-    # Vec<String> crosses as JS strings made by a cast the wasm-bindgen CLI rewrites into the module.
-    return elem[0] in NUMBERS or elem[0] == "externref"
+    # Vec<String> and Box<[String]> cross as a slice of JsValue slots holding str, made by casts
+    # (Rust to Python) or read back through the __wbindgen_string_get import (Python to Rust).
+    return elem[0] in NUMBERS or elem[0] == "externref" or elem == ("named_externref", "string")
 
 
 def param_ok(ty: Type) -> bool:
@@ -194,9 +218,18 @@ def _import_param_ok(ty: Type) -> bool:
     return kind == "ref" and ty[1][0] in ("string", "cached_string", "externref")
 
 
+#: results an import may give: the ones of one wasm value, and strings (through a return area).
+IMPORT_RESULTS = frozenset({"bool", "char", "unit", "externref"}) | NUMBERS
+
+
+def import_result_ok(ty: Type) -> bool:
+    """Whether an import may return ``ty`` to Rust through the glue."""
+    return ty[0] in IMPORT_RESULTS or ty == ("string",) or ty == ("option", ("string",))
+
+
 def _why(ty: Type) -> str:
     if "named_externref" in repr(ty):
-        return " (it crosses as JS strings made by a cast only wasm-bindgen's CLI rewrites)"
+        return " (a JS class imported by name has no Python counterpart)"
     if ty[0] in ("function", "closure") or "function" in repr(ty):
         return " (closures are out of scope)"
     return ""
@@ -208,5 +241,5 @@ def unsupported(fn: FunctionType, *, imported: bool = False) -> str | None:
         if not (_import_param_ok(p) if imported else param_ok(p)):
             return f"parameter {i + 1} of type {show(p)} is not supported{_why(p)}"
     r = fn.result
-    ok = (r[0] in NUMBERS or r[0] in ("bool", "char", "unit", "externref")) if imported else result_ok(r)
+    ok = import_result_ok(r) if imported else result_ok(r)
     return None if ok else f"result type {show(r)} is not supported{_why(r)}"

@@ -221,3 +221,40 @@ pub fn boom(v: &JsValue) -> u32 {
     }
     1
 }
+
+#[wasm_bindgen]
+pub fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(String::from).collect()
+}
+
+#[wasm_bindgen]
+pub fn joined(v: Vec<String>, sep: &str) -> String {
+    v.join(sep)
+}
+
+#[wasm_bindgen]
+pub fn sorted_words(v: Box<[String]>) -> Box<[String]> {
+    let mut v = v.into_vec();
+    v.sort();
+    v.into_boxed_slice()
+}
+
+#[wasm_bindgen]
+pub fn maybe_words(v: Option<Vec<String>>) -> Option<Vec<String>> {
+    v.map(|w| w.into_iter().rev().collect())
+}
+
+#[wasm_bindgen]
+pub fn scaled(v: Box<[f64]>, k: f64) -> Box<[f64]> {
+    v.iter().map(|x| x * k).collect()
+}
+
+#[wasm_bindgen]
+pub fn boxed_values(v: Box<[JsValue]>) -> Box<[JsValue]> {
+    v.iter().rev().cloned().collect()
+}
+
+#[wasm_bindgen]
+pub fn tagged(a: &str, n: u32, b: String) -> String {
+    format!("{a}{n}{b}")
+}

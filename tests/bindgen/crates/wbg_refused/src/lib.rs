@@ -1,7 +1,7 @@
-//! A #[wasm_bindgen] crate with an item wasmforge does not bind: Vec<String> needs a JS cast.
+//! A #[wasm_bindgen] crate with an item wasmforge does not bind: i128 has no Python ABI here.
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
-pub fn words(s: &str) -> Vec<String> {
-    s.split(' ').map(String::from).collect()
+pub fn big(x: i128) -> i128 {
+    x * 2
 }
