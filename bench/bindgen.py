@@ -249,6 +249,17 @@ def main() -> int:
     return 0
 
 
+def read_strings(data: bytes) -> list[str]:
+    """A list of strings as the support crate encodes it (u32 count, then u32 length + UTF-8
+    each), decoded by hand."""
+    at, res = 4, []
+    for _ in range(U32.unpack_from(data)[0]):
+        k = U32.unpack_from(data, at)[0]
+        res.append(data[at + 4:at + 4 + k].decode())
+        at += 4 + k
+    return res
+
+
 def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
     """(row, glue calls/s, hand-written calls/s) for each type family."""
     attrs_mod = importlib.import_module("wf_attrs")
@@ -317,12 +328,7 @@ def family_rows(n: int, repeat: int) -> list[tuple[str, float, float]]:
             out += U32.pack(len(d))
             out += d
         data = take(mem, free, upper(give(mem, malloc, bytes(out))))
-        at, res = 4, []
-        for _ in range(U32.unpack_from(data)[0]):
-            k = U32.unpack_from(data, at)[0]
-            res.append(data[at + 4:at + 4 + k].decode())
-            at += 4 + k
-        return res
+        return read_strings(data)
 
     rows.append(("Vec<String> upper_all calls/s: glue vs hand", rate(lambda: compound.upper_all(words)), rate(upper_by_hand)))
     echo = rt.func("__wf_fn_echo_u128", "(u64) -> u64")
@@ -437,12 +443,7 @@ def boxed_rows(rate, hand_parts, take, give) -> list[tuple[str, float, float]]:
         d = text.encode()
         mem.write(scratch, d)
         data = take(mem, free, words(scratch | len(d) << 32))
-        at, res = 4, []
-        for _ in range(U32.unpack_from(data)[0]):
-            k = U32.unpack_from(data, at)[0]
-            res.append(data[at + 4:at + 4 + k].decode())
-            at += 4 + k
-        return res
+        return read_strings(data)
 
     assert inst.box_words(text) == words_by_hand()
     rows.append(("Box<[String]> box_words calls/s: glue vs hand", rate(lambda: inst.box_words(text)), rate(words_by_hand)))

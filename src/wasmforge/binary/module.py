@@ -972,8 +972,3 @@ def read_module(source: Source, lazy: bool = True) -> Module:
         if module.names is not None:
             pass
     return module
-
-
-def module_path_of(source: Any) -> str | None:
-    """The display name of a module source (its path, or None for bytes)."""
-    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
